@@ -1,0 +1,48 @@
+/**
+ * Loads the real Flux parser (`@influxdata/flux-lsp-browser`, a wasm-bindgen "bundler" build) into Node.
+ * The package only works through a bundler, so its glue is rewritten into a CommonJS-style function and
+ * the wasm is instantiated synchronously (see reference/stack-notes.md section 2). Loaded once, lazily.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vm from 'vm';
+
+interface FluxWasm {
+  parse(source: string): unknown;
+}
+
+let loaded: FluxWasm | undefined;
+
+export function fluxWasm(): FluxWasm {
+  if (!loaded) loaded = load();
+  return loaded;
+}
+
+function load(): FluxWasm {
+  const glueFile = require.resolve('@influxdata/flux-lsp-browser/flux-lsp-browser_bg.js');
+  const wasmFile = path.join(path.dirname(glueFile), 'flux-lsp-browser_bg.wasm');
+  let text = fs.readFileSync(glueFile, 'utf8');
+  const names: string[] = [];
+  text = text.replace(/^import \* as wasm from ['"][^'"]+['"];?/m, 'let wasm;');
+  text = text.replace(/^export (function|class) ([A-Za-z0-9_$]+)/gm, (_m, kind: string, name: string) => {
+    names.push(name);
+    return `${kind} ${name}`;
+  });
+  // The glue caches views of wasm memory at top level; that must wait until the instance exists.
+  const topLevelCache = /^cached\w+Memory0 = new \w+\(wasm\.memory\.buffer\);$/gm;
+  const cacheLines = text.match(topLevelCache) ?? [];
+  text = text.replace(topLevelCache, '');
+  const wrapper =
+    `(function (module, require) {\n${text}\n` +
+    `return { ${names.join(', ')}, __init(exports) { wasm = exports; ${cacheLines.join(' ')} } };\n})`;
+  const factory: unknown = vm.runInThisContext(wrapper, { filename: glueFile });
+  if (typeof factory !== 'function') throw new Error('flux-lsp-browser glue did not evaluate to a function');
+  const glue = factory({ require }, require) as Record<string, unknown> & { __init(e: WebAssembly.Exports): void };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile)), {
+    './flux-lsp-browser_bg.js': glue as unknown as WebAssembly.ModuleImports,
+  });
+  glue.__init(instance.exports);
+  const parse = glue.parse;
+  if (typeof parse !== 'function') throw new Error('flux-lsp-browser has no parse()');
+  return { parse: (source: string) => parse(source) as unknown };
+}

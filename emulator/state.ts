@@ -1,0 +1,35 @@
+/** What every handler can reach: the stores, the options the emulator was started with, and the clock. */
+import type { MetadataStore, PointStore } from './storage/types';
+
+export interface EmulatorOptions {
+  /** Default 127.0.0.1. */
+  host: string;
+  /** 0 picks a free port. Default 8086. */
+  port: number;
+  /** Folder for `influxd.sqlite`, or ':memory:' for a throw-away emulator. */
+  dataDir: string;
+  /** Largest accepted write body after decompression, in bytes; 0 = unlimited. */
+  maxBodyBytes: number;
+  /** Reported in `X-Influxdb-Version`, `/health`. */
+  version: string;
+  /** How often retention is enforced, in ms; 0 = never (tests call it directly). */
+  retentionCheckIntervalMs: number;
+}
+
+export const DEFAULT_OPTIONS: EmulatorOptions = {
+  host: '127.0.0.1',
+  port: 8086,
+  dataDir: ':memory:',
+  maxBodyBytes: 50 * 1024 * 1024,
+  version: 'v2.7.12',
+  retentionCheckIntervalMs: 60_000,
+};
+
+export interface EmulatorState {
+  meta: MetadataStore;
+  points: PointStore;
+  options: EmulatorOptions;
+  startedAt: Date;
+  /** Server time in nanoseconds since the epoch. */
+  nowNs(): bigint;
+}

@@ -1,0 +1,261 @@
+/**
+ * PointStore on SQLite. Series ids and field types are cached in memory (a write touches the same few
+ * series again and again); the cache is rebuilt lazily from the tables, so it never needs a warm-up.
+ */
+import type { Database, Statement } from 'better-sqlite3';
+import type { Cell } from '../../flux/table';
+import type {
+  FieldType,
+  FieldValue,
+  Point,
+  PointStore,
+  SeriesData,
+  SeriesKey,
+  SeriesSelector,
+  WriteOutcome,
+} from '../types';
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+interface SeriesRow {
+  id: bigint;
+  measurement: string;
+  tags: string;
+  field: string;
+  type: FieldType;
+}
+
+export class SqlitePointStore implements PointStore {
+  private readonly seriesIds = new Map<string, bigint>();
+  private readonly fieldTypes = new Map<string, FieldType>();
+  private readonly stmt: {
+    findSeries: Statement;
+    insertSeries: Statement;
+    insertSeriesTag: Statement;
+    findFieldType: Statement;
+    insertFieldType: Statement;
+    upsertPoint: Statement;
+    readPoints: Statement;
+    deleteBefore: Statement;
+  };
+
+  constructor(private readonly db: Database) {
+    this.stmt = {
+      findSeries: db.prepare(
+        'SELECT id FROM series WHERE bucket_id = ? AND measurement = ? AND tags = ? AND field = ?',
+      ),
+      insertSeries: db.prepare(
+        'INSERT INTO series (bucket_id, measurement, tags, field, type) VALUES (?, ?, ?, ?, ?)',
+      ),
+      insertSeriesTag: db.prepare('INSERT INTO series_tags (series_id, key, value) VALUES (?, ?, ?)'),
+      findFieldType: db.prepare(
+        'SELECT type FROM field_types WHERE bucket_id = ? AND measurement = ? AND field = ?',
+      ),
+      insertFieldType: db.prepare(
+        'INSERT INTO field_types (bucket_id, measurement, field, type) VALUES (?, ?, ?, ?)',
+      ),
+      upsertPoint: db.prepare('INSERT OR REPLACE INTO points (series_id, time, value) VALUES (?, ?, ?)'),
+      readPoints: db
+        .prepare('SELECT time, value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
+        .safeIntegers(true)
+        .raw(true),
+      deleteBefore: db.prepare(
+        'DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?) AND time < ?',
+      ),
+    };
+  }
+
+  write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome {
+    const outcome: WriteOutcome = { droppedOutsideRetention: 0, typeConflicts: [] };
+    const oldestAllowed = retentionSeconds > 0 ? nowNs - BigInt(retentionSeconds) * 1_000_000_000n : undefined;
+    const run = this.db.transaction(() => {
+      for (const point of points) {
+        if (oldestAllowed !== undefined && point.time < oldestAllowed) {
+          outcome.droppedOutsideRetention += 1;
+          if (outcome.oldestDropped === undefined || point.time < outcome.oldestDropped) outcome.oldestDropped = point.time;
+          if (outcome.newestDropped === undefined || point.time > outcome.newestDropped) outcome.newestDropped = point.time;
+          continue;
+        }
+        const tags = JSON.stringify(point.tags);
+        for (const [field, fieldValue] of point.fields) {
+          const existing = this.fieldType(bucketId, point.measurement, field, fieldValue.type);
+          if (existing !== fieldValue.type) {
+            recordConflict(outcome, point.measurement, field, fieldValue.type, existing);
+            continue;
+          }
+          const seriesId = this.seriesId(bucketId, point, tags, field, fieldValue.type);
+          this.stmt.upsertPoint.run(seriesId, point.time, toSqlValue(fieldValue));
+        }
+      }
+    });
+    try {
+      run();
+    } catch (e) {
+      // The transaction rolled back: forget ids it may have cached for rows that are gone.
+      this.seriesIds.clear();
+      this.fieldTypes.clear();
+      throw e;
+    }
+    return outcome;
+  }
+
+  read(selector: SeriesSelector): SeriesData[] {
+    const start = clamp(selector.start);
+    const stop = clamp(selector.stop);
+    const out: SeriesData[] = [];
+    if (start >= stop) return out;
+    for (const series of this.findSeries(selector)) {
+      const rows = this.stmt.readPoints.all(series.id, start, stop) as [bigint, unknown][];
+      if (rows.length === 0) continue;
+      const times = new Array<bigint>(rows.length);
+      const values = new Array<Cell>(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        times[i] = rows[i][0];
+        values[i] = fromSqlValue(series.type, rows[i][1]);
+      }
+      out.push({ measurement: series.measurement, tags: JSON.parse(series.tags), field: series.field, type: series.type, times, values });
+    }
+    return out;
+  }
+
+  seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[] {
+    return this.findSeries(selector).map((s) => ({
+      measurement: s.measurement,
+      tags: JSON.parse(s.tags) as [string, string][],
+      field: s.field,
+      type: s.type,
+    }));
+  }
+
+  deleteBefore(bucketId: string, beforeNs: bigint): number {
+    return this.stmt.deleteBefore.run(bucketId, clamp(beforeNs)).changes;
+  }
+
+  deleteBucket(bucketId: string): void {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?)').run(bucketId);
+      this.db.prepare('DELETE FROM series_tags WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?)').run(bucketId);
+      this.db.prepare('DELETE FROM series WHERE bucket_id = ?').run(bucketId);
+      this.db.prepare('DELETE FROM field_types WHERE bucket_id = ?').run(bucketId);
+    })();
+    this.seriesIds.clear();
+    this.fieldTypes.clear();
+  }
+
+  /** Series matching the selector's hints, ordered by series key (measurement, tags, field). */
+  private findSeries(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesRow[] {
+    const where = ['bucket_id = ?'];
+    const params: unknown[] = [selector.bucketId];
+    if (selector.measurements) {
+      where.push(`measurement IN (${placeholders(selector.measurements.length)})`);
+      params.push(...selector.measurements);
+    }
+    if (selector.fields) {
+      where.push(`field IN (${placeholders(selector.fields.length)})`);
+      params.push(...selector.fields);
+    }
+    for (const [key, values] of Object.entries(selector.tags ?? {})) {
+      where.push(`id IN (SELECT series_id FROM series_tags WHERE key = ? AND value IN (${placeholders(values.length)}))`);
+      params.push(key, ...values);
+    }
+    const rows = this.db
+      .prepare(`SELECT id, measurement, tags, field, type FROM series WHERE ${where.join(' AND ')}`)
+      .safeIntegers(true)
+      .all(...params) as SeriesRow[];
+    return rows.sort(compareSeries);
+  }
+
+  private fieldType(bucketId: string, measurement: string, field: string, wanted: FieldType): FieldType {
+    const key = `${bucketId}\0${measurement}\0${field}`;
+    let type = this.fieldTypes.get(key);
+    if (type === undefined) {
+      const row = this.stmt.findFieldType.get(bucketId, measurement, field) as { type: FieldType } | undefined;
+      type = row?.type;
+      if (type === undefined) {
+        this.stmt.insertFieldType.run(bucketId, measurement, field, wanted);
+        type = wanted;
+      }
+      this.fieldTypes.set(key, type);
+    }
+    return type;
+  }
+
+  private seriesId(bucketId: string, point: Point, tags: string, field: string, type: FieldType): bigint {
+    const key = `${bucketId}\0${point.measurement}\0${tags}\0${field}`;
+    let id = this.seriesIds.get(key);
+    if (id === undefined) {
+      const row = this.stmt.findSeries.get(bucketId, point.measurement, tags, field) as { id: number | bigint } | undefined;
+      if (row) id = BigInt(row.id);
+      else {
+        id = BigInt(this.stmt.insertSeries.run(bucketId, point.measurement, tags, field, type).lastInsertRowid);
+        for (const [k, v] of point.tags) this.stmt.insertSeriesTag.run(id, k, v);
+      }
+      this.seriesIds.set(key, id);
+    }
+    return id;
+  }
+}
+
+function recordConflict(outcome: WriteOutcome, measurement: string, field: string, type: FieldType, existing: FieldType): void {
+  const known = outcome.typeConflicts.find((c) => c.measurement === measurement && c.field === field && c.type === type);
+  if (known) known.dropped += 1;
+  else outcome.typeConflicts.push({ measurement, field, type, existing, dropped: 1 });
+}
+
+function toSqlValue(field: FieldValue): unknown {
+  switch (field.type) {
+    case 'boolean':
+      return field.value ? 1 : 0;
+    case 'unsignedLong':
+      // uint64 does not fit SQLite's int64; kept as decimal text.
+      return String(field.value);
+    default:
+      return field.value;
+  }
+}
+
+function fromSqlValue(type: FieldType, raw: unknown): Cell {
+  if (raw === null || raw === undefined) return null;
+  switch (type) {
+    case 'boolean':
+      return raw === 1n || raw === 1;
+    case 'unsignedLong':
+    case 'long':
+      return BigInt(raw as string | bigint);
+    case 'double':
+      return Number(raw);
+    default:
+      return String(raw);
+  }
+}
+
+function compareSeries(a: SeriesRow, b: SeriesRow): number {
+  return (
+    compareBytes(a.measurement, b.measurement) ||
+    compareTagSets(JSON.parse(a.tags), JSON.parse(b.tags)) ||
+    compareBytes(a.field, b.field)
+  );
+}
+
+function compareTagSets(a: [string, string][], b: [string, string][]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const c = compareBytes(a[i][0], b[i][0]) || compareBytes(a[i][1], b[i][1]);
+    if (c) return c;
+  }
+  return a.length - b.length;
+}
+
+/** Byte order of the UTF-8 encoding, as InfluxDB sorts keys. */
+export function compareBytes(a: string, b: string): number {
+  if (a === b) return 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
+}
+
+function clamp(ns: bigint): bigint {
+  return ns < INT64_MIN ? INT64_MIN : ns > INT64_MAX ? INT64_MAX : ns;
+}
+
+function placeholders(n: number): string {
+  return new Array(n).fill('?').join(', ');
+}

@@ -1,0 +1,171 @@
+/**
+ * What the emulator keeps, behind interfaces so handlers and the Flux engine never see SQL.
+ * `storage/sqlite/*` implements them with better-sqlite3 (a file in the data dir, or `:memory:`).
+ */
+import type { Cell, ColumnType } from '../flux/table';
+
+// ---- metadata ---------------------------------------------------------------------------------
+
+export interface Org {
+  id: string;
+  name: string;
+  description: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface User {
+  id: string;
+  name: string;
+  status: 'active' | 'inactive';
+  /** Kept only so that onboarding looks complete; never checked (no signin endpoint). */
+  passwordSet: boolean;
+}
+
+export interface RetentionRule {
+  type: 'expire';
+  everySeconds: number;
+  shardGroupDurationSeconds: number;
+}
+
+export interface Bucket {
+  id: string;
+  orgID: string;
+  name: string;
+  description?: string;
+  type: 'user' | 'system';
+  /** 0 = keep forever. */
+  retentionSeconds: number;
+  shardGroupDurationSeconds: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type Action = 'read' | 'write';
+
+export interface Resource {
+  type: string;
+  id?: string;
+  orgID?: string;
+}
+
+export interface Permission {
+  action: Action;
+  resource: Resource;
+}
+
+export interface Authorization {
+  id: string;
+  token: string;
+  status: 'active' | 'inactive';
+  description: string;
+  orgID: string;
+  userID: string;
+  permissions: Permission[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Task {
+  id: string;
+  orgID: string;
+  ownerID: string;
+  name: string;
+  description?: string;
+  status: 'active' | 'inactive';
+  flux: string;
+  every?: string;
+  cron?: string;
+  offset?: string;
+  latestCompleted?: string;
+  lastRunStatus?: 'success' | 'failed' | 'canceled';
+  lastRunError?: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Small documents kept by id; listing returns them in creation order. */
+export interface MetadataStore {
+  orgs: DocumentCollection<Org>;
+  users: DocumentCollection<User>;
+  buckets: DocumentCollection<Bucket>;
+  authorizations: DocumentCollection<Authorization>;
+  tasks: DocumentCollection<Task>;
+}
+
+export interface DocumentCollection<T extends { id: string }> {
+  get(id: string): T | undefined;
+  list(): T[];
+  /** Inserts or replaces. */
+  put(doc: T): void;
+  delete(id: string): boolean;
+}
+
+// ---- points -----------------------------------------------------------------------------------
+
+export type FieldType = Exclude<ColumnType, 'dateTime:RFC3339'>;
+
+/** One field of one point, as parsed from line protocol. Tags are sorted by key. */
+export interface FieldValue {
+  type: FieldType;
+  value: Cell;
+}
+
+export interface Point {
+  measurement: string;
+  /** Sorted by key (byte order). */
+  tags: [string, string][];
+  fields: Map<string, FieldValue>;
+  /** Nanoseconds since the epoch. */
+  time: bigint;
+}
+
+export interface WriteOutcome {
+  /** Points (field values) dropped because they are outside the bucket's retention. */
+  droppedOutsideRetention: number;
+  oldestDropped?: bigint;
+  newestDropped?: bigint;
+  /** Field values dropped because the field already exists with another type. */
+  typeConflicts: { field: string; measurement: string; type: FieldType; existing: FieldType; dropped: number }[];
+}
+
+/** Narrowing hints pushed down from `from() |> range() |> filter()`; every field is optional. */
+export interface SeriesSelector {
+  bucketId: string;
+  /** Inclusive start, exclusive stop, in nanoseconds. */
+  start: bigint;
+  stop: bigint;
+  measurements?: string[];
+  fields?: string[];
+  /** tag key -> allowed values (a series must match one value for every listed key). */
+  tags?: Record<string, string[]>;
+}
+
+/** One series of one field: the unit a `from()` table is made from. */
+export interface SeriesData {
+  measurement: string;
+  tags: [string, string][];
+  field: string;
+  type: FieldType;
+  times: bigint[];
+  values: Cell[];
+}
+
+export interface SeriesKey {
+  measurement: string;
+  tags: [string, string][];
+  field: string;
+  type: FieldType;
+}
+
+export interface PointStore {
+  /** Writes in one transaction: all or nothing, last write wins per (series, field, time). */
+  write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome;
+  /** Series (with their points in [start, stop)) that match the selector, ordered by series key. */
+  read(selector: SeriesSelector): SeriesData[];
+  /** Series keys of a bucket that match the selector's measurement/field/tag hints (ignores time). */
+  seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[];
+  /** Deletes points older than `beforeNs`; returns how many were removed. */
+  deleteBefore(bucketId: string, beforeNs: bigint): number;
+  deleteBucket(bucketId: string): void;
+}

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStorage, Storage } from '../../emulator/storage/sqlite/open';
+import type { FieldValue, Point } from '../../emulator/storage/types';
+
+function point(measurement: string, tags: Record<string, string>, fields: Record<string, FieldValue>, time: bigint): Point {
+  return {
+    measurement,
+    tags: Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)),
+    fields: new Map(Object.entries(fields)),
+    time,
+  };
+}
+const dbl = (value: number): FieldValue => ({ type: 'double', value });
+const NOW = 1_700_000_000_000_000_000n;
+
+describe('point storage (SQLite)', () => {
+  let storage: Storage;
+  beforeEach(() => {
+    storage = openStorage(':memory:');
+  });
+  afterEach(() => storage.close());
+
+  it('reads back every field type exactly', () => {
+    storage.points.write(
+      'b1',
+      [
+        point('m', { host: 'a' }, {
+          f: dbl(1.5),
+          i: { type: 'long', value: -9007199254740993n },
+          u: { type: 'unsignedLong', value: 18446744073709551615n },
+          b: { type: 'boolean', value: false },
+          s: { type: 'string', value: 'hé "x"' },
+          n: { type: 'string', value: '0123' },
+        }, 10n),
+      ],
+      0,
+      NOW,
+    );
+    const series = storage.points.read({ bucketId: 'b1', start: 0n, stop: 100n });
+    const byField = Object.fromEntries(series.map((s) => [s.field, [s.type, s.values[0]]]));
+    assert.deepEqual(byField, {
+      b: ['boolean', false],
+      f: ['double', 1.5],
+      i: ['long', -9007199254740993n],
+      n: ['string', '0123'],
+      s: ['string', 'hé "x"'],
+      u: ['unsignedLong', 18446744073709551615n],
+    });
+    assert.deepEqual(series[0].times, [10n]);
+    assert.deepEqual(series[0].tags, [['host', 'a']]);
+  });
+
+  it('keeps the last value written for the same series, field and time, and merges field sets', () => {
+    storage.points.write('b1', [point('m', {}, { a: dbl(1), b: dbl(2) }, 5n)], 0, NOW);
+    storage.points.write('b1', [point('m', {}, { a: dbl(3) }, 5n)], 0, NOW);
+    const values = storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => [s.field, s.values]);
+    assert.deepEqual(values, [['a', [3]], ['b', [2]]]);
+  });
+
+  it('drops a value whose field already exists with another type and reports the conflict', () => {
+    storage.points.write('b1', [point('m', {}, { a: dbl(1) }, 1n)], 0, NOW);
+    const outcome = storage.points.write('b1', [point('m', {}, { a: { type: 'string', value: 'x' }, b: dbl(2) }, 2n)], 0, NOW);
+    assert.deepEqual(outcome.typeConflicts, [{ measurement: 'm', field: 'a', type: 'string', existing: 'double', dropped: 1 }]);
+    const fields = storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => [s.field, s.times]);
+    assert.deepEqual(fields, [['a', [1n]], ['b', [2n]]]);
+  });
+
+  it('drops points older than the retention period', () => {
+    const hour = 3_600_000_000_000n;
+    const outcome = storage.points.write('b1', [point('m', {}, { a: dbl(1) }, NOW - 2n * hour), point('m', {}, { a: dbl(2) }, NOW)], 3600, NOW);
+    assert.equal(outcome.droppedOutsideRetention, 1);
+    assert.equal(outcome.oldestDropped, NOW - 2n * hour);
+    assert.equal(storage.points.read({ bucketId: 'b1', start: 0n, stop: NOW + 1n })[0].values.length, 1);
+  });
+
+  it('narrows a read by measurement, field, tag values and time range', () => {
+    const pts: Point[] = [];
+    for (const dev of ['d1', 'd2', 'd3']) {
+      for (let t = 0n; t < 10n; t++) pts.push(point('env', { clientId: dev }, { T: dbl(Number(t)), H: dbl(1) }, t));
+      pts.push(point('other', { clientId: dev }, { T: dbl(0) }, 1n));
+    }
+    storage.points.write('b1', pts, 0, NOW);
+    const got = storage.points.read({ bucketId: 'b1', start: 2n, stop: 5n, measurements: ['env'], fields: ['T'], tags: { clientId: ['d1', 'd3'] } });
+    assert.deepEqual(got.map((s) => [s.measurement, s.tags[0][1], s.field, s.times]), [
+      ['env', 'd1', 'T', [2n, 3n, 4n]],
+      ['env', 'd3', 'T', [2n, 3n, 4n]],
+    ]);
+    assert.deepEqual(storage.points.read({ bucketId: 'other-bucket', start: 0n, stop: 100n }), []);
+  });
+
+  it('deletes points before a time and whole buckets', () => {
+    storage.points.write('b1', [point('m', {}, { a: dbl(1) }, 1n), point('m', {}, { a: dbl(2) }, 5n)], 0, NOW);
+    assert.equal(storage.points.deleteBefore('b1', 3n), 1);
+    assert.deepEqual(storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n })[0].times, [5n]);
+    storage.points.deleteBucket('b1');
+    assert.deepEqual(storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }), []);
+    storage.points.write('b1', [point('m', {}, { a: { type: 'string', value: 'now a string' } }, 1n)], 0, NOW);
+    assert.equal(storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n })[0].type, 'string');
+  });
+});
+
+describe('storage files', () => {
+  it('keeps points and documents after the database is closed and opened again', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-storage-'));
+    try {
+      const first = openStorage(dir);
+      first.points.write('b1', [point('m', { t: 'v' }, { a: dbl(7) }, 3n)], 0, NOW);
+      first.meta.orgs.put({ id: '0000000000000001', name: 'o', description: '', createdAt: 'c', updatedAt: 'u' });
+      first.meta.orgs.put({ id: '0000000000000002', name: 'p', description: '', createdAt: 'c', updatedAt: 'u' });
+      first.meta.orgs.put({ id: '0000000000000001', name: 'o2', description: '', createdAt: 'c', updatedAt: 'u' });
+      first.close();
+      const second = openStorage(dir);
+      assert.deepEqual(second.points.read({ bucketId: 'b1', start: 0n, stop: 10n })[0].values, [7]);
+      assert.deepEqual(second.meta.orgs.list().map((o) => o.name), ['o2', 'p']);
+      second.close();
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
