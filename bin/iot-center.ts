@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/** The `iot-center` command: start | emulator | bench. */
+import { parseArgs } from './args';
+import { runEmulatorCommand } from './emulator-command';
+
+const USAGE = `Usage: iot-center <command> [options]
+
+Commands:
+  start       Start the emulator (unless INFLUX_URL is set) and Node-RED with the example flows
+  emulator    Run the InfluxDB 2.x API emulator
+              --port 8086  --host 127.0.0.1  --data-dir .iot-center/influxdb (or :memory:)
+`;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  switch (args.command) {
+    case 'emulator':
+      return runEmulatorCommand(args);
+    case undefined:
+    case 'help':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      throw new Error(`unknown command "${args.command}"\n\n${USAGE}`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`iot-center: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});
