@@ -1,0 +1,60 @@
+/**
+ * Device ids and the authorization description that names a device. A device id travels as a tag value,
+ * a URL path segment (`/api/env/<deviceId>`), a Flux string and an authorization description, so it is
+ * checked once here instead of being escaped differently in each place.
+ */
+
+/**
+ * At most 64 characters (Unicode code points): enough for a MAC address, a UUID or a hostname plus a
+ * suffix, and short enough to read in a dashboard and a token list.
+ */
+export const MAX_DEVICE_ID_LENGTH = 64;
+
+/** IoT Center's 2021 prefix, which this package keeps; matched exactly, never as a prefix of an id. */
+export const DEVICE_DESCRIPTION_PREFIX = 'IoT Center: ';
+
+export class DeviceIdError extends Error {
+  readonly code = 'invalid_device_id';
+  constructor(message: string) {
+    super(message);
+    this.name = 'DeviceIdError';
+  }
+}
+
+// C0, DEL and C1 controls, plus line/paragraph separators that break one-line logs and YAML.
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+
+/** Returns the id unchanged when it is usable, else throws a DeviceIdError saying what to fix. */
+export function validateDeviceId(id: unknown): string {
+  if (typeof id !== 'string') {
+    throw new DeviceIdError(`deviceId must be a string, got ${id === null ? 'null' : typeof id}`);
+  }
+  if (id.length === 0) throw new DeviceIdError('deviceId is empty; give the device a name such as "virtual_device"');
+  const length = [...id].length;
+  if (length > MAX_DEVICE_ID_LENGTH) {
+    throw new DeviceIdError(`deviceId is ${length} characters long; at most ${MAX_DEVICE_ID_LENGTH} are allowed`);
+  }
+  const control = CONTROL_CHARACTERS.exec(id);
+  if (control) {
+    const code = control[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '';
+    throw new DeviceIdError(`deviceId contains a control character (U+${code.toUpperCase()}) at position ${control.index}`);
+  }
+  if (id.trim() !== id) throw new DeviceIdError(`deviceId "${id}" starts or ends with whitespace; remove it`);
+  return id;
+}
+
+/** The description of the device's authorization: `IoT Center: <deviceId>`. */
+export function deviceDescription(deviceId: string): string {
+  return DEVICE_DESCRIPTION_PREFIX + validateDeviceId(deviceId);
+}
+
+/** The device id named by an authorization description, or undefined when it names no valid device. */
+export function deviceIdFromDescription(description: string | undefined): string | undefined {
+  if (description === undefined || !description.startsWith(DEVICE_DESCRIPTION_PREFIX)) return undefined;
+  const id = description.slice(DEVICE_DESCRIPTION_PREFIX.length);
+  try {
+    return validateDeviceId(id);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * A preset chosen by name with parameters from a message (`msg.preset`, `msg.deviceId`, `msg.range`...):
+ * parsed here, at the edge, into the typed parameters the builders in presets.ts take.
+ */
+import type { ParameterizedQuery } from '@influxdata/influxdb-client';
+import { QueryParameterError } from './errors';
+import {
+  AggregateFunction,
+  AGGREGATE_FUNCTIONS,
+  deviceListQuery,
+  deviceMeasurementsQuery,
+  downsampledQuery,
+  lastValuesQuery,
+  missingMinutesQuery,
+} from './presets';
+
+export const PRESET_NAMES = ['measurements', 'lastValues', 'downsampled', 'deviceList', 'missingMinutes'] as const;
+export type PresetName = (typeof PRESET_NAMES)[number];
+
+/** What a message or the node's form may set; every value is checked before use. */
+export interface PresetParams {
+  bucket?: unknown;
+  deviceId?: unknown;
+  range?: unknown;
+  stop?: unknown;
+  every?: unknown;
+  fn?: unknown;
+  fields?: unknown;
+  field?: unknown;
+  measurement?: unknown;
+}
+
+export function isPresetName(value: unknown): value is PresetName {
+  return PRESET_NAMES.some((name) => name === value);
+}
+
+/** The Flux of preset `preset` with `params`; throws QueryParameterError naming the parameter to fix. */
+export function presetQuery(preset: unknown, params: PresetParams): ParameterizedQuery {
+  if (!isPresetName(preset)) {
+    throw new QueryParameterError('preset', `preset must be one of ${PRESET_NAMES.join(', ')}, got ${String(preset)}`);
+  }
+  const bucket = text('bucket', params.bucket) ?? missing('bucket');
+  switch (preset) {
+    case 'measurements':
+    case 'lastValues': {
+      const device = {
+        bucket,
+        deviceId: text('deviceId', params.deviceId) ?? missing('deviceId'),
+        range: text('range', params.range),
+        fields: fieldList(params.fields),
+        measurement: text('measurement', params.measurement),
+      };
+      return preset === 'measurements' ? deviceMeasurementsQuery(device) : lastValuesQuery(device);
+    }
+    case 'downsampled':
+      return downsampledQuery({
+        bucket,
+        deviceId: text('deviceId', params.deviceId) ?? missing('deviceId'),
+        range: text('range', params.range),
+        every: text('every', params.every),
+        fn: aggregate(params.fn),
+        fields: fieldList(params.fields),
+        measurement: text('measurement', params.measurement),
+      });
+    case 'deviceList':
+      return deviceListQuery({ bucket, range: text('range', params.range), measurement: text('measurement', params.measurement) });
+    case 'missingMinutes':
+      return missingMinutesQuery({
+        bucket,
+        deviceId: text('deviceId', params.deviceId) ?? missing('deviceId'),
+        range: text('range', params.range),
+        stop: text('stop', params.stop),
+        field: text('field', params.field),
+        measurement: text('measurement', params.measurement),
+      });
+  }
+}
+
+/** Undefined or an empty text means "not given" (an empty form field); anything else must be text. */
+function text(parameter: string, value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new QueryParameterError(parameter, `${parameter} must be text, got ${typeof value}`);
+  return value;
+}
+
+function missing(parameter: string): never {
+  throw new QueryParameterError(parameter, `${parameter} is required for this preset`);
+}
+
+/** A list of names, or one text with commas as a form field gives it: `Temperature, Humidity`. */
+function fieldList(value: unknown): string[] | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (Array.isArray(value) && value.every((name): name is string => typeof name === 'string')) return value;
+  throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
+}
+
+function aggregate(value: unknown): AggregateFunction | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  const found = AGGREGATE_FUNCTIONS.find((fn) => fn === value);
+  if (!found) throw new QueryParameterError('fn', `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${String(value)}`);
+  return found;
+}
