@@ -1,0 +1,122 @@
+/**
+ * Line protocol write bodies, parsed as InfluxDB OSS 2.x does (models/points.go
+ * `ParsePointsWithPrecision`): lines split by `scanLine` (a newline inside a quoted string value does
+ * not end a line), blank and `#` lines skipped, and one `unable to parse '<line>': <reason>` per bad line.
+ */
+import type { Point } from '../storage/types';
+import { PointParser, skipWhitespace } from './point';
+import { type Precision, isPrecision, precisionMultiplier, truncateToPrecision } from './precision';
+
+export type { Precision };
+export { isPrecision };
+
+const NEWLINE = 10;
+const SPACE = 32;
+const QUOTE = 34;
+const HASH = 35;
+const COMMA = 44;
+const EQUALS = 61;
+const BACKSLASH = 92;
+
+/**
+ * Parses a whole write body. `nowNs` is the server time used for lines without a timestamp (truncated
+ * to the precision). Returns every good point and one error string per bad line, each exactly
+ * `unable to parse '<line>': <reason>` as InfluxDB OSS words it. (OSS writes nothing when any line
+ * fails; that decision is the caller's.)
+ */
+export function parseLineProtocol(
+  body: string,
+  precision: Precision,
+  nowNs: bigint,
+): { points: Point[]; errors: string[] } {
+  const parser = new PointParser(precisionMultiplier(precision), truncateToPrecision(nowNs, precision));
+  const points: Point[] = [];
+  const errors: string[] = [];
+  const n = body.length;
+  const lines = new LineScanner(body);
+  let pos = 0;
+  while (pos < n) {
+    const blockStart = pos;
+    let blockEnd = lines.next(pos);
+    pos = blockEnd + 1;
+    if (blockEnd === blockStart) continue;
+
+    const start = skipWhitespace(body, blockStart, blockEnd);
+    if (start >= blockEnd || body.charCodeAt(start) === HASH) continue;
+    // A block ends in a newline only when a backslash swallowed it (see scanLine); OSS strips that
+    // one. A `\r` before the newline is kept, as in OSS.
+    if (body.charCodeAt(blockEnd - 1) === NEWLINE) blockEnd--;
+
+    const result = parser.parse(body, start, blockEnd);
+    if (typeof result === 'string') errors.push(`unable to parse '${body.slice(start, blockEnd)}': ${result}`);
+    else points.push(result);
+  }
+  return { points, errors };
+}
+
+/**
+ * Finds line ends. Most lines hold neither a quote nor a backslash, and then the line simply ends
+ * at the next newline; the positions of the next quote and backslash are remembered between lines
+ * so that each search stays linear over the whole body.
+ */
+class LineScanner {
+  private nextQuote = -1;
+  private nextBackslash = -1;
+
+  constructor(private readonly s: string) {}
+
+  /** The index of the newline (or the end) that ends the line starting at `i`. */
+  next(i: number): number {
+    const s = this.s;
+    const n = s.length;
+    let newline = s.indexOf('\n', i);
+    if (newline < 0) newline = n;
+    if (this.nextQuote < i) this.nextQuote = indexOrEnd(s, '"', i);
+    if (this.nextBackslash < i) this.nextBackslash = indexOrEnd(s, '\\', i);
+    if (newline < this.nextQuote && newline < this.nextBackslash) return newline;
+    return scanLine(s, i, n);
+  }
+}
+
+function indexOrEnd(s: string, c: string, from: number): number {
+  const i = s.indexOf(c, from);
+  return i < 0 ? s.length : i;
+}
+
+/**
+ * OSS `scanLine`: returns the index of the newline that ends the line starting at `i` (or `n`).
+ * After the first space it counts `=` and `,` to tell a quote that opens a string value from a quote
+ * in a key; a backslash skips the next character, even a newline, unless it is the second last byte.
+ */
+function scanLine(s: string, i: number, n: number): number {
+  let quoted = false;
+  let fields = false;
+  let equals = 0;
+  let commas = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c === BACKSLASH && i + 2 < n) {
+      i += 2;
+      continue;
+    }
+    if (c === SPACE) fields = true;
+    if (fields) {
+      if (!quoted && c === EQUALS) {
+        i++;
+        equals++;
+        continue;
+      } else if (!quoted && c === COMMA) {
+        i++;
+        commas++;
+        continue;
+      } else if (c === QUOTE && equals > commas) {
+        i++;
+        quoted = !quoted;
+        continue;
+      }
+    }
+    if (c === NEWLINE && !quoted) break;
+    i++;
+  }
+  return i;
+}
