@@ -2,11 +2,14 @@
 /** The `iot-center` command: start | emulator | bench. */
 import { parseArgs } from './args';
 import { runEmulatorCommand } from './emulator-command';
+import { runStartCommand } from './start-command';
 
 const USAGE = `Usage: iot-center <command> [options]
 
 Commands:
   start       Start the emulator (unless INFLUX_URL is set) and Node-RED with the example flows
+              --port 1880  --emulator-port 8086  --host 127.0.0.1  --dir .iot-center
+              INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET: use that InfluxDB, no emulator
   emulator    Run the InfluxDB 2.x API emulator
               --port 8086  --host 127.0.0.1  --data-dir .iot-center/influxdb (or :memory:)
 `;
@@ -14,6 +17,8 @@ Commands:
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   switch (args.command) {
+    case 'start':
+      return runStartCommand(args);
     case 'emulator':
       return runEmulatorCommand(args);
     case undefined:
