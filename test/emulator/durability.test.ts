@@ -26,12 +26,20 @@ describe('emulator durability', function () {
     await new SetupAPI(new InfluxDB({ url: first.url })).postSetup({
       body: { org: 'o', bucket: 'b', username: 'u', password: 'password1', token },
     });
-    const writeApi = new InfluxDB({ url: first.url, token }).getWriteApi('o', 'b', 's', { batchSize: 500 });
+    let acknowledged = 0;
+    const writeApi = new InfluxDB({ url: first.url, token }).getWriteApi('o', 'b', 's', {
+      batchSize: 500,
+      writeSuccess: (lines) => void (acknowledged += lines.length),
+    });
     const base = 1_700_000_000;
     for (let i = 0; i < 2000; i++) {
       writeApi.writePoint(new Point('m').tag('dev', `d${i % 4}`).floatField('v', i).timestamp(base + i));
     }
-    await writeApi.close(); // flushes; rejects unless every batch was answered 204
+    await writeApi.close();
+    // close() does not wait for batches already sent by size; count the 204s instead.
+    const deadline = Date.now() + 30_000;
+    while (acknowledged < 2000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(acknowledged, 2000);
     first.cli.child.kill('SIGKILL');
     await first.cli.exited();
 

@@ -11,6 +11,12 @@ interface FluxWasm {
   parse(source: string): unknown;
 }
 
+/** The slice of the WebAssembly global used here (tsconfig's lib has no WebAssembly typings). */
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+}
+
 let loaded: FluxWasm | undefined;
 
 export function fluxWasm(): FluxWasm {
@@ -37,10 +43,9 @@ function load(): FluxWasm {
     `return { ${names.join(', ')}, __init(exports) { wasm = exports; ${cacheLines.join(' ')} } };\n})`;
   const factory: unknown = vm.runInThisContext(wrapper, { filename: glueFile });
   if (typeof factory !== 'function') throw new Error('flux-lsp-browser glue did not evaluate to a function');
-  const glue = factory({ require }, require) as Record<string, unknown> & { __init(e: WebAssembly.Exports): void };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(fs.readFileSync(wasmFile)), {
-    './flux-lsp-browser_bg.js': glue as unknown as WebAssembly.ModuleImports,
-  });
+  const glue = factory({ require }, require) as Record<string, unknown> & { __init(e: Record<string, unknown>): void };
+  const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+  const instance = new wasm.Instance(new wasm.Module(fs.readFileSync(wasmFile)), { './flux-lsp-browser_bg.js': glue });
   glue.__init(instance.exports);
   const parse = glue.parse;
   if (typeof parse !== 'function') throw new Error('flux-lsp-browser has no parse()');

@@ -1,0 +1,77 @@
+/**
+ * Runs a script's top level: imports, then every statement compiled first (so all static errors come
+ * before anything runs), then executed in order. A bare expression statement that evaluates to a table
+ * stream, and was not yielded, is yielded as `_result`, as Flux does.
+ */
+import type { FluxFile, Loc, Statement } from '../parser/ast';
+import type { Compiler } from './compile';
+import { Environment, StaticScope } from './environment';
+import { compileError } from './errors';
+import type { Runtime, Value } from './values';
+
+export interface LoadedPackage {
+  /** The name it is bound to without `as`: the last path segment. */
+  name: string;
+  value: Value;
+  members: ReadonlySet<string>;
+}
+
+export interface Universe {
+  env: Environment;
+  scope: StaticScope;
+  importPackage(path: string, loc: Loc): LoadedPackage;
+}
+
+type Step = (env: Environment) => void;
+
+export function executeFile(file: FluxFile, compiler: Compiler, universe: Universe, runtime: Runtime): void {
+  const scope = new StaticScope(universe.scope);
+  const env = new Environment(universe.env);
+  for (const imp of file.imports) {
+    const pkg = universe.importPackage(imp.path, imp.loc);
+    const alias = imp.alias ?? pkg.name;
+    scope.declare(alias, { kind: 'package', path: imp.path, members: pkg.members });
+    env.set(alias, pkg.value);
+  }
+  const steps = file.body.map((stmt) => compileStatement(stmt, compiler, scope, runtime));
+  for (const step of steps) step(env);
+}
+
+/** Top-level assignments of a Flux source, run into `env` (how preludes and packages are loaded). */
+export function executeDefinitions(file: FluxFile, compiler: Compiler, scope: StaticScope, env: Environment, runtime: Runtime): void {
+  const steps = file.body.map((stmt) => compileStatement(stmt, compiler, scope, runtime));
+  for (const step of steps) step(env);
+}
+
+function compileStatement(stmt: Statement, compiler: Compiler, scope: StaticScope, runtime: Runtime): Step {
+  switch (stmt.kind) {
+    case 'VariableAssignment': {
+      const init = compiler.expression(stmt.init, scope, stmt.name);
+      scope.declare(stmt.name);
+      return (env) => env.set(stmt.name, init(env));
+    }
+    case 'OptionStatement': {
+      const init = compiler.expression(stmt.init, scope, 'name' in stmt.target ? stmt.target.name : stmt.target.property);
+      const target = stmt.target;
+      // Options of packages (`option v1.x = ...`) change nothing the emulator uses; they are accepted.
+      if (!('name' in target)) return (env) => void init(env);
+      const isUniverseOption = scope.resolve(target.name) !== undefined;
+      if (!isUniverseOption) scope.declare(target.name);
+      return (env) => {
+        const value = init(env);
+        if (!isUniverseOption || !env.assign(target.name, value)) env.set(target.name, value);
+      };
+    }
+    case 'ExpressionStatement': {
+      const expression = compiler.expression(stmt.expression, scope);
+      return (env) => {
+        const value = expression(env);
+        if (value.type === 'stream' && !runtime.isYielded(value.value)) runtime.addYield('_result', value.value, stmt.loc);
+      };
+    }
+    case 'ReturnStatement':
+      throw compileError(stmt.loc, 'return is only allowed in a function body');
+    case 'UnsupportedStatement':
+      throw compileError(stmt.loc, `unsupported statement: ${stmt.what} (the emulator runs queries, not test cases or builtin declarations)`);
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Column-level transformations: `keep`, `drop`, `rename`, `duplicate`, `set`. Group keys follow the
+ * columns (a dropped key column leaves the key, a renamed one is renamed in it). Columns that do not
+ * exist are ignored, as in Flux's `drop_non_existent` and `keep_non_existent` tests.
+ */
+import { FluxError } from '../interpreter/errors';
+import { Args, builtin } from '../interpreter/functions';
+import type { CallSite, FluxFunction } from '../interpreter/values';
+import { str, stream, typeName } from '../interpreter/values';
+import type { Cell, Column, Table } from '../table';
+import { keyMap, makeTable, withoutColumns } from '../tables/build';
+import { rowCaller } from './row-function';
+
+/** Decides, per column label, from either `columns: [...]` or `fn: (column) => bool`. */
+function columnPredicate(args: Args, site: CallSite, fnName: string): (label: string) => boolean {
+  const fn = args.optFn('fn');
+  if (fn && args.has('columns')) throw new FluxError(`${fnName} takes either columns or fn, not both`);
+  if (fn) return labelFunction(fn, site, 'bool');
+  if (!args.has('columns')) throw new FluxError(`${fnName} needs columns or fn`);
+  const set = new Set(args.stringArray('columns'));
+  return (label) => set.has(label);
+}
+
+function labelFunction(fn: FluxFunction, site: CallSite, returns: 'bool'): (label: string) => boolean {
+  const call = rowCaller(fn, 'column', site);
+  return (label) => {
+    const v = call(str(label));
+    if (v.type !== returns) throw new FluxError(`fn must return a ${returns}, got ${typeName(v)}`);
+    return v.value === true;
+  };
+}
+
+export const keep = builtin({
+  name: 'keep',
+  params: ['tables', 'columns', 'fn'],
+  pipe: 'tables',
+  run(args, site) {
+    const wanted = columnPredicate(args, site, 'keep');
+    return stream(args.stream('tables').mapTables('keep', site.loc, (t) => withoutColumns(t, (l) => !wanted(l))));
+  },
+});
+
+export const drop = builtin({
+  name: 'drop',
+  params: ['tables', 'columns', 'fn'],
+  pipe: 'tables',
+  run(args, site) {
+    const unwanted = columnPredicate(args, site, 'drop');
+    return stream(args.stream('tables').mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted)));
+  },
+});
+
+export const rename = builtin({
+  name: 'rename',
+  params: ['tables', 'columns', 'fn'],
+  pipe: 'tables',
+  run(args, site) {
+    let newName: (label: string) => string;
+    const fn = args.optFn('fn');
+    if (fn) {
+      const call = rowCaller(fn, 'column', site);
+      newName = (label) => {
+        const v = call(str(label));
+        if (v.type !== 'string') throw new FluxError(`fn must return a string, got ${typeName(v)}`);
+        return v.value;
+      };
+    } else {
+      const mapping = new Map<string, string>();
+      for (const [from, to] of args.record('columns')) {
+        if (to.type !== 'string') throw new FluxError(`new name for column "${from}" must be a string, got ${typeName(to)}`);
+        mapping.set(from, to.value);
+      }
+      newName = (label) => mapping.get(label) ?? label;
+    }
+    return stream(args.stream('tables').mapTables('rename', site.loc, (t) => renameColumns(t, newName)));
+  },
+});
+
+function renameColumns(table: Table, newName: (label: string) => string): Table {
+  const names = table.columns.map((c) => newName(c.label));
+  const seen = new Set<string>();
+  for (const n of names) {
+    if (seen.has(n)) throw new FluxError(`renaming creates two columns named "${n}"`);
+    seen.add(n);
+  }
+  const columns = table.columns.map((c, j): Column => ({ label: names[j], type: c.type }));
+  const oldKey = keyMap(table);
+  const key = new Map<string, Cell>();
+  table.columns.forEach((c, j) => {
+    if (oldKey.has(c.label)) key.set(names[j], oldKey.get(c.label) ?? null);
+  });
+  return makeTable(columns, key.keys(), table.rows, key);
+}
+
+export const duplicate = builtin({
+  name: 'duplicate',
+  params: ['tables', 'column', 'as'],
+  required: ['column', 'as'],
+  pipe: 'tables',
+  run(args, site) {
+    const column = args.string('column');
+    const as = args.string('as');
+    return stream(args.stream('tables').mapTables('duplicate', site.loc, (t) => duplicateColumn(t, column, as)));
+  },
+});
+
+/** Copies a column; an existing `as` column is overwritten in place and leaves the group key. */
+export function duplicateColumn(table: Table, column: string, as: string): Table {
+  const from = table.columns.findIndex((c) => c.label === column);
+  if (from < 0) throw new FluxError(`column "${column}" does not exist`);
+  const type = table.columns[from].type;
+  const existing = table.columns.findIndex((c) => c.label === as);
+  const key = keyMap(table);
+  key.delete(as);
+  if (existing >= 0) {
+    const columns = table.columns.map((c, j): Column => (j === existing ? { label: as, type } : c));
+    const rows = table.rows.map((r) => {
+      const copy = r.slice();
+      copy[existing] = r[from] ?? null;
+      return copy;
+    });
+    return makeTable(columns, key.keys(), rows, key);
+  }
+  return makeTable([...table.columns, { label: as, type }], key.keys(), table.rows.map((r) => [...r, r[from] ?? null]), key);
+}
+
+export const set = builtin({
+  name: 'set',
+  params: ['tables', 'key', 'value'],
+  required: ['key', 'value'],
+  pipe: 'tables',
+  run(args, site) {
+    const label = args.string('key');
+    const value = args.string('value');
+    return stream(args.stream('tables').mapTables('set', site.loc, (t) => setColumn(t, label, value)));
+  },
+});
+
+function setColumn(table: Table, label: string, value: string): Table {
+  const j = table.columns.findIndex((c) => c.label === label);
+  const key = keyMap(table);
+  if (key.has(label)) key.set(label, value);
+  if (j < 0) return makeTable([...table.columns, { label, type: 'string' }], key.keys(), table.rows.map((r) => [...r, value]), key);
+  const columns = table.columns.map((c, i): Column => (i === j ? { label, type: 'string' } : c));
+  const rows = table.rows.map((r) => {
+    const copy = r.slice();
+    copy[j] = value;
+    return copy;
+  });
+  return makeTable(columns, key.keys(), rows, key);
+}

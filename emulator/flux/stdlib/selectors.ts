@@ -1,0 +1,59 @@
+/**
+ * Selectors keep whole rows: `first`, `last` (first/last non-null value of the column), `min`, `max`
+ * (first row holding the extreme value). An empty table, or one with only nulls, stays empty.
+ */
+import { FluxError } from '../interpreter/errors';
+import { builtin } from '../interpreter/functions';
+import type { FluxFunction } from '../interpreter/values';
+import { stream } from '../interpreter/values';
+import type { Cell, ColumnType, Table } from '../table';
+import { compareCells } from '../tables/compare';
+
+/** Index of the selected row, or -1. */
+export type Pick = (values: Cell[], type: ColumnType) => number;
+
+/** The selectors `aggregateWindow` can compute window by window without building window tables. */
+export const windowPickers = new Map<FluxFunction, Pick>();
+
+function selectorBuiltin(name: string, pick: Pick) {
+  const f = builtin({
+    name,
+    params: ['tables', 'column'],
+    pipe: 'tables',
+    run(args, site) {
+      const column = args.string('column', '_value');
+      return stream(args.stream('tables').mapTables(name, site.loc, (t) => selectRow(t, column, pick)));
+    },
+  });
+  windowPickers.set(f, pick);
+  return f;
+}
+
+function selectRow(table: Table, column: string, pick: Pick): Table {
+  const j = table.columns.findIndex((c) => c.label === column);
+  if (j < 0) throw new FluxError(`column "${column}" does not exist`);
+  const i = pick(table.rows.map((r) => r[j] ?? null), table.columns[j].type);
+  return { ...table, rows: i < 0 ? [] : [table.rows[i]] };
+}
+
+export const first = selectorBuiltin('first', (values) => values.findIndex((v) => v !== null));
+
+export const last = selectorBuiltin('last', (values) => {
+  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return i;
+  return -1;
+});
+
+function extreme(name: string, better: (c: number) => boolean): Pick {
+  return (values, type) => {
+    if (type === 'boolean') throw new FluxError(`${name} cannot select from a column of type ${type}`);
+    let best = -1;
+    values.forEach((v, i) => {
+      if (v === null || (typeof v === 'number' && Number.isNaN(v))) return;
+      if (best < 0 || better(compareCells(v, values[best]))) best = i;
+    });
+    return best;
+  };
+}
+
+export const min = selectorBuiltin('min', extreme('min', (c) => c < 0));
+export const max = selectorBuiltin('max', extreme('max', (c) => c > 0));

@@ -1,0 +1,83 @@
+/**
+ * Window arithmetic: which windows `[start, stop)` contain a time, and which overlap the query bounds.
+ * Windows start at `offset + k·every` (calendar months when `every` is in months) and last `period`.
+ */
+import { FluxError } from '../interpreter/errors';
+import { addDuration, addMonths, floorDiv, isNegative, isZero, monthIndex } from '../interpreter/time';
+import type { Duration } from '../interpreter/values';
+
+/** Refuses windowing that would build an absurd number of tables (e.g. `every: 1ns` over a day). */
+const MAX_WINDOWS = 1_000_000;
+
+export interface Window {
+  start: bigint;
+  stop: bigint;
+}
+
+export class Windower {
+  private readonly every: Duration;
+  private readonly period: Duration;
+  private readonly zero: bigint;
+
+  constructor(every: Duration, period: Duration, offset: Duration) {
+    if (isNegative(every) || isZero(every)) throw new FluxError('every must be a positive duration');
+    if (every.months !== 0n && every.nanoseconds !== 0n) throw new FluxError('every cannot mix months with days or smaller units');
+    if (isNegative(period)) throw new FluxError('period must not be negative');
+    this.every = every;
+    this.period = isZero(period) ? every : period;
+    // The zero point (epoch + offset) is moved within one `every` so indexes stay small.
+    let zero = addDuration(0n, offset);
+    if (every.months === 0n) zero -= floorDiv(zero, every.nanoseconds) * every.nanoseconds;
+    this.zero = zero;
+  }
+
+  startOf(k: bigint): bigint {
+    return this.every.months !== 0n ? addMonths(this.zero, k * this.every.months) : this.zero + k * this.every.nanoseconds;
+  }
+
+  stopOf(k: bigint): bigint {
+    return addDuration(this.startOf(k), this.period);
+  }
+
+  /** The largest k whose window starts at or before t. */
+  indexOf(t: bigint): bigint {
+    if (this.every.months === 0n) return floorDiv(t - this.zero, this.every.nanoseconds);
+    let k = floorDiv(monthIndex(t) - monthIndex(this.zero), this.every.months);
+    while (this.startOf(k) > t) k -= 1n;
+    while (this.startOf(k + 1n) <= t) k += 1n;
+    return k;
+  }
+
+  /** Windows containing t, latest first. */
+  containing(t: bigint): Window[] {
+    const out: Window[] = [];
+    for (let k = this.indexOf(t); this.stopOf(k) > t; k -= 1n) {
+      out.push({ start: this.startOf(k), stop: this.stopOf(k) });
+      if (out.length > MAX_WINDOWS) throw tooMany();
+    }
+    return out;
+  }
+
+  /** Windows overlapping [start, stop), earliest first. */
+  overlapping(start: bigint, stop: bigint): Window[] {
+    let k = this.indexOf(start);
+    while (this.stopOf(k - 1n) > start) k -= 1n;
+    const out: Window[] = [];
+    for (; this.startOf(k) < stop; k += 1n) {
+      if (this.stopOf(k) > start) out.push({ start: this.startOf(k), stop: this.stopOf(k) });
+      if (out.length > MAX_WINDOWS) throw tooMany();
+    }
+    return out;
+  }
+}
+
+export function clip(w: Window, bounds: Window | undefined): Window | undefined {
+  if (!bounds) return w;
+  const start = w.start > bounds.start ? w.start : bounds.start;
+  const stop = w.stop < bounds.stop ? w.stop : bounds.stop;
+  return start < stop ? { start, stop } : undefined;
+}
+
+function tooMany(): FluxError {
+  return new FluxError(`window would create more than ${MAX_WINDOWS} windows; use a larger every`);
+}

@@ -1,0 +1,73 @@
+/**
+ * A Flux table stream: computed lazily (nothing is read before a `yield` needs it) and at most once,
+ * so a stream bound to a variable and used by two yields reads storage once. A stream that is still
+ * `from() |> range() |> filter()` keeps that as a `PendingRead`, which is what push-down narrows.
+ */
+import type { Bucket } from '../storage/types';
+import type { Loc } from './parser/ast';
+import type { Table } from './table';
+import { atRuntime } from './interpreter/errors';
+import type { FluxFunction, Value } from './interpreter/values';
+
+/** The time range of the query (the nearest `range()` upstream): what windows are clipped to. */
+export interface Bounds {
+  start: bigint;
+  stop: bigint;
+}
+
+export interface StreamData {
+  tables: Table[];
+  bounds?: Bounds;
+}
+
+export interface PendingFilter {
+  fn: FluxFunction;
+  onEmpty: 'drop' | 'keep';
+  loc: Loc;
+}
+
+export interface PendingRead {
+  bucket: Bucket;
+  /** `start`/`stop` as given (durations are relative to now; no stop = now), resolved when the read runs. */
+  range?: { start: Value; stop?: Value; loc: Loc };
+  filters: PendingFilter[];
+}
+
+export class TableStream {
+  private cached?: StreamData;
+
+  constructor(
+    private readonly produce: () => StreamData,
+    readonly pendingRead?: PendingRead,
+  ) {}
+
+  data(): StreamData {
+    if (!this.cached) this.cached = this.produce();
+    return this.cached;
+  }
+
+  /** A stream computed from this one by a transformation; errors name the function and its call. */
+  derive(name: string, loc: Loc, transform: (input: StreamData) => StreamData): TableStream {
+    return new TableStream(() => {
+      const input = this.data();
+      try {
+        return transform(input);
+      } catch (e) {
+        throw atRuntime(e, name, loc);
+      }
+    });
+  }
+
+  /** Shorthand for transformations that work table by table and keep the bounds. */
+  mapTables(name: string, loc: Loc, perTable: (table: Table) => Table | Table[] | undefined): TableStream {
+    return this.derive(name, loc, (input) => {
+      const tables: Table[] = [];
+      for (const t of input.tables) {
+        const out = perTable(t);
+        if (Array.isArray(out)) tables.push(...out);
+        else if (out) tables.push(out);
+      }
+      return { tables, bounds: input.bounds };
+    });
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * `POST /api/v2/write` (OSS http/write_handler.go `handleWrite`), checks in OSS's order: precision,
+ * bucket given, gzip header, org, bucket, permission, body size/decoding, parse (all or nothing), then
+ * storage (422 partial write for retention drops and field type conflicts), 204.
+ */
+import type { Caller } from '../auth/caller';
+import { bucketPermission } from '../auth/authorizer';
+import { evaluate } from '../auth/permissions';
+import { ApiError } from '../errors';
+import { gunzip, hasGzipHeader, isGzipEncoding, readRawBody, type RawBody } from '../http/body';
+import type { Reply, RequestContext } from '../http/context';
+import { callerOf, reply } from '../http/context';
+import { goDuration, rfc3339Nano } from '../http/format';
+import { INTERNAL_ERROR_MESSAGE } from '../http/messages';
+import type { Route } from '../http/router';
+import { isPrecision, parseLineProtocol } from '../lineprotocol/parse';
+import type { Bucket, FieldType, WriteOutcome } from '../storage/types';
+import { bucketFromParam, orgFromQuery } from './lookup';
+
+async function write(ctx: RequestContext): Promise<Reply> {
+  const caller = callerOf(ctx);
+  const { state } = ctx;
+  const precision = ctx.query.get('precision') || 'ns';
+  if (!isPrecision(precision)) {
+    throw new ApiError('invalid', 'invalid precision; valid precision units are ns, us, ms, and s');
+  }
+  const bucketRef = ctx.query.get('bucket') ?? '';
+  if (bucketRef === '') throw new ApiError('not found', 'bucket not found');
+  const gzipped = isGzipEncoding(ctx.req);
+  const limit = state.options.maxBodyBytes;
+  const raw = await readRawBody(ctx.req, gzipped ? compressedCap(limit) : limit);
+  // Go's gzip.NewReader fails on a bad header before anything else is looked at, as a plain error.
+  if (gzipped && !hasGzipHeader(raw.data)) throw new ApiError('internal error', INTERNAL_ERROR_MESSAGE);
+  const org = orgFromQuery(state.meta, ctx.query);
+  const bucket = bucketFromParam(state.meta, org.id, bucketRef);
+  checkWritePermission(caller, bucket);
+  const body = await decodeBody(raw, gzipped, limit);
+  const nowNs = state.nowNs();
+  const parsed = parseLineProtocol(body.toString('utf8'), precision, nowNs);
+  if (parsed.errors.length > 0) throw new ApiError('invalid', parsed.errors.join('\n'));
+  const outcome = state.points.write(bucket.id, parsed.points, bucket.retentionSeconds, nowNs);
+  const partial = partialWriteReason(outcome, bucket);
+  if (partial) throw new ApiError('unprocessable entity', `failure writing points to database: partial write: ${partial}`);
+  return reply.empty(204);
+}
+
+/** A compressed body this much over the limit cannot inflate to less than the limit. */
+function compressedCap(limit: number): number {
+  return limit === 0 ? 0 : limit + Math.ceil(limit / 100) + 1024;
+}
+
+function checkWritePermission(caller: Caller, bucket: Bucket): void {
+  const verdict = evaluate(caller.authorization, bucketPermission('write', bucket));
+  if (verdict.allowed) return;
+  const suffix = verdict.reason === 'inactive' ? ': token is inactive' : '';
+  throw new ApiError('forbidden', `insufficient permissions for write${suffix}`);
+}
+
+async function decodeBody(raw: RawBody, gzipped: boolean, limit: number): Promise<Buffer> {
+  const tooLarge = () => new ApiError('request too large', 'unable to read data: points batch is too large');
+  if (raw.overLimit) throw tooLarge();
+  if (!gzipped) return raw.data;
+  const result = await gunzip(raw.data, limit);
+  if (result.ok) return result.data;
+  const failure = result.failure;
+  if (failure.kind === 'too large') throw tooLarge();
+  // OSS maps gzip header/checksum errors to 400 and any other read error to 500.
+  const code = failure.kind === 'other' ? 'internal error' : 'invalid';
+  throw new ApiError(code, `unable to read data: ${failure.goMessage}`);
+}
+
+/** Go's influxql type names, as the field validator prints them. */
+const GO_TYPE: Record<FieldType, string> = {
+  double: 'float',
+  long: 'integer',
+  unsignedLong: 'unsigned',
+  string: 'string',
+  boolean: 'boolean',
+};
+
+/**
+ * OSS PartialWriteError text. A type conflict is reported in preference to retention drops, as the
+ * shard's error wins over the coordinator's (v1/coordinator/points_writer.go).
+ */
+export function partialWriteReason(outcome: WriteOutcome, bucket: Bucket): string | undefined {
+  const conflict = outcome.typeConflicts[0];
+  if (conflict) {
+    const dropped = outcome.typeConflicts.reduce((n, c) => n + c.dropped, 0);
+    return (
+      `field type conflict: input field "${conflict.field}" on measurement "${conflict.measurement}" ` +
+      `is type ${GO_TYPE[conflict.type]}, already exists as type ${GO_TYPE[conflict.existing]} dropped=${dropped}`
+    );
+  }
+  const dropped = outcome.droppedOutsideRetention;
+  if (dropped === 0) return undefined;
+  const oldest = outcome.oldestDropped === undefined ? '' : rfc3339Nano(outcome.oldestDropped);
+  const newest = outcome.newestDropped === undefined ? '' : rfc3339Nano(outcome.newestDropped);
+  const duration = goDuration(BigInt(bucket.retentionSeconds) * 1_000_000_000n);
+  return (
+    `dropped ${dropped} points outside retention policy of duration ${duration} - oldest ${oldest}, newest ${newest} ` +
+    `dropped=${dropped} for database: ${bucket.id} for retention policy: autogen`
+  );
+}
+
+export const writeRoutes: Route[] = [{ method: 'POST', path: '/api/v2/write', handler: write }];

@@ -1,0 +1,85 @@
+/**
+ * The InfluxDB 2.x API emulator: `startEmulator()` opens the storage, serves the API and enforces
+ * bucket retention in the background until `close()`.
+ */
+import { createEmulatorServer } from './server';
+import { DEFAULT_OPTIONS, type EmulatorOptions, type EmulatorState } from './state';
+import { openStorage } from './storage/sqlite/open';
+
+export type { EmulatorOptions, EmulatorState } from './state';
+export { DEFAULT_OPTIONS } from './state';
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  state: EmulatorState;
+  close(): Promise<void>;
+}
+
+const NS_PER_SECOND = 1_000_000_000n;
+
+export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
+  const merged: EmulatorOptions = { ...DEFAULT_OPTIONS, ...options };
+  const storage = openStorage(merged.dataDir);
+  const state: EmulatorState = {
+    meta: storage.meta,
+    points: storage.points,
+    options: merged,
+    startedAt: new Date(),
+    nowNs: wallClockNs(),
+  };
+  const server = createEmulatorServer(state);
+  let port: number;
+  try {
+    port = await server.listen(merged.port, merged.host);
+  } catch (err) {
+    storage.close();
+    throw err;
+  }
+  const sweeper =
+    merged.retentionCheckIntervalMs > 0 ? setInterval(() => sweepSafely(state), merged.retentionCheckIntervalMs) : undefined;
+  sweeper?.unref();
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${merged.host.includes(':') ? `[${merged.host}]` : merged.host}:${port}`,
+    port,
+    state,
+    close: () => {
+      closed ??= (async () => {
+        if (sweeper) clearInterval(sweeper);
+        await server.close();
+        storage.close();
+      })();
+      return closed;
+    },
+  };
+}
+
+/**
+ * Deletes the points of every bucket that are older than its retention allows; returns how many were
+ * removed. Runs every `retentionCheckIntervalMs`; tests call it directly.
+ */
+export function sweepRetention(state: EmulatorState): number {
+  const now = state.nowNs();
+  let removed = 0;
+  for (const bucket of state.meta.buckets.list()) {
+    if (bucket.retentionSeconds <= 0) continue;
+    removed += state.points.deleteBefore(bucket.id, now - BigInt(bucket.retentionSeconds) * NS_PER_SECOND);
+  }
+  return removed;
+}
+
+function sweepSafely(state: EmulatorState): void {
+  try {
+    sweepRetention(state);
+  } catch (err) {
+    process.stderr.write(`influxdb emulator: retention sweep failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  }
+}
+
+/** Wall-clock time with nanosecond resolution: the epoch at start plus the monotonic clock since. */
+function wallClockNs(): () => bigint {
+  const startNs = BigInt(Date.now()) * 1_000_000n;
+  const startHr = process.hrtime.bigint();
+  return () => startNs + (process.hrtime.bigint() - startHr);
+}
