@@ -7,7 +7,7 @@ import type { SeriesSelector } from '../storage/types';
 import type { Expression } from './parser/ast';
 import type { Environment } from './interpreter/environment';
 import type { FluxFunction, Value } from './interpreter/values';
-import { contains } from './stdlib/values';
+import { contains } from './stdlib/basics';
 
 /** Column -> allowed string values; a row matches only if every listed column has one of its values. */
 export type Narrowing = Map<string, Set<string>>;
@@ -17,9 +17,9 @@ const NOT_SERIES_KEYS = new Set(['_start', '_stop', '_time', '_value']);
 
 export function narrowingOfPredicate(fn: FluxFunction): Narrowing {
   const def = fn.definition;
-  if (!def || def.node.params.length === 0 || def.node.body.kind === 'Block') return new Map();
-  const row = def.node.params[0].name;
-  return narrow(def.node.body, row, def.env);
+  // filter() passes the row as `r`; other parameters would hide closure names, so they opt out.
+  if (!def || def.node.params.length !== 1 || def.node.params[0].name !== 'r' || def.node.body.kind === 'Block') return new Map();
+  return narrow(def.node.body, 'r', def.env);
 }
 
 /** Both predicates must hold (consecutive filters, `and`). */

@@ -29,7 +29,7 @@ import { columns, union } from './combine';
 import { STRINGS } from './strings';
 import { first, last, max, min } from './selectors';
 import { buckets, from } from './source';
-import { contains, conversions, die, length, now, yieldResult } from './values';
+import { contains, conversions, die, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
 
 const BUILTINS: Record<string, FluxFunction> = {
