@@ -1,0 +1,251 @@
+/**
+ * What a user gives `iot-write` → line protocol, validated at the edge: every bad point gets a reason and
+ * the good ones still go. Input is a point object, an array of them, or line-protocol text.
+ */
+import { escape } from '@influxdata/influxdb-client';
+import { checkLine, RESERVED_FIELD_KEYS, RESERVED_TAG_KEYS, splitLines } from './line-protocol';
+import type { Precision } from './timestamp';
+import { describe, toProtocolTimestamp } from './timestamp';
+
+/** A field value whose line-protocol type is stated, e.g. `{type: 'int', value: 1200}` for `CO2=1200i`. */
+export type TypedFieldValue =
+  | { type: 'int'; value: number | bigint | string }
+  | { type: 'uint'; value: number | bigint | string }
+  | { type: 'float'; value: number }
+  | { type: 'bool'; value: boolean }
+  | { type: 'string'; value: string };
+
+/** A bare number is a float (so a field keeps one type); use `{type: 'int', value}` for an integer. */
+export type FieldValue = number | string | boolean | TypedFieldValue;
+
+/**
+ * A number, bigint or digit text is in the pipeline's precision (default ms); a Date or an RFC 3339 text
+ * is converted. Omitted: the server's time.
+ */
+export type PointTimestamp = number | bigint | Date | string;
+
+export interface PointObject {
+  /** Default `environment`. */
+  measurement?: string;
+  /** Override the default tags (e.g. `clientId`) of the pipeline. */
+  tags?: Record<string, string>;
+  /** At least one; `null`/`undefined` values are left out. */
+  fields: Record<string, FieldValue | null | undefined>;
+  timestamp?: PointTimestamp;
+}
+
+/** What `write()` takes: one point, several (points or line-protocol texts), or line-protocol text. */
+export type WriteInput = PointObject | ReadonlyArray<PointObject | string> | string;
+
+export interface PointDefaults {
+  /** Default `environment`. */
+  measurement: string;
+  /** Added to every point object; the point's own tags win. Not added to line-protocol text. */
+  defaultTags: Record<string, string>;
+  /** Unit of numeric timestamps and of the written lines. Default `ms`. */
+  precision: Precision;
+}
+
+export const DEFAULT_POINT_DEFAULTS: PointDefaults = { measurement: 'environment', defaultTags: {}, precision: 'ms' };
+
+export interface InputError {
+  /** Position in the array (or of the line in the text; 0 for a single point). */
+  index: number;
+  reason: string;
+}
+
+export interface Conversion {
+  lines: string[];
+  errors: InputError[];
+}
+
+const POINT_KEYS = ['measurement', 'tags', 'fields', 'timestamp'];
+
+/** Converts and validates; never throws. */
+export function toLines(input: unknown, defaults: Partial<PointDefaults> = {}): Conversion {
+  const d: PointDefaults = { ...DEFAULT_POINT_DEFAULTS, ...defaults };
+  const out: Conversion = { lines: [], errors: [] };
+  if (typeof input === 'string') {
+    addText(input, d.precision, out, (lineIndex) => lineIndex);
+  } else if (Array.isArray(input)) {
+    input.forEach((item: unknown, index) => {
+      if (typeof item === 'string') addText(item, d.precision, out, () => index);
+      else addPoint(item, index, d, out);
+    });
+  } else if (isRecord(input)) {
+    addPoint(input, 0, d, out);
+  } else {
+    out.errors.push({
+      index: 0,
+      reason: `input must be a point object, an array of points or line protocol text, not ${describe(input)}`,
+    });
+  }
+  return out;
+}
+
+function addText(text: string, precision: Precision, out: Conversion, indexOf: (lineIndex: number) => number): void {
+  for (const raw of splitLines(text)) {
+    const checked = checkLine(raw.text, precision);
+    if (checked.ok === 'skip') continue;
+    if (checked.ok) out.lines.push(checked.line);
+    else out.errors.push({ index: indexOf(raw.index), reason: `${checked.reason}: '${clip(raw.text)}'` });
+  }
+}
+
+function addPoint(item: unknown, index: number, d: PointDefaults, out: Conversion): void {
+  const result = pointToLine(item, d);
+  if (typeof result === 'string') out.lines.push(result);
+  else out.errors.push({ index, reason: result.reason });
+}
+
+/** One point object → one line, or the reason it cannot be written. */
+export function pointToLine(item: unknown, d: PointDefaults): string | { reason: string } {
+  if (!isRecord(item)) return { reason: `a point must be an object with fields, not ${describe(item)}` };
+  const unknown = Object.keys(item).filter((k) => !POINT_KEYS.includes(k));
+  if (unknown.length > 0) {
+    const names = unknown.map((k) => `'${k}'`).join(', ');
+    const what = unknown.length > 1 ? 'properties' : 'property';
+    return { reason: `unknown ${what} ${names}; a point has measurement, tags, fields and timestamp` };
+  }
+  const measurement = item.measurement ?? d.measurement;
+  if (typeof measurement !== 'string') return { reason: `measurement must be a text, not ${describe(measurement)}` };
+  if (measurement === '') return { reason: 'measurement is empty' };
+  if (measurement.startsWith('#')) {
+    return { reason: `measurement '${measurement}' starts with '#', which makes the line a comment` };
+  }
+  if (badBackslash(measurement, true)) return { reason: `measurement '${measurement}' ${BACKSLASH_REASON}` };
+
+  const tags = checkTags(item.tags, d.defaultTags);
+  if ('reason' in tags) return tags;
+  const fields = checkFields(item.fields);
+  if ('reason' in fields) return fields;
+  const time = toProtocolTimestamp(item.timestamp, d.precision);
+  if (!time.ok) return { reason: time.reason };
+
+  let line = escape.measurement(measurement);
+  for (const key of Object.keys(tags.value).sort()) line += `,${escape.tag(key)}=${escape.tag(tags.value[key])}`;
+  line += ' ' + fields.value.map(([key, value]) => `${escape.tag(key)}=${value}`).join(',');
+  if (time.value !== undefined) line += ' ' + time.value;
+  return line;
+}
+
+function checkTags(
+  given: unknown,
+  defaults: Record<string, string>,
+): { value: Record<string, string> } | { reason: string } {
+  if (given !== undefined && given !== null && !isRecord(given)) {
+    return { reason: `tags must be an object of texts, not ${describe(given)}` };
+  }
+  const merged: Record<string, unknown> = { ...defaults, ...(given ?? {}) };
+  const value: Record<string, string> = {};
+  for (const [key, v] of Object.entries(merged)) {
+    if (key === '') return { reason: 'a tag key is empty' };
+    if (RESERVED_TAG_KEYS.includes(key)) return { reason: `tag key '${key}' is reserved by InfluxDB` };
+    if (typeof v !== 'string') return { reason: `tag '${key}' must be a text, not ${describe(v)}` };
+    if (v === '') return { reason: `tag '${key}' is empty; line protocol cannot carry an empty tag value` };
+    if (badBackslash(key, false) || badBackslash(v, false)) return { reason: `tag '${key}' ${BACKSLASH_REASON}` };
+    value[key] = v;
+  }
+  return { value };
+}
+
+function checkFields(given: unknown): { value: [string, string][] } | { reason: string } {
+  if (!isRecord(given)) return { reason: `fields must be an object such as {temperature: 21.5}, not ${describe(given)}` };
+  const value: [string, string][] = [];
+  for (const key of Object.keys(given).sort()) {
+    const v = given[key];
+    if (v === undefined || v === null) continue;
+    if (key === '') return { reason: 'a field key is empty' };
+    if (RESERVED_FIELD_KEYS.includes(key)) return { reason: `field key '${key}' is reserved by InfluxDB` };
+    if (badBackslash(key, true)) return { reason: `field key '${key}' ${BACKSLASH_REASON}` };
+    const encoded = encodeField(key, v);
+    if (typeof encoded !== 'string') return encoded;
+    value.push([key, encoded]);
+  }
+  if (value.length === 0) return { reason: 'a point needs at least one field' };
+  return { value };
+}
+
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+const UINT64_MAX = 2n ** 64n - 1n;
+
+/** A field value → its line-protocol form (`1.5`, `7i`, `7u`, `T`, `"text"`). */
+function encodeField(key: string, v: unknown): string | { reason: string } {
+  switch (typeof v) {
+    case 'number':
+      return encodeFloat(key, v);
+    case 'bigint':
+      return encodeInteger(key, v, 'int');
+    case 'boolean':
+      return v ? 'T' : 'F';
+    case 'string':
+      return escape.quoted(v);
+  }
+  if (!isRecord(v) || typeof v.type !== 'string' || !('value' in v)) {
+    return { reason: `field '${key}' must be a number, text, boolean or {type, value}, not ${describe(v)}` };
+  }
+  const value = v.value;
+  switch (v.type) {
+    case 'float':
+      return typeof value === 'number' ? encodeFloat(key, value) : typeMismatch(key, 'float', 'a number', value);
+    case 'bool':
+      return typeof value === 'boolean' ? (value ? 'T' : 'F') : typeMismatch(key, 'bool', 'a boolean', value);
+    case 'string':
+      return typeof value === 'string' ? escape.quoted(value) : typeMismatch(key, 'string', 'a text', value);
+    case 'int':
+    case 'uint': {
+      const n = toBigInt(value);
+      if (typeof n !== 'bigint') return { reason: `field '${key}' of type ${v.type}: ${n.reason}` };
+      return encodeInteger(key, n, v.type);
+    }
+    default:
+      return { reason: `field '${key}' has unknown type '${String(v.type)}'; use int, uint, float, bool or string` };
+  }
+}
+
+function encodeFloat(key: string, v: number): string | { reason: string } {
+  if (!Number.isFinite(v)) return { reason: `field '${key}' is ${v}; InfluxDB stores only finite numbers` };
+  return String(v);
+}
+
+function encodeInteger(key: string, n: bigint, type: 'int' | 'uint'): string | { reason: string } {
+  const [min, max, suffix] = type === 'int' ? [INT64_MIN, INT64_MAX, 'i'] : [0n, UINT64_MAX, 'u'];
+  if (n < min || n > max) return { reason: `field '${key}' value ${n} is out of the ${type}64 range` };
+  return `${n}${suffix}`;
+}
+
+function toBigInt(value: unknown): bigint | { reason: string } {
+  if (typeof value === 'bigint') return value;
+  if (typeof value === 'number') {
+    if (!Number.isInteger(value)) return { reason: `${value} is not a whole number` };
+    if (!Number.isSafeInteger(value)) {
+      return { reason: `${value} is too large to be exact as a number; give it as a bigint or a text of digits` };
+    }
+    return BigInt(value);
+  }
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  return { reason: `${describe(value)} is not an integer` };
+}
+
+function typeMismatch(key: string, type: string, expected: string, value: unknown): { reason: string } {
+  return { reason: `field '${key}' of type ${type} needs ${expected}, not ${describe(value)}` };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+}
+
+const BACKSLASH_REASON = "has a backslash at its end or before ',', '=', ' ' or '\"', which line protocol cannot carry";
+
+/**
+ * Line protocol has no escape for a backslash: one before a separator (or at the end, before the next
+ * one) would be read as escaping it. Measurement and field keys also lose a backslash before a quote.
+ */
+function badBackslash(s: string, quoteToo: boolean): boolean {
+  return quoteToo ? /\\([,= "]|$)/.test(s) : /\\([,= ]|$)/.test(s);
+}
+
+function clip(s: string): string {
+  return s.length > 120 ? `${s.slice(0, 120)}…` : s;
+}
