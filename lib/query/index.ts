@@ -1,6 +1,9 @@
 /** Flux presets for IoT Center's views and the shaping of their results for dashboards. */
+export * from './collect-rows';
 export * from './duration';
 export * from './errors';
+export * from './flux-params';
 export * from './preset-request';
 export * from './presets';
+export * from './query-failure';
 export * from './shape';

@@ -1,0 +1,111 @@
+/**
+ * InfluxDB Cloud's convention for parameterized Flux, `params.deviceId`, `params.range`..., offered for
+ * Flux a user writes: a `params = {...}` record built with the client's `flux` template (every value a
+ * checked literal, never pasted text) is put in front of the user's Flux, after its imports.
+ */
+import { flux, fluxExpression, type ParameterizedQuery } from '@influxdata/influxdb-client';
+import { validateDeviceId } from '../devices/device-id';
+import { parseEvery, parseRange } from './duration';
+import { QueryParameterError } from './errors';
+
+/** Parameter values as a node or message gives them; `undefined` means not given. */
+export type FluxParamValues = Record<string, unknown>;
+
+/** The parameters with a meaning of their own, in the order the record lists them. */
+const KNOWN = ['bucket', 'deviceId', 'range', 'every', 'fields'];
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * `params = {bucket: "...", deviceId: "...", range: -1h, every: 1m, fields: ["Temperature"]}`: range and
+ * every are durations, fields a list of texts; other names may hold texts, numbers, booleans, Dates
+ * (time literals) or lists of those. Throws QueryParameterError for a value Flux cannot hold.
+ */
+export function fluxParamsRecord(values: FluxParamValues): ParameterizedQuery {
+  const names = [...KNOWN.filter((name) => name in values), ...Object.keys(values).filter((name) => !KNOWN.includes(name))];
+  const entries = names.flatMap((name) => {
+    const value = values[name];
+    if (value === undefined || value === '') return [];
+    if (!IDENTIFIER.test(name)) {
+      throw new QueryParameterError(name, `parameter name ${JSON.stringify(name)} is not a Flux identifier (letters, digits, _)`);
+    }
+    return [flux`${fluxExpression(name)}: ${paramValue(name, value)}`];
+  });
+  const body = entries.length === 0 ? flux`` : entries.reduce((all, entry) => flux`${all}, ${entry}`);
+  return flux`params = {${body}}`;
+}
+
+/** True when the Flux reads `params.<name>` and does not define `params` itself. */
+export function usesParams(source: string): boolean {
+  return /\bparams\s*\./.test(source) && !/^\s*params\s*=/m.test(source);
+}
+
+/** The user's Flux with the params record after its package clause and imports (Flux wants those first). */
+export function withParamsRecord(source: string, values: FluxParamValues): string {
+  const record = fluxParamsRecord(values).toString();
+  const at = endOfImports(source);
+  return at === 0 ? `${record}\n${source}` : `${source.slice(0, at)}\n${record}${source.slice(at)}`;
+}
+
+function paramValue(name: string, value: unknown): unknown {
+  switch (name) {
+    case 'range':
+      return fluxExpression(parseRange(value).literal);
+    case 'every':
+      return fluxExpression(parseEvery(value).literal);
+    case 'deviceId':
+      try {
+        return validateDeviceId(value);
+      } catch (e) {
+        throw new QueryParameterError('deviceId', (e as Error).message);
+      }
+    case 'fields':
+      return fieldList(value);
+    default:
+      return simpleValue(name, value);
+  }
+}
+
+function fieldList(value: unknown): string[] {
+  const list = typeof value === 'string' ? value.split(',').map((field) => field.trim()).filter((field) => field !== '') : value;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((field) => typeof field === 'string' && field !== '')) {
+    throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
+  }
+  return list;
+}
+
+/** Texts, finite numbers, booleans and Dates are literals the template escapes; lists of them are arrays. */
+function simpleValue(name: string, value: unknown): unknown {
+  const ok = (v: unknown): boolean =>
+    typeof v === 'string' ||
+    typeof v === 'boolean' ||
+    (typeof v === 'number' && Number.isFinite(v)) ||
+    (v instanceof Date && Number.isFinite(v.getTime()));
+  if (ok(value)) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every(ok) && new Set(value.map((v) => typeof v)).size === 1) return value;
+  throw new QueryParameterError(
+    name,
+    `parameter ${name} must be a text, a number, a boolean, a Date or a non-empty list of one of those, got ${describe(value)}`,
+  );
+}
+
+/** Offset just after the leading comments, package clause and imports; 0 when there are none. */
+function endOfImports(source: string): number {
+  const space = /(?:\s+|\/\/[^\n]*)*/y;
+  const clause = /package\s+[A-Za-z_][A-Za-z0-9_]*|import\s+(?:[A-Za-z_][A-Za-z0-9_]*\s+)?"(?:[^"\\\n]|\\.)*"/y;
+  let end = 0;
+  let at = 0;
+  for (;;) {
+    space.lastIndex = at;
+    space.exec(source);
+    clause.lastIndex = space.lastIndex;
+    const match = clause.exec(source);
+    if (!match) return end;
+    at = end = clause.lastIndex;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list of mixed or unsupported values';
+  return typeof value === 'object' ? 'an object' : JSON.stringify(value) ?? typeof value;
+}

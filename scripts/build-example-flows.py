@@ -1,0 +1,318 @@
+#!/usr/bin/env python3
+"""Writes examples/flows.json: IoT Center as a Node-RED flow (node-red-dashboard 3.x).
+
+The flow is kept as this generator so that positions, ids and wiring stay readable and reviewable;
+run `python3 scripts/build-example-flows.py` after changing it and commit both files.
+"""
+import json
+import os
+
+FLOW = 'iotc.flow'
+nodes = []
+
+
+def add(node_id, node_type, x=None, y=None, wires=None, **props):
+    node = {'id': node_id, 'type': node_type}
+    if x is not None:
+        node['z'] = FLOW
+    node.update(props)
+    if x is not None:
+        node['x'] = x
+        node['y'] = y
+    if wires is not None:
+        node['wires'] = wires
+    nodes.append(node)
+    return node
+
+
+FIELDS = [
+    # field, label, unit, min, max (IoT Center's gauge ranges)
+    ('Temperature', 'Temperature', '°C', 0, 40),
+    ('Humidity', 'Humidity', '%', 0, 100),
+    ('Pressure', 'Pressure', 'hPa', 970, 1050),
+    ('CO2', 'CO2', 'ppm', 400, 3000),
+    ('TVOC', 'TVOC', 'ppm', 250, 2000),
+]
+
+add(FLOW, 'tab', label='IoT Center', disabled=False,
+    info='IoT Center for Node-RED: devices are InfluxDB authorizations scoped to one bucket, a virtual '
+         'device writes environment data, and the dashboard at /ui shows it. See each node\'s help.')
+
+# ---- configuration --------------------------------------------------------------------------
+add('iotc.cfg', 'iot-influxdb', name='IoT Center InfluxDB', url='http://127.0.0.1:8086', org='iot-org',
+    bucket='iot_center', timeout='10', rejectUnauthorized=True, caFile='', tokenSource='env',
+    tokenEnv='INFLUX_TOKEN', healthInterval='60')
+add('iotc.ui.base', 'ui_base', theme={'name': 'theme-light'}, site={
+    'name': 'IoT Center', 'hideToolbar': 'false', 'allowSwipe': 'false', 'lockMenu': 'false',
+    'allowTempTheme': 'true', 'dateFormat': 'DD/MM/YYYY',
+    'sizes': {'sx': 48, 'sy': 48, 'gx': 6, 'gy': 6, 'cx': 6, 'cy': 6, 'px': 0, 'py': 0}})
+add('iotc.tab.dashboard', 'ui_tab', name='Dashboard', icon='dashboard', order=1, disabled=False, hidden=False)
+add('iotc.tab.devices', 'ui_tab', name='Devices', icon='fa-microchip', order=2, disabled=False, hidden=False)
+add('iotc.tab.virtual', 'ui_tab', name='Virtual device', icon='fa-magic', order=3, disabled=False, hidden=False)
+
+
+def group(gid, name, tab, order, width):
+    add(gid, 'ui_group', name=name, tab=tab, order=order, disp=True, width=str(width), collapse=False, className='')
+
+
+group('iotc.grp.select', 'Device', 'iotc.tab.dashboard', 1, 15)
+group('iotc.grp.gauges', 'Now', 'iotc.tab.dashboard', 2, 15)
+group('iotc.grp.charts', 'History', 'iotc.tab.dashboard', 3, 15)
+group('iotc.grp.devices', 'Registered devices', 'iotc.tab.devices', 1, 12)
+group('iotc.grp.register', 'Register a device', 'iotc.tab.devices', 2, 6)
+group('iotc.grp.virtual', 'Virtual device', 'iotc.tab.virtual', 1, 8)
+
+# ---- 1. the virtual device --------------------------------------------------------------------
+add('iotc.c.virtual', 'comment', 40, 40, name='1. The virtual device writes IoT Center\'s environment data',
+    info='On deploy it registers `virtual_device`, fills the missing minutes of the last 7 days '
+         '("backfill"), then emits a point every 10 s. iot-write batches them into InfluxDB.')
+add('iotc.inj.start', 'inject', 150, 100, [['iotc.reg.virtual', 'iotc.chg.backfill']], name='on deploy',
+    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='1', topic='', payload='',
+    payloadType='date')
+add('iotc.reg.virtual', 'iot-register', 380, 80, [['iotc.link.out.refresh1']], name='register virtual_device',
+    influxdb='iotc.cfg', action='register', deviceId='virtual_device', deviceIdType='str', grantRead=False,
+    registerOnGet=False, includeToken=False, format='json')
+add('iotc.link.out.refresh1', 'link out', 575, 80, None, name='refresh devices', mode='link',
+    links=['iotc.link.in.refresh'])
+add('iotc.chg.backfill', 'change', 380, 120, [['iotc.vd']], name='backfill',
+    rules=[{'t': 'set', 'p': 'payload', 'pt': 'msg', 'to': 'backfill', 'tot': 'str'}])
+add('iotc.btn.start', 'ui_button', 150, 160, [['iotc.vd']], name='', group='iotc.grp.virtual', order=1,
+    width='2', height='1', passthru=False, label='Start', tooltip='Emit a point every 10 s', color='',
+    bgcolor='', className='', icon='fa-play', payload='start', payloadType='str', topic='', topicType='str')
+add('iotc.btn.stop', 'ui_button', 150, 200, [['iotc.vd']], name='', group='iotc.grp.virtual', order=2,
+    width='2', height='1', passthru=False, label='Stop', tooltip='', color='', bgcolor='', className='',
+    icon='fa-stop', payload='stop', payloadType='str', topic='', topicType='str')
+add('iotc.btn.backfill', 'ui_button', 150, 240, [['iotc.vd']], name='', group='iotc.grp.virtual', order=3,
+    width='4', height='1', passthru=False, label='Write missing data', color='', bgcolor='', className='',
+    tooltip='Write one point per missing minute of the last 7 days', icon='fa-history', payload='backfill',
+    payloadType='str', topic='', topicType='str')
+add('iotc.vd', 'virtual-device', 600, 180, [['iotc.write'], ['iotc.chg.percent']], name='virtual_device',
+    deviceId='virtual_device', deviceIdType='str', seed='', interval='10', track='builtIn', trackFile='',
+    autoStart=True, influxdb='iotc.cfg')
+add('iotc.write', 'iot-write', 840, 160, [[]], name='write to InfluxDB', influxdb='iotc.cfg', bucket='',
+    measurement='environment', precision='ms', batchSize='2000', flushInterval='1000', clientId='deviceId',
+    clientIdType='msg', forward=False)
+add('iotc.chg.percent', 'change', 840, 220, [['iotc.gauge.progress']], name='percent',
+    rules=[{'t': 'set', 'p': 'payload', 'pt': 'msg', 'to': 'payload.percent', 'tot': 'msg'}])
+add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp.virtual', order=4,
+    width='8', height='3', gtype='donut', title='Missing data written', label='%', format='{{value | number:0}}',
+    min=0, max='100', colors=['#5ea2d4', '#5ea2d4', '#5ea2d4'], seg1='', seg2='', diff=False, className='')
+
+# ---- 2. the dashboard -------------------------------------------------------------------------
+add('iotc.c.dashboard', 'comment', 40, 300, name='2. Dashboard: gauges of the last values, charts downsampled with aggregateWindow',
+    info='Every 10 s (and when the device or the range changes) two iot-query nodes read the selected device: '
+         'last values as gauge messages (one per field, msg.topic = field) and a downsampled series per field.')
+add('iotc.dd.device', 'ui_dropdown', 150, 360, [['iotc.chg.device']], name='device', label='Device',
+    tooltip='', place='Select a device', group='iotc.grp.select', order=1, width='6', height='1',
+    passthru=False, multiple=False, options=[{'label': 'virtual_device', 'value': 'virtual_device', 'type': 'str'}],
+    payload='', topic='deviceId', topicType='str', className='')
+add('iotc.dd.range', 'ui_dropdown', 150, 400, [['iotc.chg.range']], name='range', label='Range', tooltip='',
+    place='Select a range', group='iotc.grp.select', order=2, width='6', height='1', passthru=False,
+    multiple=False, options=[
+        {'label': 'Past 5m', 'value': '-5m', 'type': 'str'},
+        {'label': 'Past 15m', 'value': '-15m', 'type': 'str'},
+        {'label': 'Past 1h', 'value': '-1h', 'type': 'str'},
+        {'label': 'Past 6h', 'value': '-6h', 'type': 'str'},
+        {'label': 'Past 1d', 'value': '-1d', 'type': 'str'},
+        {'label': 'Past 3d', 'value': '-3d', 'type': 'str'},
+        {'label': 'Past 7d', 'value': '-7d', 'type': 'str'},
+        {'label': 'Past 30d', 'value': '-30d', 'type': 'str'}],
+    payload='', topic='range', topicType='str', className='')
+add('iotc.chg.device', 'change', 360, 360, [['iotc.fn.params']], name='remember device',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
+add('iotc.chg.range', 'change', 360, 400, [['iotc.fn.params']], name='remember range',
+    rules=[{'t': 'set', 'p': 'range', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
+add('iotc.inj.tick', 'inject', 150, 460, [['iotc.fn.params']], name='every 10 s',
+    props=[{'p': 'payload'}], repeat='10', crontab='', once=True, onceDelay='3', topic='', payload='',
+    payloadType='date')
+# the initial selection goes through a function so each dropdown gets its own value
+add('iotc.inj.selection', 'inject', 150, 500, [['iotc.fn.initial']], name='initial selection',
+    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='2', topic='', payload='', payloadType='date')
+add('iotc.fn.initial', 'function', 360, 500, [['iotc.dd.device'], ['iotc.dd.range']], name='select defaults',
+    func="const deviceId = flow.get('deviceId') || 'virtual_device';\n"
+         "const range = flow.get('range') || '-1d';\n"
+         "flow.set('deviceId', deviceId);\n"
+         "flow.set('range', range);\n"
+         "return [{ payload: deviceId }, { payload: range }];",
+    outputs=2, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.fn.params', 'function', 580, 420, [['iotc.q.last', 'iotc.q.series']], name='query parameters',
+    func="msg.deviceId = flow.get('deviceId') || 'virtual_device';\n"
+         "msg.range = flow.get('range') || '-1d';\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.q.last', 'iot-query', 800, 400, [['iotc.sw.field']], name='last values', influxdb='iotc.cfg',
+    source='preset', preset='lastValues', flux='', bucket='', bucketType='str', deviceId='deviceId',
+    deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str', fields='', fieldsType='str',
+    fn='', format='gauge', gaugeMode='perField', rowLimit='10000')
+add('iotc.sw.field', 'switch', 1000, 400, [[f'iotc.gauge.{f[0]}'] for f in FIELDS], name='by field',
+    property='topic', propertyType='msg',
+    rules=[{'t': 'eq', 'v': f[0], 'vt': 'str'} for f in FIELDS], checkall='false', repair=False, outputs=len(FIELDS))
+for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
+    add(f'iotc.gauge.{field}', 'ui_gauge', 1220, 340 + i * 40, None, name=label, group='iotc.grp.gauges',
+        order=i + 1, width='3', height='3', gtype='gage', title=label, label=unit,
+        format='{{value | number:1}}', min=lo, max=str(hi), colors=['#00b500', '#e6e600', '#ca3838'],
+        seg1='', seg2='', diff=False, className='')
+add('iotc.q.series', 'iot-query', 800, 480, [['iotc.fn.split']], name='downsampled series', influxdb='iotc.cfg',
+    source='preset', preset='downsampled', flux='', bucket='', bucketType='str', deviceId='deviceId',
+    deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str',
+    fields=','.join(f[0] for f in FIELDS), fieldsType='str', fn='', format='chart', gaugeMode='perField',
+    rowLimit='10000')
+add('iotc.fn.split', 'function', 1000, 480, [[f'iotc.chart.{f[0]}'] for f in FIELDS], name='one chart per field',
+    func="// msg.payload is node-red-dashboard's chart data: [{series, data, labels}]\n"
+         "const chart = msg.payload[0] || { series: [], data: [] };\n"
+         f"return {json.dumps([f[0] for f in FIELDS])}.map((field) => {{\n"
+         "  const i = chart.series.indexOf(field);\n"
+         "  // An empty array clears the chart; an empty series would break Chart.js's time axis.\n"
+         "  if (i < 0 || chart.data[i].length === 0) return { payload: [] };\n"
+         "  return { payload: [{ series: [field], data: [chart.data[i]], labels: [''] }] };\n"
+         "});",
+    outputs=len(FIELDS), timeout=0, noerr=0, initialize='', finalize='', libs=[])
+for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
+    add(f'iotc.chart.{field}', 'ui_chart', 1220, 560 + i * 40, [[]], name=label, group='iotc.grp.charts',
+        order=i + 1, width='15', height='4', label=f'{label} ({unit})', chartType='line', legend='false',
+        xformat='dd HH:mm', interpolate='linear', nodata='waiting for data', dot=False, ymin='', ymax='',
+        removeOlder='1', removeOlderPoints='', removeOlderUnit='3600', cutout=0, useOneColor=False,
+        useUTC=False, colors=['#1f77b4', '#aec7e8', '#ff7f0e', '#2ca02c', '#98df8a', '#d62728', '#ff9896',
+                              '#9467bd', '#c5b0d5'], outputs=1, useDifferentColor=False, className='')
+
+# ---- 3. devices -------------------------------------------------------------------------------
+add('iotc.c.devices', 'comment', 40, 780, name='3. Devices: the registry with last entries; register and remove',
+    info='A device is an InfluxDB authorization described `IoT Center: <deviceId>`, write-only on the bucket.')
+add('iotc.link.in.refresh', 'link in', 75, 840, [['iotc.reg.list']], name='refresh devices',
+    links=['iotc.link.out.refresh1', 'iotc.link.out.refresh2', 'iotc.link.out.refresh3'])
+add('iotc.inj.devices', 'inject', 150, 880, [['iotc.reg.list']], name='every 30 s', props=[{'p': 'payload'}],
+    repeat='30', crontab='', once=True, onceDelay='2', topic='', payload='', payloadType='date')
+add('iotc.reg.list', 'iot-register', 360, 860, [['iotc.chg.devices']], name='list devices', influxdb='iotc.cfg',
+    action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False, registerOnGet=False,
+    includeToken=False, format='json')
+add('iotc.chg.devices', 'change', 560, 860, [['iotc.q.lastseen']], name='keep list',
+    rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'}])
+add('iotc.q.lastseen', 'iot-query', 760, 860, [['iotc.fn.table']], name='last entries', influxdb='iotc.cfg',
+    source='preset', preset='deviceList', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
+    range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',
+    gaugeMode='perField', rowLimit='10000')
+add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.dd.device']], name='table rows',
+    func="const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
+         "const rows = (msg.devices || []).map((d) => ({\n"
+         "  deviceId: d.deviceId,\n"
+         "  createdAt: d.createdAt,\n"
+         "  lastSeen: lastSeen.get(d.deviceId) || null,\n"
+         "}));\n"
+         "const selected = flow.get('deviceId') || 'virtual_device';\n"
+         "const options = rows.map((r) => r.deviceId);\n"
+         "if (!options.includes(selected)) options.unshift(selected);\n"
+         "return [{ payload: rows }, { options, payload: selected }];",
+    outputs=2, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='devices table',
+    group='iotc.grp.devices', order=1, width='12', height='6', format=(
+        '<table class="iotc-devices" style="width:100%;border-collapse:collapse">\n'
+        '  <thead><tr><th align="left">Device ID</th><th align="left">Registered</th>'
+        '<th align="left">Last entry</th><th></th></tr></thead>\n'
+        '  <tbody>\n'
+        '    <tr ng-repeat="d in msg.payload track by d.deviceId">\n'
+        '      <td class="iotc-device-id">{{d.deviceId}}</td>\n'
+        "      <td>{{d.createdAt | date:'yyyy-MM-dd HH:mm'}}</td>\n"
+        "      <td>{{d.lastSeen ? (d.lastSeen | date:'yyyy-MM-dd HH:mm:ss') : 'never'}}</td>\n"
+        '      <td align="right"><md-button class="md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
+        ' ng-click="send({payload: d.deviceId})">Remove</md-button></td>\n'
+        '    </tr>\n'
+        '    <tr ng-if="!msg.payload.length"><td colspan="4">No devices registered yet.</td></tr>\n'
+        '  </tbody>\n'
+        '</table>'),
+    storeOutMessages=False, fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
+add('iotc.chg.remove', 'change', 360, 940, [['iotc.reg.remove']], name='device to remove',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload', 'tot': 'msg'}])
+add('iotc.reg.remove', 'iot-register', 560, 940, [['iotc.fn.removed']], name='remove', influxdb='iotc.cfg',
+    action='remove', deviceId='deviceId', deviceIdType='msg', grantRead=False, registerOnGet=False,
+    includeToken=False, format='json')
+add('iotc.fn.removed', 'function', 760, 940, [['iotc.toast', 'iotc.link.out.refresh2']], name='say removed',
+    func="msg.payload = msg.payload.removed ? `Removed ${msg.payload.deviceId}` : `${msg.payload.deviceId} was not registered`;\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.form.register', 'ui_form', 150, 1000, [['iotc.chg.register']], name='register form',
+    label='', group='iotc.grp.register', order=1, width='6', height='1',
+    options=[{'label': 'Device ID', 'value': 'deviceId', 'type': 'text', 'required': True, 'rows': None}],
+    formValue={'deviceId': ''}, payload='', submit='Register', cancel='Clear', topic='register', topicType='str',
+    splitLayout='', className='')
+add('iotc.chg.register', 'change', 360, 1000, [['iotc.reg.register']], name='device to register',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload.deviceId', 'tot': 'msg'}])
+add('iotc.reg.register', 'iot-register', 560, 1000, [['iotc.fn.registered']], name='register',
+    influxdb='iotc.cfg', action='register', deviceId='deviceId', deviceIdType='msg', grantRead=False,
+    registerOnGet=False, includeToken=False, format='json')
+add('iotc.fn.registered', 'function', 760, 1000, [['iotc.toast', 'iotc.link.out.refresh3']], name='say registered',
+    func="msg.payload = msg.newlyRegistered === false\n"
+         "  ? `${msg.deviceId} was already registered`\n"
+         "  : `Registered ${msg.deviceId}`;\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.toast', 'ui_toast', 990, 980, [], name='', position='top right', displayTime='3', highlight='',
+    sendall=True, outputs=0, ok='OK', cancel='', raw=False, className='', topic='', chan='')
+add('iotc.link.out.refresh2', 'link out', 935, 940, None, name='refresh devices', mode='link',
+    links=['iotc.link.in.refresh'])
+add('iotc.link.out.refresh3', 'link out', 935, 1020, None, name='refresh devices', mode='link',
+    links=['iotc.link.in.refresh'])
+add('iotc.catch.ui', 'catch', 150, 1060, [['iotc.fn.uierror']], name='registry errors', scope=[
+    'iotc.reg.remove', 'iotc.reg.register'], uncaught=False)
+add('iotc.fn.uierror', 'function', 360, 1060, [['iotc.toast']], name='say why',
+    func="msg.payload = msg.error && msg.error.message ? msg.error.message : 'failed';\nreturn msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+
+# ---- 4. IoT Center's HTTP API for device clients ------------------------------------------------
+add('iotc.c.http', 'comment', 40, 1120, name="4. IoT Center's device API: GET /api/env/:deviceId, GET /api/devices, DELETE /api/devices/:deviceId",
+    info='Compatible with IoT Center\'s Arduino, Python and Flutter clients. `/api/env/<id>` registers an '
+         'unknown device (unless `?register=false`) and answers its configuration with its token, as JSON '
+         'or, for `Accept: text/plain`, as YAML. Protect these endpoints with httpNodeAuth before exposing '
+         'Node-RED beyond your machine: they hand out device tokens.')
+add('iotc.http.env', 'http in', 150, 1180, [['iotc.fn.env']], name='', url='/api/env/:deviceId', method='get',
+    upload=False, swaggerDoc='')
+add('iotc.fn.env', 'function', 360, 1180, [['iotc.reg.env']], name='register unless ?register=false',
+    func="msg.deviceId = msg.req.params.deviceId;\n"
+         "msg.action = msg.req.query.register === 'false' ? 'get' : 'register';\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.reg.env', 'iot-register', 580, 1180, [['iotc.fn.env.reply']], name='device config (with token)',
+    influxdb='iotc.cfg', action='get', deviceId='deviceId', deviceIdType='msg', grantRead=False,
+    registerOnGet=False, includeToken=True, format='accept')
+add('iotc.fn.env.reply', 'function', 800, 1180, [['iotc.http.reply']], name='403 when not registered',
+    func="if (msg.payload === null) {\n"
+         "  msg.statusCode = 403;\n"
+         "  msg.payload = { id: msg.deviceId, registered: false };\n"
+         "}\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.http.reply', 'http response', 1020, 1220, None, name='', statusCode='', headers={})
+add('iotc.http.devices', 'http in', 150, 1240, [['iotc.reg.http.list']], name='', url='/api/devices',
+    method='get', upload=False, swaggerDoc='')
+add('iotc.reg.http.list', 'iot-register', 580, 1240, [['iotc.http.reply']], name='list devices',
+    influxdb='iotc.cfg', action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False,
+    registerOnGet=False, includeToken=False, format='json')
+add('iotc.http.delete', 'http in', 160, 1300, [['iotc.chg.http.delete']], name='', url='/api/devices/:deviceId',
+    method='delete', upload=False, swaggerDoc='')
+add('iotc.chg.http.delete', 'change', 370, 1300, [['iotc.reg.http.remove']], name='device id from URL',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'req.params.deviceId', 'tot': 'msg'}])
+add('iotc.reg.http.remove', 'iot-register', 580, 1300, [['iotc.fn.http.removed']], name='remove',
+    influxdb='iotc.cfg', action='remove', deviceId='deviceId', deviceIdType='msg', grantRead=False,
+    registerOnGet=False, includeToken=False, format='json')
+add('iotc.fn.http.removed', 'function', 800, 1300, [['iotc.http.reply']], name='204 or 404',
+    func="if (msg.payload.removed) {\n"
+         "  msg.statusCode = 204;\n"
+         "  msg.payload = '';\n"
+         "} else {\n"
+         "  msg.statusCode = 404;\n"
+         "  msg.payload = { code: 'not found', message: 'Device not found!' };\n"
+         "}\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.catch.http', 'catch', 150, 1360, [['iotc.fn.http.error']], name='API errors',
+    scope=['iotc.reg.env', 'iotc.reg.http.list', 'iotc.reg.http.remove'], uncaught=False)
+add('iotc.fn.http.error', 'function', 370, 1360, [['iotc.http.reply']], name='400 with the reason',
+    func="msg.statusCode = /device id|deviceId/i.test(msg.error.message) ? 400 : 502;\n"
+         "msg.payload = { code: msg.statusCode === 400 ? 'invalid' : 'bad gateway', message: msg.error.message };\n"
+         "return msg;",
+    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+
+out = os.path.join(os.path.dirname(__file__), '..', 'examples', 'flows.json')
+with open(out, 'w') as f:
+    json.dump(nodes, f, indent=2, ensure_ascii=False)
+    f.write('\n')
+print(f'wrote {out}: {len(nodes)} nodes')

@@ -1,0 +1,101 @@
+/**
+ * What a newcomer sees after `npm start`: the example flow's dashboard in real Chromium. Gauges show
+ * numbers, charts have lines, and the Devices tab registers and removes a device.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { freePort } from '../../bin/ports';
+import { CliProcess, runCli } from '../support/cli';
+import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
+import { ensureBuilt } from './support/build';
+
+const GAUGES = ['Temperature', 'Humidity', 'Pressure', 'CO2', 'TVOC'];
+
+/** Known noise of node-red-dashboard 3.x itself (a missing optional icon, its side-nav probe). */
+const DASHBOARD_NOISE = [/status of 404/, /SideNav 'left' is not available/];
+
+describe('dashboard of the example flow (Chromium)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let cli: CliProcess;
+  let baseUrl: string;
+  let browser: TestBrowser;
+  let page: Page;
+  let problems: PageProblems;
+
+  before(async () => {
+    ensureBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-dashboard-'));
+    const args = ['start', '--port', String(await freePort()), '--emulator-port', String(await freePort()), '--dir', dir];
+    cli = runCli(args, { INFLUX_URL: '' });
+    [, baseUrl] = await cli.waitFor(/editor:\s+(http:\/\/\S+?)\/?\n/, 150_000);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (cli && cli.child.exitCode === null) {
+      cli.child.kill('SIGINT');
+      await cli.exited();
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('shows the five gauges with numbers', async () => {
+    await page.goto(`${baseUrl}/ui/#!/0`);
+    const gauges = page.locator('md-card:has(.nr-dashboard-gauge)');
+    await page.waitForFunction(() => document.querySelectorAll('.nr-dashboard-gauge').length >= 5, undefined, { timeout: 60_000 });
+    for (const title of GAUGES) assert.equal(await gauges.filter({ hasText: title }).count(), 1, `one "${title}" gauge`);
+    // justgage draws the value as SVG text ("21.4", "1,009.8"); wait until each gauge shows its number.
+    await page.waitForFunction(
+      () =>
+        Array.from(document.querySelectorAll('.nr-dashboard-gauge')).every((gauge) =>
+          Array.from(gauge.querySelectorAll('svg text')).some((t) => /^-?[\d,]+\.\d$/.test((t.textContent ?? '').trim())),
+        ),
+      undefined,
+      { timeout: 60_000 },
+    );
+  });
+
+  it('draws a line in each of the five charts', async () => {
+    // node-red-dashboard charts are Chart.js canvases: read what each one plots.
+    const counts = await page.waitForFunction(
+      () => {
+        const charts = (window as unknown as { Chart?: { instances: Record<string, { data: { datasets: { data: unknown[] }[] } }> } }).Chart;
+        if (!charts) return false;
+        const sizes = Object.values(charts.instances).map((c) => c.data.datasets.reduce((n, d) => n + d.data.length, 0));
+        return sizes.length >= 5 && sizes.every((n) => n > 1) ? sizes : false;
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    const sizes = (await counts.jsonValue()) as number[];
+    assert.equal(sizes.length, 5);
+    await saveScreenshot(page, 'dashboard');
+  });
+
+  it('registers and removes a device with the dashboard controls, and the table follows', async () => {
+    await page.goto(`${baseUrl}/ui/#!/1`);
+    const rows = page.locator('table.iotc-devices td.iotc-device-id');
+    await rows.filter({ hasText: 'virtual_device' }).waitFor({ timeout: 60_000 });
+
+    await page.locator('input[type="text"]').first().fill('dashboard-device');
+    await page.getByRole('button', { name: /register/i }).click();
+    await rows.filter({ hasText: /^dashboard-device$/ }).waitFor({ timeout: 30_000 });
+    await saveScreenshot(page, 'devices-registered');
+
+    await page.getByRole('button', { name: 'Remove dashboard-device' }).click();
+    await rows.filter({ hasText: /^dashboard-device$/ }).waitFor({ state: 'detached', timeout: 30_000 });
+    assert.equal(await rows.filter({ hasText: 'virtual_device' }).count(), 1);
+  });
+
+  it('leaves no errors in the browser console beyond the dashboard library\'s own noise', () => {
+    const ours = problems.errors.filter((e) => !DASHBOARD_NOISE.some((noise) => noise.test(e)));
+    assert.deepEqual(ours, []);
+  });
+});
