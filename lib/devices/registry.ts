@@ -3,7 +3,7 @@
  * `IoT Center: <deviceId>`, scoped to the one configured bucket (write-only unless read is asked for).
  * IoT Center granted read+write on every bucket of the org and matched descriptions by prefix; both are holes.
  */
-import { InfluxDB } from '@influxdata/influxdb-client';
+import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
 import {
   Authorization,
   AuthorizationsAPI,
@@ -23,6 +23,11 @@ export interface RegistryOptions {
   grantRead?: boolean;
   /** Separates the token entries of different servers/orgs/buckets in a shared store. */
   storeKeyPrefix?: string;
+  /**
+   * How long the org and bucket IDs are reused, in ms. Default 60000: a bucket deleted and created again
+   * under the same name gets a new ID, and devices must follow it.
+   */
+  targetCacheMs?: number;
 }
 
 /** A registered device, with its token: handle as a secret. */
@@ -59,6 +64,7 @@ export class DeviceRegistry {
   private readonly orgs: OrgsAPI;
   private readonly buckets: BucketsAPI;
   private target?: Promise<Target>;
+  private targetResolvedAt = 0;
   /** Operations on one device run one at a time, so two concurrent registers make one authorization. */
   private readonly queues = new Map<string, Promise<unknown>>();
 
@@ -69,13 +75,14 @@ export class DeviceRegistry {
   }
 
   /** Returns the device, creating its authorization if needed (idempotent). */
-  register(deviceId: string): Promise<Device> {
+  // Async so that an invalid id rejects the promise instead of throwing at the call.
+  async register(deviceId: string): Promise<Device> {
     const id = validateDeviceId(deviceId);
     return this.serial(id, () => this.findOrCreate(id, true) as Promise<Device>);
   }
 
   /** Returns the device; when its authorization is gone, registers it again only if `registerIfMissing`. */
-  get(deviceId: string, registerIfMissing = false): Promise<Device | undefined> {
+  async get(deviceId: string, registerIfMissing = false): Promise<Device | undefined> {
     const id = validateDeviceId(deviceId);
     return this.serial(id, () => this.findOrCreate(id, registerIfMissing));
   }
@@ -101,25 +108,25 @@ export class DeviceRegistry {
   }
 
   /** Deletes every authorization of the device; false when there was none. */
-  remove(deviceId: string): Promise<boolean> {
+  async remove(deviceId: string): Promise<boolean> {
     const id = validateDeviceId(deviceId);
     return this.serial(id, async () => {
       const { orgID } = await this.resolveTarget();
       const existing = await this.deviceAuthorizations(orgID, id);
-      for (const auth of existing) await this.authorizations.deleteAuthorizationsID({ authID: auth.id ?? '' });
+      for (const auth of existing) await this.deleteAuthorization(auth);
       this.options.tokens.delete(this.storeKey(id));
       return existing.length > 0;
     });
   }
 
   /** Issues a new token and revokes the old one(s). */
-  rotate(deviceId: string): Promise<Device> {
+  async rotate(deviceId: string): Promise<Device> {
     const id = validateDeviceId(deviceId);
     return this.serial(id, async () => {
       const target = await this.resolveTarget();
       const old = await this.deviceAuthorizations(target.orgID, id);
       const device = await this.create(id, target);
-      for (const auth of old) await this.authorizations.deleteAuthorizationsID({ authID: auth.id ?? '' });
+      for (const auth of old) await this.deleteAuthorization(auth);
       return device;
     });
   }
@@ -138,7 +145,7 @@ export class DeviceRegistry {
     if (!create) return undefined;
     // An authorization whose token we cannot hand out (redacted, lost store, wrong scope) is replaced.
     const device = await this.create(deviceId, target);
-    for (const auth of existing) await this.authorizations.deleteAuthorizationsID({ authID: auth.id ?? '' });
+    for (const auth of existing) await this.deleteAuthorization(auth);
     return device;
   }
 
@@ -154,6 +161,15 @@ export class DeviceRegistry {
     return toDevice(deviceId, auth, auth.token, target, true);
   }
 
+  /** Gone already (another Node-RED, or someone in the InfluxDB UI) is as good as deleted. */
+  private async deleteAuthorization(auth: Authorization): Promise<void> {
+    try {
+      await this.authorizations.deleteAuthorizationsID({ authID: auth.id ?? '' });
+    } catch (e) {
+      if (!(e instanceof HttpError && e.statusCode === 404)) throw e;
+    }
+  }
+
   private async deviceAuthorizations(orgID: string, deviceId: string): Promise<Authorization[]> {
     const description = deviceDescription(deviceId);
     return (await this.listAuthorizations(orgID)).filter((a) => a.description === description);
@@ -165,7 +181,9 @@ export class DeviceRegistry {
   }
 
   private resolveTarget(): Promise<Target> {
+    if (this.target && Date.now() - this.targetResolvedAt >= (this.options.targetCacheMs ?? 60_000)) this.target = undefined;
     if (!this.target) {
+      this.targetResolvedAt = Date.now();
       this.target = (async () => {
         const orgs = await this.orgs.getOrgs({ org: this.options.org });
         const orgID = orgs.orgs?.[0]?.id;

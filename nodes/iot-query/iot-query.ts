@@ -1,0 +1,91 @@
+/**
+ * Node-RED glue of `iot-query`: runs a preset, the node's Flux or msg.query against the config node's
+ * InfluxDB and sends the rows in the chosen shape. Query building, row collection and shaping live in
+ * lib/query and query-request.ts; this file maps settings and messages to them.
+ */
+import type { Node, NodeAPI, NodeMessage } from 'node-red';
+import { collectRowsLimited, isOutputFormat, type OutputFormat, queryFailure, shapeResult } from '../../lib/query';
+import type { InfluxConfigNode } from '../iot-influxdb/types';
+import { registerEditorApi } from './editor-api';
+import { GAUGE_MODES, type GaugeMode, outputMessages } from './output-messages';
+import { evaluateProperty } from './property';
+import { buildQuery, DEFAULT_ROW_LIMIT, type ParameterName, PARAMETERS } from './query-request';
+import type { IotQueryDef } from './types';
+
+export = function (RED: NodeAPI): void {
+  function IotQuery(this: Node, config: IotQueryDef): void {
+    RED.nodes.createNode(this, config);
+    const node = this;
+    const influx = config.influxdb ? (RED.nodes.getNode(config.influxdb) as InfluxConfigNode | null) : null;
+    const format: OutputFormat = isOutputFormat(config.format) ? config.format : 'rows';
+    const gaugeMode: GaugeMode = GAUGE_MODES.find((mode) => mode === config.gaugeMode) ?? 'perField';
+    const limitSetting = config.rowLimit === '' || config.rowLimit === undefined ? DEFAULT_ROW_LIMIT : Number(config.rowLimit);
+    const rowLimit = Number.isInteger(limitSetting) && limitSetting >= 0 ? limitSetting : undefined;
+    let closed = false;
+
+    const fail = (text: string): void => {
+      if (!closed) node.status({ fill: 'red', shape: 'ring', text });
+    };
+    if (!influx) fail(RED._('iot-query.status.no-config'));
+    else if (rowLimit === undefined) fail(RED._('iot-query.errors.row-limit', { value: String(config.rowLimit) }));
+
+    /** The node's parameter settings, evaluated against the message (typedInput: str, msg, flow, global, env, json). */
+    async function settings(msg: NodeMessage): Promise<Partial<Record<ParameterName, unknown>>> {
+      const values: Partial<Record<ParameterName, unknown>> = {};
+      for (const name of PARAMETERS) {
+        const value = config[name];
+        if (typeof value !== 'string' || value === '') continue;
+        values[name] = await evaluateProperty(RED, node, value, config[`${name}Type`] || 'str', msg);
+      }
+      return values;
+    }
+
+    node.on('input', async (message, send, done) => {
+      const msg = message as NodeMessage;
+      try {
+        if (!influx) throw new Error(RED._('iot-query.errors.no-config'));
+        if (rowLimit === undefined) throw new Error(RED._('iot-query.errors.row-limit', { value: String(config.rowLimit) }));
+        const connection = influx.connection;
+        const query = buildQuery({
+          source: config.source || 'preset',
+          preset: config.preset,
+          flux: config.flux ?? '',
+          settings: await settings(msg),
+          fn: config.fn ?? '',
+          defaultBucket: connection.bucket,
+          msg,
+        });
+        node.status({ fill: 'blue', shape: 'dot', text: RED._('iot-query.status.querying') });
+        const started = Date.now();
+        const rows = await collectRowsLimited(connection.queryApi(), query, rowLimit).catch((e: unknown) =>
+          Promise.reject(queryFailure(e)),
+        );
+        const outputs = outputMessages(shapeResult(rows, format), gaugeMode);
+        const ms = Date.now() - started;
+        if (closed) return done();
+        const parts = format === 'tables' ? { id: RED.util.generateId(), count: outputs.length } : undefined;
+        const messages = outputs.map((properties, index) => ({
+          ...msg,
+          ...properties,
+          ...(parts ? { parts: { id: parts.id, index, count: parts.count } } : {}),
+        }));
+        if (messages.length > 0) send([messages]);
+        node.status({ fill: 'green', shape: 'dot', text: RED._('iot-query.status.done', { rows: rows.length, ms }) });
+        done();
+      } catch (e) {
+        const error = e instanceof Error ? e : new Error(String(e));
+        fail(error.message.length > 60 ? `${error.message.slice(0, 57)}...` : error.message);
+        done(error);
+      }
+    });
+
+    node.on('close', (_removed: boolean, done: () => void) => {
+      closed = true;
+      done();
+    });
+  }
+
+  RED.nodes.registerType('iot-query', IotQuery);
+  // The Flux editor's schema lists and "Run" (editor-api.ts).
+  registerEditorApi(RED);
+};

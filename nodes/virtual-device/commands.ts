@@ -1,0 +1,69 @@
+/** What a message asks the virtual device to do, parsed once at the edge. */
+import { toEpochMs } from '../../lib/environment';
+
+export const COMMANDS = ['start', 'stop', 'tick', 'backfill'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export class CommandError extends Error {
+  readonly code = 'invalid_command';
+  constructor(message: string) {
+    super(message);
+    this.name = 'CommandError';
+  }
+}
+
+export interface Command {
+  name: CommandName;
+  /** `tick`: the time of the point (default now). `backfill`: write from this time on instead of asking InfluxDB. */
+  timeMs?: number;
+  /** `start`: seconds between points, instead of the node's interval. */
+  intervalMs?: number;
+}
+
+interface CommandMessage {
+  command?: unknown;
+  payload?: unknown;
+  timestamp?: unknown;
+  since?: unknown;
+  interval?: unknown;
+  track?: unknown;
+}
+
+/**
+ * `msg.command`, else a text `msg.payload`, names the command. A message naming none ticks (an inject
+ * node's timestamp payload, for example) unless it only brings a GPS track (`msg.track`).
+ */
+export function parseCommand(msg: CommandMessage): Command | undefined {
+  const named = msg.command !== undefined ? msg.command : typeof msg.payload === 'string' ? msg.payload : undefined;
+  if (named === undefined) return msg.track !== undefined ? undefined : { name: 'tick', ...time('timestamp', msg.timestamp) };
+  const name = COMMANDS.find((command) => command === named);
+  if (!name) throw new CommandError(`unknown command ${JSON.stringify(named)}: use ${COMMANDS.join(', ')}`);
+  switch (name) {
+    case 'tick':
+      return { name, ...time('timestamp', msg.timestamp) };
+    case 'backfill':
+      return { name, ...time('since', msg.since) };
+    case 'start':
+      return msg.interval === undefined ? { name } : { name, intervalMs: parseIntervalSeconds(msg.interval, 'msg.interval') };
+    case 'stop':
+      return { name };
+  }
+}
+
+/** Seconds (a number or a numeric text) → ms; at least 10 ms so that a typo cannot flood a flow. */
+export function parseIntervalSeconds(value: unknown, what = 'interval'): number {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(seconds) || seconds < 0.01) {
+    throw new CommandError(`${what} must be a number of seconds, at least 0.01, got ${JSON.stringify(value)}`);
+  }
+  return Math.round(seconds * 1000);
+}
+
+function time(property: 'timestamp' | 'since', value: unknown): { timeMs?: number } {
+  if (value === undefined) return {};
+  const ms = toEpochMs(value);
+  if (ms === undefined) {
+    throw new CommandError(`msg.${property} must be a time (ms since the epoch, a Date or an ISO 8601 text), got ${JSON.stringify(value)}`);
+  }
+  return { timeMs: ms };
+}
