@@ -35,6 +35,8 @@ async function write(ctx: RequestContext): Promise<Reply> {
   const bucket = bucketFromParam(state.meta, org.id, bucketRef);
   checkWritePermission(caller, bucket);
   const body = await decodeBody(raw, gzipped, limit);
+  // OSS http/points/points_parser.go: an empty body is refused before parsing.
+  if (body.length === 0) throw new ApiError('invalid', 'writing requires points');
   const nowNs = state.nowNs();
   const parsed = parseLineProtocol(body.toString('utf8'), precision, nowNs);
   if (parsed.errors.length > 0) throw new ApiError('invalid', parsed.errors.join('\n'));

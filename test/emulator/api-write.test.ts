@@ -85,6 +85,12 @@ describe('write (/api/v2/write)', () => {
     assert.deepEqual(stored(), []);
   });
 
+  it('refuses an empty body with 400 "writing requires points", as OSS does', async () => {
+    const res = await post(`org=${env.org}&bucket=${env.bucket}`, '');
+    assert.equal(res.status, 400);
+    assert.deepEqual(JSON.parse(res.body), { code: 'invalid', message: 'writing requires points' });
+  });
+
   it('refuses an unknown precision (400)', async () => {
     const res = await post(`org=${env.org}&bucket=${env.bucket}&precision=m`, 'm v=1');
     assert.equal(res.status, 400);
