@@ -13,6 +13,9 @@ nodes = []
 
 def add(node_id, node_type, x=None, y=None, wires=None, **props):
     node = {'id': node_id, 'type': node_type}
+    if node_type == 'comment' and x is not None:
+        # x is a node's centre: keep a long comment's left edge at x
+        x = x + round(len(props.get('name', '')) * 3.9)
     if x is not None:
         node['z'] = FLOW
     node.update(props)
@@ -102,11 +105,11 @@ add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp
 add('iotc.c.dashboard', 'comment', 40, 300, name='2. Dashboard: gauges of the last values, charts downsampled with aggregateWindow',
     info='Every 10 s (and when the device or the range changes) two iot-query nodes read the selected device: '
          'last values as gauge messages (one per field, msg.topic = field) and a downsampled series per field.')
-add('iotc.dd.device', 'ui_dropdown', 150, 360, [['iotc.chg.device']], name='device', label='Device',
+add('iotc.dd.device', 'ui_dropdown', 170, 360, [['iotc.chg.device']], name='device', label='Device',
     tooltip='', place='Select a device', group='iotc.grp.select', order=1, width='6', height='1',
     passthru=False, multiple=False, options=[{'label': 'virtual_device', 'value': 'virtual_device', 'type': 'str'}],
     payload='', topic='deviceId', topicType='str', className='')
-add('iotc.dd.range', 'ui_dropdown', 150, 400, [['iotc.chg.range']], name='range', label='Range', tooltip='',
+add('iotc.dd.range', 'ui_dropdown', 170, 400, [['iotc.chg.range']], name='range', label='Range', tooltip='',
     place='Select a range', group='iotc.grp.select', order=2, width='6', height='1', passthru=False,
     multiple=False, options=[
         {'label': 'Past 5m', 'value': '-5m', 'type': 'str'},
@@ -191,7 +194,7 @@ add('iotc.q.lastseen', 'iot-query', 760, 860, [['iotc.fn.table']], name='last en
     source='preset', preset='deviceList', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
     range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',
     gaugeMode='perField', rowLimit='10000')
-add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.dd.device']], name='table rows',
+add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.link.out.options']], name='table rows',
     func="const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
          "const rows = (msg.devices || []).map((d) => ({\n"
          "  deviceId: d.deviceId,\n"
@@ -203,6 +206,10 @@ add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.dd.devi
          "if (!options.includes(selected)) options.unshift(selected);\n"
          "return [{ payload: rows }, { options, payload: selected }];",
     outputs=2, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.link.out.options', 'link out', 1135, 900, None, name='device options', mode='link',
+    links=['iotc.link.in.options'])
+add('iotc.link.in.options', 'link in', 55, 360, [['iotc.dd.device']], name='device options',
+    links=['iotc.link.out.options'])
 add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='devices table',
     group='iotc.grp.devices', order=1, width='12', height='6', format=(
         '<table class="iotc-devices" style="width:100%;border-collapse:collapse">\n'
