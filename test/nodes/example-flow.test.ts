@@ -1,0 +1,81 @@
+/**
+ * examples/flows.json as a user imports it: every node type is known (ours, Node-RED's core, or
+ * node-red-dashboard's), and our nodes start from it in Node-RED against the emulator.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
+import iotQuery from '../../nodes/iot-query/iot-query';
+import iotRegister from '../../nodes/iot-register/iot-register';
+import iotWrite from '../../nodes/iot-write/iot-write';
+import virtualDevice from '../../nodes/virtual-device/virtual-device';
+import { FlowNode, helper, loadFlow, Onboarded, startOnboarded, TAB, until, useNodeRed } from '../support/node-red';
+
+const ROOT = path.join(__dirname, '..', '..');
+const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'flows.json'), 'utf8')) as FlowNode[];
+const OUR_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes);
+
+/** Node types registered by the editor files of a package folder (`RED.nodes.registerType('x', ...)`). */
+function registeredTypes(folder: string): Set<string> {
+  const types = new Set<string>();
+  const visit = (dir: string) => {
+    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) visit(file);
+      else if (entry.name.endsWith('.html')) {
+        for (const m of fs.readFileSync(file, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
+      }
+    }
+  };
+  visit(folder);
+  return types;
+}
+
+describe('example flow', () => {
+  useNodeRed();
+  let influx: Onboarded;
+  beforeEach(async () => {
+    influx = await startOnboarded();
+  });
+  afterEach(() => influx.emulator.close());
+
+  it('uses only node types of this package, Node-RED core and node-red-dashboard', () => {
+    const known = new Set([
+      'tab',
+      ...OUR_TYPES,
+      ...registeredTypes(path.dirname(require.resolve('@node-red/nodes/package.json'))),
+      ...registeredTypes(path.join(path.dirname(require.resolve('node-red-dashboard/package.json')), 'nodes')),
+    ]);
+    const unknown = [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t));
+    assert.deepEqual(unknown, []);
+    for (const type of OUR_TYPES) assert.ok(flow.some((n) => n.type === type), `the example uses ${type}`);
+  });
+
+  it('starts every IoT Center node of the flow, with the token taken from INFLUX_TOKEN', async () => {
+    const ours = flow
+      .filter((n) => OUR_TYPES.includes(n.type))
+      .map((n) => {
+        const node: FlowNode = { ...n, wires: (n.wires ?? []).map((out) => out.filter((id) => flow.find((m) => m.id === id && OUR_TYPES.includes(m.type)))) };
+        if (node.z) node.z = TAB;
+        if (node.type === 'iot-influxdb') Object.assign(node, { url: influx.emulator.url, org: influx.org, bucket: influx.bucket });
+        return node;
+      });
+    const previous = process.env.INFLUX_TOKEN;
+    process.env.INFLUX_TOKEN = influx.token;
+    try {
+      await loadFlow([iotInfluxdb, iotRegister, iotWrite, iotQuery, virtualDevice], [{ id: TAB, type: 'tab' }, ...ours]);
+      for (const node of ours) assert.ok(helper.getNode(node.id), `${node.type} ${node.id} started`);
+      // The flow's startup registers virtual_device through the config node's token.
+      helper.getNode('iotc.reg.virtual')?.receive({ payload: Date.now() } as never);
+      await until(async () => {
+        const list = await fetch(`${influx.emulator.url}/api/v2/authorizations`, { headers: { Authorization: `Token ${influx.token}` } });
+        const body = (await list.json()) as { authorizations: { description: string }[] };
+        return body.authorizations.some((a) => a.description === 'IoT Center: virtual_device');
+      }, 'virtual_device registered');
+    } finally {
+      if (previous === undefined) delete process.env.INFLUX_TOKEN;
+      else process.env.INFLUX_TOKEN = previous;
+    }
+  });
+});
