@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { InfluxDB, Point } from '@influxdata/influxdb-client';
+import { InfluxDB } from '@influxdata/influxdb-client';
 import { SetupAPI } from '@influxdata/influxdb-client-apis';
 import { startEmulator, RunningEmulator } from '../emulator';
 import { parseLineProtocol } from '../emulator/lineprotocol/parse';
@@ -64,7 +64,15 @@ async function benchWrites(count: number, devices: number): Promise<Row[]> {
   // Ours: the iot-write pipeline with its durable spool.
   const ours = await freshEmulator();
   const spoolDir = path.join(ours.dir, 'spool');
-  const pipeline = new WritePipeline({ url: ours.emulator.url, token: TOKEN, org: ORG, bucket: 'data', batchSize: 5000, flushInterval: 0, spoolDir });
+  const pipeline = new WritePipeline({
+    url: ours.emulator.url,
+    token: TOKEN,
+    org: ORG,
+    bucket: 'data',
+    batchSize: 5000,
+    flushInterval: 0,
+    spoolDir,
+  });
   const oursMs = await timed(async () => {
     pipeline.write(points);
     await pipeline.flush();
@@ -103,7 +111,9 @@ async function benchQueries(count: number, devices: number): Promise<Row[]> {
   const { emulator, dir } = await freshEmulator();
   const startMs = Date.now() - Math.ceil(count / devices) * 60_000;
   const lines = toLines(devicePoints(count, devices, startMs), { precision: 'ms' }).lines;
-  const writeApi = new InfluxDB({ url: emulator.url, token: TOKEN }).getWriteApi(ORG, 'data', 'ms', { batchSize: 10_000 });
+  const writeApi = new InfluxDB({ url: emulator.url, token: TOKEN }).getWriteApi(ORG, 'data', 'ms', {
+    batchSize: 10_000,
+  });
   writeApi.writeRecords(lines);
   await writeApi.close();
   await new Promise((r) => setTimeout(r, 500));
@@ -165,11 +175,16 @@ async function benchParse(count: number): Promise<Row[]> {
 async function main(): Promise<void> {
   const count = arg('points', 100_000);
   const devices = arg('devices', 10);
-  const rows = [...(await benchParse(count)), ...(await benchWrites(count, devices)), ...(await benchQueries(count, devices))];
+  const rows = [
+    ...(await benchParse(count)),
+    ...(await benchWrites(count, devices)),
+    ...(await benchQueries(count, devices)),
+  ];
   const header = `| measurement | ours | peer | peer is |\n|---|---|---|---|\n`;
   const table = header + rows.map((r) => `| ${r.what} | ${r.ours} | ${r.peer} | ${r.peerName} |`).join('\n');
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`;
-  const text = `# Benchmarks\n\nRun with \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${machine}).\n` +
+  const text =
+    `# Benchmarks\n\nRun with \`npm run bench\` (${new Date().toISOString().slice(0, 10)}, ${machine}).\n` +
     `Each line measures ours next to a peer in the same run; numbers vary by machine, compare within a row.\n\n${table}\n`;
   process.stdout.write(`${table}\n`);
   const out = process.argv.includes('--out') ? process.argv[process.argv.indexOf('--out') + 1] : 'BENCHMARKS.md';

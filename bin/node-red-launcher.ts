@@ -26,6 +26,14 @@ export interface RunningNodeRed {
 
 export const TOKEN_ENV = 'INFLUX_TOKEN';
 
+/** `IOT_CENTER_NODE_RED_INSPECT=127.0.0.1:9230` opens Node-RED's inspector there (VS Code "Attach to Node-RED"). */
+export const INSPECT_ENV = 'IOT_CENTER_NODE_RED_INSPECT';
+
+function inspectArgs(env = process.env): string[] {
+  const where = env[INSPECT_ENV];
+  return where ? [`--inspect=${where}`] : [];
+}
+
 export async function startNodeRed(options: NodeRedOptions): Promise<RunningNodeRed> {
   fs.mkdirSync(options.userDir, { recursive: true });
   linkPackage(options.packageRoot, options.userDir);
@@ -33,8 +41,9 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   const flowFile = path.join(options.userDir, 'flows.json');
   if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(exampleFlowFor(options), null, 2));
 
-  const redJs = require.resolve('node-red/red.js', { paths: [options.packageRoot] });
-  const child = spawn(process.execPath, [redJs, '--userDir', options.userDir, '--settings', settingsFile], {
+  const redJs = resolveNodeRed(options.packageRoot);
+  const args = [...inspectArgs(), redJs, '--userDir', options.userDir, '--settings', settingsFile];
+  const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
       [TOKEN_ENV]: options.target.token,
@@ -55,6 +64,22 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
     child,
     stop: () => stopChild(child),
   };
+}
+
+/**
+ * Node-RED is a devDependency: the repository has it, an installed package does not (a node package must
+ * not bring a second runtime), so there `start` explains what to run instead.
+ */
+function resolveNodeRed(packageRoot: string): string {
+  try {
+    return require.resolve('node-red/red.js', { paths: [packageRoot] });
+  } catch {
+    throw new Error(
+      '`iot-center start` runs the Node-RED of the repository (npm start in a clone), and none is installed here. ' +
+        'With the package installed in ~/.node-red, start Node-RED as usual (the nodes are in its palette) and ' +
+        'run `iot-center emulator` for a local InfluxDB 2.x API',
+    );
+  }
 }
 
 /** Node-RED finds packages in `<userDir>/node_modules`; a symlink makes it load this working copy. */
@@ -85,7 +110,10 @@ function writeSettings(options: NodeRedOptions): string {
     editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
     logging: { console: { level: 'info', metrics: false, audit: false } },
   };
-  fs.writeFileSync(file, `// Written by iot-center start on every start.\nmodule.exports = ${JSON.stringify(settings, null, 2)};\n`);
+  fs.writeFileSync(
+    file,
+    `// Written by iot-center start on every start.\nmodule.exports = ${JSON.stringify(settings, null, 2)};\n`,
+  );
   return file;
 }
 

@@ -6,7 +6,10 @@ export function packageRoot(from = __dirname): string {
   let dir = from;
   for (;;) {
     const manifest = path.join(dir, 'package.json');
-    if (fs.existsSync(manifest) && (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === '@iot-center/node-red') {
+    if (
+      fs.existsSync(manifest) &&
+      (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { name?: string }).name === '@iot-center/node-red'
+    ) {
       return dir;
     }
     const parent = path.dirname(dir);

@@ -8,7 +8,9 @@ export async function ensurePortFree(host: string, port: number, what: string, f
     probe.once('error', (e: NodeJS.ErrnoException) => {
       reject(
         e.code === 'EADDRINUSE'
-          ? new Error(`port ${port} on ${host} is busy, so the ${what} cannot start: stop what uses it or pass ${flag} <port>`)
+          ? new Error(
+              `port ${port} on ${host} is busy, so the ${what} cannot start: stop what uses it or pass ${flag} <port>`,
+            )
           : e,
       );
     });

@@ -37,7 +37,9 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     throw err;
   }
   const sweeper =
-    merged.retentionCheckIntervalMs > 0 ? setInterval(() => sweepSafely(state), merged.retentionCheckIntervalMs) : undefined;
+    merged.retentionCheckIntervalMs > 0
+      ? setInterval(() => sweepSafely(state), merged.retentionCheckIntervalMs)
+      : undefined;
   sweeper?.unref();
   let closed: Promise<void> | undefined;
   return {
@@ -73,7 +75,9 @@ function sweepSafely(state: EmulatorState): void {
   try {
     sweepRetention(state);
   } catch (err) {
-    process.stderr.write(`influxdb emulator: retention sweep failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `influxdb emulator: retention sweep failed: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
   }
 }
 

@@ -18,7 +18,8 @@ const NOT_SERIES_KEYS = new Set(['_start', '_stop', '_time', '_value']);
 export function narrowingOfPredicate(fn: FluxFunction): Narrowing {
   const def = fn.definition;
   // filter() passes the row as `r`; other parameters would hide closure names, so they opt out.
-  if (!def || def.node.params.length !== 1 || def.node.params[0].name !== 'r' || def.node.body.kind === 'Block') return new Map();
+  if (!def || def.node.params.length !== 1 || def.node.params[0].name !== 'r' || def.node.body.kind === 'Block')
+    return new Map();
   return narrow(def.node.body, 'r', def.env);
 }
 
@@ -72,7 +73,8 @@ function narrowContains(e: Extract<Expression, { kind: 'CallExpression' }>, row:
   const set = e.args.find((a) => a.key === 'set')?.value;
   const column = value ? rowColumn(value, row) : undefined;
   if (!set || column === undefined || NOT_SERIES_KEYS.has(column)) return new Map();
-  const list = set.kind === 'ArrayExpression' ? set.elements.map((x) => constantValue(x, row, env)) : constantArray(set, row, env);
+  const list =
+    set.kind === 'ArrayExpression' ? set.elements.map((x) => constantValue(x, row, env)) : constantArray(set, row, env);
   if (!list || list.some((v) => v?.type !== 'string')) return new Map();
   return new Map([[column, new Set(list.map((v) => (v?.type === 'string' ? v.value : '')))]]);
 }
@@ -110,7 +112,10 @@ function constantValue(e: Expression, row: string, env: Environment): Value | un
 }
 
 /** The selector fields for a narrowing; `empty` when some column can match no value at all. */
-export function toSelectorHints(n: Narrowing): { empty: boolean; hints: Pick<SeriesSelector, 'measurements' | 'fields' | 'tags'> } {
+export function toSelectorHints(n: Narrowing): {
+  empty: boolean;
+  hints: Pick<SeriesSelector, 'measurements' | 'fields' | 'tags'>;
+} {
   const hints: Pick<SeriesSelector, 'measurements' | 'fields' | 'tags'> = {};
   let empty = false;
   for (const [column, values] of n) {

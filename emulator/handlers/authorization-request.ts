@@ -26,7 +26,8 @@ export function decodeNewAuthorization(text: string): NewAuthorization {
       userID: optionalString(body, 'userID', 'postAuthorizationRequest.userID') ?? '',
       description: optionalString(body, 'description', 'postAuthorizationRequest.description') ?? '',
       status: optionalString(body, 'status', 'postAuthorizationRequest.status') ?? '',
-      permissions: optionalArray(body, 'permissions', 'postAuthorizationRequest.permissions', '[]influxdb.Permission') ?? [],
+      permissions:
+        optionalArray(body, 'permissions', 'postAuthorizationRequest.permissions', '[]influxdb.Permission') ?? [],
     };
   } catch (err) {
     if (err instanceof GoJsonError) throw new ApiError('invalid', `invalid json structure: ${err.message}`);

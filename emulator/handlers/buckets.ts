@@ -36,9 +36,15 @@ function listBuckets(ctx: RequestContext): Reply {
     } else if (orgID !== undefined) {
       // OSS lists an org's buckets through its (org, name) index, so by name.
       const inOrg = meta.buckets.list().filter((b) => b.orgID === orgID);
-      found = page(inOrg.sort((a, b) => compareNames(a.name, b.name)), opts);
+      found = page(
+        inOrg.sort((a, b) => compareNames(a.name, b.name)),
+        opts,
+      );
     } else {
-      found = page(meta.buckets.list().filter((b) => name === '' || b.name === name), opts);
+      found = page(
+        meta.buckets.list().filter((b) => name === '' || b.name === name),
+        opts,
+      );
     }
   }
   const readable = found.filter((b) => canReadBucket(caller, b));
@@ -65,12 +71,15 @@ function readRetentionRules(body: JsonObject, where: string): RetentionInput[] |
   if (rules === undefined) return undefined;
   const parsed = rules.map((rule) => {
     if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
-      throw new GoJsonError(`json: cannot unmarshal ${Array.isArray(rule) ? 'array' : typeof rule} into Go struct field ${where} of type retentionRule`);
+      throw new GoJsonError(
+        `json: cannot unmarshal ${Array.isArray(rule) ? 'array' : typeof rule} into Go struct field ${where} of type retentionRule`,
+      );
     }
     const r = rule as JsonObject;
     return {
       everySeconds: optionalInteger(r, 'everySeconds', `${where}.everySeconds`) ?? 0,
-      shardGroupDurationSeconds: optionalInteger(r, 'shardGroupDurationSeconds', `${where}.shardGroupDurationSeconds`) ?? 0,
+      shardGroupDurationSeconds:
+        optionalInteger(r, 'shardGroupDurationSeconds', `${where}.shardGroupDurationSeconds`) ?? 0,
     };
   });
   return parsed;

@@ -25,7 +25,12 @@ function listOrgs(ctx: RequestContext): Reply {
   else orgs = page(meta.orgs.list(), opts);
   // Without member records, an org's members are the users holding a token in it.
   if (userID !== undefined) {
-    const memberOf = new Set(meta.authorizations.list().filter((a) => a.userID === userID).map((a) => a.orgID));
+    const memberOf = new Set(
+      meta.authorizations
+        .list()
+        .filter((a) => a.userID === userID)
+        .map((a) => a.orgID),
+    );
     orgs = orgs.filter((o) => memberOf.has(o.id));
   }
   const readable = orgs.filter((o) => can(caller, orgPermission('read', o.id)));

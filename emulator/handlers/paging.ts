@@ -65,7 +65,12 @@ export interface PagingLinks {
 }
 
 /** `self` always; `next` when the page is full; `prev` when not on the first page. */
-export function pagingLinks(basePath: string, filter: Record<string, string>, opts: FindOptions, count: number): PagingLinks {
+export function pagingLinks(
+  basePath: string,
+  filter: Record<string, string>,
+  opts: FindOptions,
+  count: number,
+): PagingLinks {
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(filter)) if (v !== '') values[k] = v;
   values['descending'] = String(opts.descending);

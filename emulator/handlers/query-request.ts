@@ -3,7 +3,15 @@
  * a JSON body, or a raw Flux script with `Content-Type: application/vnd.flux`.
  */
 import type { Annotation, Dialect } from '../flux/csv/dialect';
-import { decodeObject, GoJsonError, type JsonObject, optionalBoolean, optionalObject, optionalString, optionalStringArray } from '../http/json';
+import {
+  decodeObject,
+  GoJsonError,
+  type JsonObject,
+  optionalBoolean,
+  optionalObject,
+  optionalString,
+  optionalStringArray,
+} from '../http/json';
 
 export interface QueryRequest {
   query: string;

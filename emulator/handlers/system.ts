@@ -24,7 +24,8 @@ function ready(ctx: RequestContext): Reply {
   const started = ctx.state.startedAt;
   const startedNs = BigInt(started.getTime()) * 1_000_000n;
   const upNs = ctx.state.nowNs() - startedNs;
-  const body = JSON.stringify({ status: 'ready', started: rfc3339Nano(startedNs), up: goDuration(upNs) }, null, 4) + '\n';
+  const body =
+    JSON.stringify({ status: 'ready', started: rfc3339Nano(startedNs), up: goDuration(upNs) }, null, 4) + '\n';
   return { kind: 'text', status: 200, contentType: 'application/json; charset=utf-8', body, gzip: false };
 }
 

@@ -42,7 +42,8 @@ async function write(ctx: RequestContext): Promise<Reply> {
   if (parsed.errors.length > 0) throw new ApiError('invalid', parsed.errors.join('\n'));
   const outcome = state.points.write(bucket.id, parsed.points, bucket.retentionSeconds, nowNs);
   const partial = partialWriteReason(outcome, bucket);
-  if (partial) throw new ApiError('unprocessable entity', `failure writing points to database: partial write: ${partial}`);
+  if (partial)
+    throw new ApiError('unprocessable entity', `failure writing points to database: partial write: ${partial}`);
   return reply.empty(204);
 }
 

@@ -61,7 +61,10 @@ export type GunzipFailure =
   | { kind: 'header' | 'checksum' | 'other'; goMessage: string };
 
 /** Decompresses; output over `limit` bytes (0 = no limit) fails fast instead of filling memory. */
-export function gunzip(data: Buffer, limit: number): Promise<{ ok: true; data: Buffer } | { ok: false; failure: GunzipFailure }> {
+export function gunzip(
+  data: Buffer,
+  limit: number,
+): Promise<{ ok: true; data: Buffer } | { ok: false; failure: GunzipFailure }> {
   const options: zlib.ZlibOptions = { chunkSize: 256 * 1024 };
   if (limit > 0) options.maxOutputLength = limit;
   return new Promise((resolve) => {
@@ -75,7 +78,8 @@ export function gunzip(data: Buffer, limit: number): Promise<{ ok: true; data: B
 function classify(err: Error & { code?: string }): GunzipFailure {
   if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return { kind: 'too large' };
   const message = err.message;
-  if (/header check|unknown compression method/.test(message)) return { kind: 'header', goMessage: 'gzip: invalid header' };
+  if (/header check|unknown compression method/.test(message))
+    return { kind: 'header', goMessage: 'gzip: invalid header' };
   if (/data check|length check/.test(message)) return { kind: 'checksum', goMessage: 'gzip: invalid checksum' };
   if (/unexpected end/.test(message)) return { kind: 'other', goMessage: 'unexpected EOF' };
   return { kind: 'other', goMessage: 'flate: corrupt input' };

@@ -66,7 +66,6 @@ function isNumeric(c: number): boolean {
   return (c >= ZERO && c <= NINE) || c === DOT;
 }
 
-
 /**
  * Parses single lines. One instance serves a whole body, keeping scratch positions of tags and the
  * strings of repeated keys between lines.
@@ -139,7 +138,12 @@ export class PointParser {
     if (this.err !== null || time === null) return this.err ?? 'bad timestamp';
     if (this.valueErr !== null) return this.valueErr;
 
-    return { measurement: this.text(this.measurementCache, 0, keyStart, measurementEnd, unescapeName), tags, fields, time };
+    return {
+      measurement: this.text(this.measurementCache, 0, keyStart, measurementEnd, unescapeName),
+      tags,
+      fields,
+      time,
+    };
   }
 
   /** s[a, b) unescaped, reusing the string of the same slot of an earlier line when the text is the same. */
@@ -373,7 +377,10 @@ export class PointParser {
         const text = s.slice(start, i - 1);
         const v = BigInt(text);
         if (v > MAX_INT64 || v < MIN_INT64) {
-          return this.fail(`unable to parse integer ${text}: strconv.ParseInt: parsing "${text}": value out of range`, i);
+          return this.fail(
+            `unable to parse integer ${text}: strconv.ParseInt: parsing "${text}": value out of range`,
+            i,
+          );
         }
       }
     } else if (isUnsigned) {
@@ -382,7 +389,10 @@ export class PointParser {
       if (i - 1 - start >= 20) {
         const text = s.slice(start, i - 1);
         if (BigInt(text) > MAX_UINT64) {
-          return this.fail(`unable to parse unsigned ${text}: strconv.ParseUint: parsing "${text}": value out of range`, i);
+          return this.fail(
+            `unable to parse unsigned ${text}: strconv.ParseUint: parsing "${text}": value out of range`,
+            i,
+          );
         }
       }
     } else if (scientific || i - start >= 25) {

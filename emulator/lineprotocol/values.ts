@@ -30,7 +30,14 @@ export function isDigit(c: number): boolean {
 /** Characters that make OSS's field iterator read a value as a number (`0123456789-.nNiIu`). */
 function startsNumber(c: number): boolean {
   return (
-    isDigit(c) || c === DOT || c === MINUS || c === LOWER_N || c === UPPER_N || c === LOWER_I || c === UPPER_I || c === LOWER_U
+    isDigit(c) ||
+    c === DOT ||
+    c === MINUS ||
+    c === LOWER_N ||
+    c === UPPER_N ||
+    c === LOWER_I ||
+    c === UPPER_I ||
+    c === LOWER_U
   );
 }
 

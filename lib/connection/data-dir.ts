@@ -15,12 +15,21 @@ export function tokenFile(dataDir: string): string {
  * `<dataDir>/spool/<connectionId>/<bucket>-<precision>-<hash>`: readable, and distinct even when two
  * bucket names differ only in characters a file name cannot hold.
  */
-export function pipelineSpoolDir(dataDir: string, connectionId: string, org: string, bucket: string, precision: string): string {
+export function pipelineSpoolDir(
+  dataDir: string,
+  connectionId: string,
+  org: string,
+  bucket: string,
+  precision: string,
+): string {
   const hash = createHash('sha256').update(`${org}\0${bucket}\0${precision}`).digest('hex').slice(0, 10);
   return path.join(dataDir, 'spool', safeName(connectionId), `${safeName(bucket)}-${precision}-${hash}`);
 }
 
 function safeName(text: string): string {
-  const cleaned = text.replace(/[^A-Za-z0-9_.-]+/g, '_').replace(/^\.+/, '_').slice(0, 40);
+  const cleaned = text
+    .replace(/[^A-Za-z0-9_.-]+/g, '_')
+    .replace(/^\.+/, '_')
+    .slice(0, 40);
   return cleaned === '' ? '_' : cleaned;
 }

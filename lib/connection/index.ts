@@ -1,6 +1,13 @@
 /** The connection layer shared by the nodes: client, write pipelines, device registry, health. */
 export { InfluxConnection, DEFAULT_HEALTH_INTERVAL_MS } from './influx-connection';
-export type { InfluxConnectionOptions, PipelineDefaults, PipelineRequest, RegistryRequest, Health, HealthStatus } from './influx-connection';
+export type {
+  InfluxConnectionOptions,
+  PipelineDefaults,
+  PipelineRequest,
+  RegistryRequest,
+  Health,
+  HealthStatus,
+} from './influx-connection';
 export { ConnectionError, describeInfluxError } from './errors';
 export type { ConnectionErrorCode } from './errors';
 export type { InfluxSettings } from './settings';

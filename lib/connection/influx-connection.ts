@@ -21,7 +21,10 @@ export type { Health, HealthStatus } from './health';
 
 /** Pipeline options a connection lets its users tune; the rest (org, url, token, spool) are its own. */
 export type PipelineDefaults = Partial<
-  Omit<WritePipelineConfig, 'org' | 'bucket' | 'url' | 'token' | 'transport' | 'transportOptions' | 'timeout' | 'spoolDir'>
+  Omit<
+    WritePipelineConfig,
+    'org' | 'bucket' | 'url' | 'token' | 'transport' | 'transportOptions' | 'timeout' | 'spoolDir'
+  >
 >;
 
 export interface InfluxConnectionOptions extends InfluxSettings {
@@ -133,7 +136,8 @@ export class InfluxConnection {
         batchSize,
         flushInterval: request.flushInterval ?? defaults.flushInterval,
         // A buffer smaller than a batch would refuse the options; keep room for ten batches.
-        maxBufferLines: defaults.maxBufferLines ?? Math.max(DEFAULT_WRITE_PIPELINE_OPTIONS.maxBufferLines, batchSize * 10),
+        maxBufferLines:
+          defaults.maxBufferLines ?? Math.max(DEFAULT_WRITE_PIPELINE_OPTIONS.maxBufferLines, batchSize * 10),
         spoolDir: this.options.dataDir
           ? pipelineSpoolDir(this.options.dataDir, this.id, this.org, bucket, precision)
           : undefined,
@@ -154,7 +158,9 @@ export class InfluxConnection {
     const grantRead = request.grantRead === true;
     let registry = this.registries.get(grantRead);
     if (!registry) {
-      this.tokens ??= this.options.dataDir ? new FileTokenStore(tokenFile(this.options.dataDir)) : new MemoryTokenStore();
+      this.tokens ??= this.options.dataDir
+        ? new FileTokenStore(tokenFile(this.options.dataDir))
+        : new MemoryTokenStore();
       registry = new DeviceRegistry({
         influxDB,
         org: this.org,
@@ -201,6 +207,7 @@ export class InfluxConnection {
 
   private usable(): void {
     if (this.problem) throw this.problem;
-    if (this.closed) throw new ConnectionError('closed', `the InfluxDB connection to ${this.url} is closed (redeployed)`);
+    if (this.closed)
+      throw new ConnectionError('closed', `the InfluxDB connection to ${this.url} is closed (redeployed)`);
   }
 }

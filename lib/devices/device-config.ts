@@ -95,7 +95,10 @@ export function buildDeviceConfig(
     newlyRegistered: device.newlyRegistered,
     default_lat: checkedNumber('defaultLat', settings.defaultLat ?? DEFAULT_LAT, -90, 90),
     default_lon: checkedNumber('defaultLon', settings.defaultLon ?? DEFAULT_LON, -180, 180),
-    measurement_interval: checkedSeconds('measurementInterval', settings.measurementInterval ?? DEFAULT_MEASUREMENT_INTERVAL_S),
+    measurement_interval: checkedSeconds(
+      'measurementInterval',
+      settings.measurementInterval ?? DEFAULT_MEASUREMENT_INTERVAL_S,
+    ),
     configuration_refresh: checkedSeconds(
       'configurationRefresh',
       settings.configurationRefresh ?? DEFAULT_CONFIGURATION_REFRESH_S,
@@ -167,8 +170,10 @@ function yamlValue(key: string, value: unknown): string {
 // Words YAML 1.1 or 1.2 reads as booleans or null; quoted so every parser sees a string.
 const RESERVED_WORDS = /^(?:~|null|true|false|yes|no|y|n|on|off)$/i;
 // YAML-only number forms that Number() does not accept: .inf, .nan, 0o17, 1_000, 1:20 (base 60).
-const YAML_NUMBERS = /^(?:[-+]?\.(?:inf|nan)|0o[0-7]+|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/i;
+const YAML_NUMBERS =
+  /^(?:[-+]?\.(?:inf|nan)|0o[0-7]+|[-+]?[0-9][0-9_]*(?:\.[0-9_]*)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)$/i;
 const INDICATOR_FIRST = /^[,[\]{}#&*!|>'"%@`]/;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/;
 
 function yamlString(text: string): string {
@@ -187,5 +192,7 @@ function isPlainSafe(text: string): boolean {
 
 /** A YAML double-quoted scalar; JSON's escapes are all valid there, plus the two line separators. */
 function quoted(text: string): string {
-  return JSON.stringify(text).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(text)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

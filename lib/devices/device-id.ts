@@ -22,6 +22,7 @@ export class DeviceIdError extends Error {
 }
 
 // C0, DEL and C1 controls, plus line/paragraph separators that break one-line logs and YAML.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
 
 /** Returns the id unchanged when it is usable, else throws a DeviceIdError saying what to fix. */
@@ -37,7 +38,9 @@ export function validateDeviceId(id: unknown): string {
   const control = CONTROL_CHARACTERS.exec(id);
   if (control) {
     const code = control[0].codePointAt(0)?.toString(16).padStart(4, '0') ?? '';
-    throw new DeviceIdError(`deviceId contains a control character (U+${code.toUpperCase()}) at position ${control.index}`);
+    throw new DeviceIdError(
+      `deviceId contains a control character (U+${code.toUpperCase()}) at position ${control.index}`,
+    );
   }
   if (id.trim() !== id) throw new DeviceIdError(`deviceId "${id}" starts or ends with whitespace; remove it`);
   return id;

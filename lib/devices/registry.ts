@@ -4,13 +4,7 @@
  * IoT Center granted read+write on every bucket of the org and matched descriptions by prefix; both are holes.
  */
 import { HttpError, InfluxDB } from '@influxdata/influxdb-client';
-import {
-  Authorization,
-  AuthorizationsAPI,
-  BucketsAPI,
-  OrgsAPI,
-  Permission,
-} from '@influxdata/influxdb-client-apis';
+import { Authorization, AuthorizationsAPI, BucketsAPI, OrgsAPI, Permission } from '@influxdata/influxdb-client-apis';
 import { deviceDescription, deviceIdFromDescription, validateDeviceId } from './device-id';
 import type { TokenStore } from './token-store';
 
@@ -181,7 +175,8 @@ export class DeviceRegistry {
   }
 
   private resolveTarget(): Promise<Target> {
-    if (this.target && Date.now() - this.targetResolvedAt >= (this.options.targetCacheMs ?? 60_000)) this.target = undefined;
+    if (this.target && Date.now() - this.targetResolvedAt >= (this.options.targetCacheMs ?? 60_000))
+      this.target = undefined;
     if (!this.target) {
       this.targetResolvedAt = Date.now();
       this.target = (async () => {
@@ -216,7 +211,10 @@ export class DeviceRegistry {
 }
 
 /** The token of an authorization, if we can know it: from the store, or from InfluxDB when it still shows it. */
-function knownToken(auth: Authorization, stored: { authorizationId: string; token: string } | undefined): string | undefined {
+function knownToken(
+  auth: Authorization,
+  stored: { authorizationId: string; token: string } | undefined,
+): string | undefined {
   if (stored && stored.authorizationId === auth.id) return stored.token;
   if (auth.token && auth.token !== 'REDACTED') return auth.token;
   return undefined;
@@ -236,12 +234,16 @@ function hasExactScope(auth: Authorization, target: Target, withRead: boolean): 
   const permissions = auth.permissions ?? [];
   const onBucket = (p: Permission) => p.resource.type === 'buckets' && p.resource.id === target.bucketID;
   const actions = new Set(permissions.filter(onBucket).map((p) => p.action));
-  return (
-    permissions.every(onBucket) && actions.has('write') && actions.has('read') === withRead
-  );
+  return permissions.every(onBucket) && actions.has('write') && actions.has('read') === withRead;
 }
 
-function toDevice(deviceId: string, auth: Authorization, token: string, target: Target, newlyRegistered: boolean): Device {
+function toDevice(
+  deviceId: string,
+  auth: Authorization,
+  token: string,
+  target: Target,
+  newlyRegistered: boolean,
+): Device {
   return {
     deviceId,
     authorizationId: auth.id ?? '',

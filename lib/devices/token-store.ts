@@ -78,7 +78,9 @@ function readEntries(file: string): Record<string, StoredToken> {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new Error(`device token file ${file} is not valid JSON (${(e as Error).message}); restore it or delete it (devices are then registered again)`);
+    throw new Error(
+      `device token file ${file} is not valid JSON (${(e as Error).message}); restore it or delete it (devices are then registered again)`,
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new Error(`device token file ${file} is not a JSON object`);

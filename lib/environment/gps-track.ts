@@ -69,7 +69,9 @@ export function parseGpsTrack(value: unknown): GpsTrack {
       throw new GpsTrackError(`GPS track point ${i} has latitude ${String(lat)}; it must be a number from -90 to 90`);
     }
     if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
-      throw new GpsTrackError(`GPS track point ${i} has longitude ${String(lon)}; it must be a number from -180 to 180`);
+      throw new GpsTrackError(
+        `GPS track point ${i} has longitude ${String(lon)}; it must be a number from -180 to 180`,
+      );
     }
     return [lat, lon];
   });

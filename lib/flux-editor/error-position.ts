@@ -35,7 +35,8 @@ export function rangeInWritten(range: SourceRange, sent: string, written: string
   if (sentLines.length !== writtenLines.length + 1) return range;
   let inserted = 0;
   while (inserted < writtenLines.length && sentLines[inserted] === writtenLines[inserted]) inserted++;
-  const toWritten = (line: number): number | undefined => (line - 1 < inserted ? line : line - 1 === inserted ? undefined : line - 1);
+  const toWritten = (line: number): number | undefined =>
+    line - 1 < inserted ? line : line - 1 === inserted ? undefined : line - 1;
   const line = toWritten(range.line);
   const endLine = toWritten(range.endLine);
   if (line === undefined || endLine === undefined) return undefined;

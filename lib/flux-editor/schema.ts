@@ -39,7 +39,8 @@ export function isSchemaKind(value: unknown): value is SchemaKind {
 
 /** The Flux that lists `request.kind`; throws SchemaRequestError when a needed name is missing. */
 export function schemaQuery(request: SchemaRequest): ParameterizedQuery {
-  if (request.kind === 'buckets') return flux`buckets() |> keep(columns: ["name"]) |> rename(columns: {name: "_value"})`;
+  if (request.kind === 'buckets')
+    return flux`buckets() |> keep(columns: ["name"]) |> rename(columns: {name: "_value"})`;
   const bucket = required(request.bucket, 'bucket');
   const measurement = request.measurement?.trim() || undefined;
   const schema = flux`import "influxdata/influxdb/schema"\n`;

@@ -17,7 +17,11 @@ export class RowLimitError extends Error {
 }
 
 /** All rows (as `collectRows` gives them), or RowLimitError once there are more than `limit`; 0 means no limit. */
-export function collectRowsLimited(api: QueryApi, query: string | ParameterizedQuery, limit: number): Promise<FluxRow[]> {
+export function collectRowsLimited(
+  api: QueryApi,
+  query: string | ParameterizedQuery,
+  limit: number,
+): Promise<FluxRow[]> {
   return new Promise((resolve, reject) => {
     const rows: FluxRow[] = [];
     let settled = false;

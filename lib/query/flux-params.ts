@@ -21,12 +21,18 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * (time literals) or lists of those. Throws QueryParameterError for a value Flux cannot hold.
  */
 export function fluxParamsRecord(values: FluxParamValues): ParameterizedQuery {
-  const names = [...KNOWN.filter((name) => name in values), ...Object.keys(values).filter((name) => !KNOWN.includes(name))];
+  const names = [
+    ...KNOWN.filter((name) => name in values),
+    ...Object.keys(values).filter((name) => !KNOWN.includes(name)),
+  ];
   const entries = names.flatMap((name) => {
     const value = values[name];
     if (value === undefined || value === '') return [];
     if (!IDENTIFIER.test(name)) {
-      throw new QueryParameterError(name, `parameter name ${JSON.stringify(name)} is not a Flux identifier (letters, digits, _)`);
+      throw new QueryParameterError(
+        name,
+        `parameter name ${JSON.stringify(name)} is not a Flux identifier (letters, digits, _)`,
+      );
     }
     return [flux`${fluxExpression(name)}: ${paramValue(name, value)}`];
   });
@@ -66,7 +72,13 @@ function paramValue(name: string, value: unknown): unknown {
 }
 
 function fieldList(value: unknown): string[] {
-  const list = typeof value === 'string' ? value.split(',').map((field) => field.trim()).filter((field) => field !== '') : value;
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((field) => field.trim())
+          .filter((field) => field !== '')
+      : value;
   if (!Array.isArray(list) || list.length === 0 || !list.every((field) => typeof field === 'string' && field !== '')) {
     throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
   }
@@ -81,7 +93,8 @@ function simpleValue(name: string, value: unknown): unknown {
     (typeof v === 'number' && Number.isFinite(v)) ||
     (v instanceof Date && Number.isFinite(v.getTime()));
   if (ok(value)) return value;
-  if (Array.isArray(value) && value.length > 0 && value.every(ok) && new Set(value.map((v) => typeof v)).size === 1) return value;
+  if (Array.isArray(value) && value.length > 0 && value.every(ok) && new Set(value.map((v) => typeof v)).size === 1)
+    return value;
   throw new QueryParameterError(
     name,
     `parameter ${name} must be a text, a number, a boolean, a Date or a non-empty list of one of those, got ${describe(value)}`,
@@ -107,5 +120,5 @@ function endOfImports(source: string): number {
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list of mixed or unsupported values';
-  return typeof value === 'object' ? 'an object' : JSON.stringify(value) ?? typeof value;
+  return typeof value === 'object' ? 'an object' : (JSON.stringify(value) ?? typeof value);
 }

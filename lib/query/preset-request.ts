@@ -63,7 +63,11 @@ export function presetQuery(preset: unknown, params: PresetParams): Parameterize
         measurement: text('measurement', params.measurement),
       });
     case 'deviceList':
-      return deviceListQuery({ bucket, range: text('range', params.range), measurement: text('measurement', params.measurement) });
+      return deviceListQuery({
+        bucket,
+        range: text('range', params.range),
+        measurement: text('measurement', params.measurement),
+      });
     case 'missingMinutes':
       return missingMinutesQuery({
         bucket,
@@ -79,7 +83,8 @@ export function presetQuery(preset: unknown, params: PresetParams): Parameterize
 /** Undefined or an empty text means "not given" (an empty form field); anything else must be text. */
 function text(parameter: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new QueryParameterError(parameter, `${parameter} must be text, got ${typeof value}`);
+  if (typeof value !== 'string')
+    throw new QueryParameterError(parameter, `${parameter} must be text, got ${typeof value}`);
   return value;
 }
 
@@ -90,7 +95,11 @@ function missing(parameter: string): never {
 /** A list of names, or one text with commas as a form field gives it: `Temperature, Humidity`. */
 function fieldList(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string') return value.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  if (typeof value === 'string')
+    return value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== '');
   if (Array.isArray(value) && value.every((name): name is string => typeof name === 'string')) return value;
   throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
 }
@@ -98,6 +107,7 @@ function fieldList(value: unknown): string[] | undefined {
 function aggregate(value: unknown): AggregateFunction | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const found = AGGREGATE_FUNCTIONS.find((fn) => fn === value);
-  if (!found) throw new QueryParameterError('fn', `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${String(value)}`);
+  if (!found)
+    throw new QueryParameterError('fn', `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${String(value)}`);
   return found;
 }

@@ -176,7 +176,10 @@ function aggregateFunction(value: unknown): AggregateFunction {
 
 function nonEmpty(parameter: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') {
-    throw new QueryParameterError(parameter, `${parameter} must be a non-empty text, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new QueryParameterError(
+      parameter,
+      `${parameter} must be a non-empty text, got ${JSON.stringify(value) ?? String(value)}`,
+    );
   }
   return value;
 }

@@ -24,11 +24,16 @@ export class QueryFailedError extends Error {
  * are returned as they are; HTTP and network errors get InfluxDB's message and the status.
  */
 export function queryFailure(error: unknown): Error {
-  if (error instanceof QueryParameterError || error instanceof FluxResultError || error instanceof QueryFailedError) return error;
+  if (error instanceof QueryParameterError || error instanceof FluxResultError || error instanceof QueryFailedError)
+    return error;
   if (error instanceof HttpError) {
     const body: unknown = error.json;
     const message =
-      typeof body === 'object' && body !== null && 'message' in body && typeof body.message === 'string' && body.message !== ''
+      typeof body === 'object' &&
+      body !== null &&
+      'message' in body &&
+      typeof body.message === 'string' &&
+      body.message !== ''
         ? body.message
         : error.body || error.statusMessage || error.message;
     return new QueryFailedError(
@@ -38,9 +43,13 @@ export function queryFailure(error: unknown): Error {
     );
   }
   if (error instanceof RequestTimedOutError) {
-    return new QueryFailedError('the query timed out: narrow the range, downsample, or raise the timeout of the InfluxDB config node');
+    return new QueryFailedError(
+      'the query timed out: narrow the range, downsample, or raise the timeout of the InfluxDB config node',
+    );
   }
   const cause = error instanceof Error ? error : new Error(String(error));
   const code = (cause as NodeJS.ErrnoException).code;
-  return new QueryFailedError(`cannot query InfluxDB: ${cause.message}${code && !cause.message.includes(code) ? ` (${code})` : ''}`);
+  return new QueryFailedError(
+    `cannot query InfluxDB: ${cause.message}${code && !cause.message.includes(code) ? ` (${code})` : ''}`,
+  );
 }

@@ -97,7 +97,10 @@ export function toUiChart(rows: readonly FluxRow[], options: SeriesOptions = {})
 }
 
 /** Dashboard 2.0 ui-chart: `[{series, x, y}]`, oldest first; gaps are left out. */
-export function toDashboard2Chart(rows: readonly FluxRow[], options: SeriesOptions = {}): Array<{ series: string; x: number; y: number }> {
+export function toDashboard2Chart(
+  rows: readonly FluxRow[],
+  options: SeriesOptions = {},
+): Array<{ series: string; x: number; y: number }> {
   return seriesPoints(rows, options).flatMap(({ series, x, y }) => (y === null ? [] : [{ series, x, y }]));
 }
 
@@ -193,7 +196,9 @@ function numeric(cell: unknown): number | null | undefined {
 }
 
 function seriesName(row: FluxRow, columns: readonly string[]): string {
-  const parts = columns.map((column) => row[column]).filter((part) => part !== undefined && part !== null && part !== '');
+  const parts = columns
+    .map((column) => row[column])
+    .filter((part) => part !== undefined && part !== null && part !== '');
   return parts.length > 0 ? parts.map(String).join(' ') : '_value';
 }
 

@@ -118,7 +118,8 @@ export function resolveOptions(config: WritePipelineConfig): WritePipelineOption
   if (!(o.exponentialBase >= 1)) problems.push('exponentialBase must be at least 1');
   if (o.maxBufferLines < o.batchSize) problems.push('maxBufferLines must be at least batchSize');
   if (o.maxRetryDelay < o.minRetryDelay) problems.push('maxRetryDelay must be at least minRetryDelay');
-  if (problems.length) throw new WritePipelineError(writeError('invalid-options', `write pipeline: ${problems.join('; ')}`));
+  if (problems.length)
+    throw new WritePipelineError(writeError('invalid-options', `write pipeline: ${problems.join('; ')}`));
   return o;
 }
 

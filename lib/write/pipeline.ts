@@ -144,7 +144,10 @@ export class WritePipeline extends EventEmitter {
    */
   write(input: unknown, overrides: Partial<Pick<PointDefaults, 'measurement' | 'defaultTags'>> = {}): WriteResult {
     if (this.closing) {
-      return { accepted: 0, errors: [{ index: 0, reason: 'the write pipeline is closed; the points were not accepted' }] };
+      return {
+        accepted: 0,
+        errors: [{ index: 0, reason: 'the write pipeline is closed; the points were not accepted' }],
+      };
     }
     const o = this.options;
     const { lines, errors } = toLines(input, {
@@ -177,7 +180,8 @@ export class WritePipeline extends EventEmitter {
    */
   flush(): Promise<void> {
     if (this.spool.size === 0) return Promise.resolve();
-    if (this.closing && !this.sending) return Promise.reject(new WritePipelineError(this.closedWithUnsent ?? this.unsentError()));
+    if (this.closing && !this.sending)
+      return Promise.reject(new WritePipelineError(this.closedWithUnsent ?? this.unsentError()));
     const through = this.spool.newest;
     const done = new Promise<void>((resolve, reject) => this.flushWaiters.push({ through, resolve, reject }));
     this.draining = true;
@@ -262,7 +266,11 @@ export class WritePipeline extends EventEmitter {
   /** Sends a batch until every line is settled; returns how many leading lines are (fewer when closing). */
   private async deliver(batch: readonly string[]): Promise<number> {
     const done = new Array<boolean>(batch.length).fill(false);
-    await this.deliverLines(batch, batch.map((_, i) => i), done);
+    await this.deliverLines(
+      batch,
+      batch.map((_, i) => i),
+      done,
+    );
     let n = 0;
     while (n < done.length && done[n]) n++;
     return n;
@@ -300,7 +308,10 @@ export class WritePipeline extends EventEmitter {
             return this.deliverHalves(batch, pending, done);
           }
           const bad = new Set(result.rejected.map((r) => r.index));
-          this.settle(result.rejected.map((r) => pending[r.index]), done);
+          this.settle(
+            result.rejected.map((r) => pending[r.index]),
+            done,
+          );
           this.fail({
             count: bad.size,
             error: result.error,

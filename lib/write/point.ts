@@ -150,7 +150,8 @@ function checkTags(
 }
 
 function checkFields(given: unknown): { value: [string, string][] } | { reason: string } {
-  if (!isRecord(given)) return { reason: `fields must be an object such as {temperature: 21.5}, not ${describe(given)}` };
+  if (!isRecord(given))
+    return { reason: `fields must be an object such as {temperature: 21.5}, not ${describe(given)}` };
   const value: [string, string][] = [];
   for (const key of Object.keys(given).sort()) {
     const v = given[key];

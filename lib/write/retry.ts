@@ -13,7 +13,11 @@ export interface RetryDelayOptions {
   exponentialBase: number;
 }
 
-export const DEFAULT_RETRY_DELAY: RetryDelayOptions = { minRetryDelay: 1000, maxRetryDelay: 60_000, exponentialBase: 2 };
+export const DEFAULT_RETRY_DELAY: RetryDelayOptions = {
+  minRetryDelay: 1000,
+  maxRetryDelay: 60_000,
+  exponentialBase: 2,
+};
 
 /** A server asking for more than an hour is more likely wrong than right; we come back after an hour. */
 export const MAX_RETRY_AFTER_MS = 3_600_000;

@@ -102,25 +102,27 @@ export class Sender {
           next: () => undefined,
           error: (e: Error) => finish(this.classify(e, lines)),
           complete: () =>
-            finish(
-              status === undefined || (status >= 200 && status < 300)
-                ? { kind: 'ok' }
-                : this.unexpected(status),
-            ),
+            finish(status === undefined || (status >= 200 && status < 300) ? { kind: 'ok' } : this.unexpected(status)),
         },
       );
     });
   }
 
   private unexpected(status: number): SendResult {
-    return { kind: 'retry', error: writeError('unavailable', `unexpected HTTP ${status} from InfluxDB${this.where}`, status) };
+    return {
+      kind: 'retry',
+      error: writeError('unavailable', `unexpected HTTP ${status} from InfluxDB${this.where}`, status),
+    };
   }
 
   /** What a failed request means for the lines. */
   private classify(e: Error, lines: readonly string[]): SendResult {
     if (e instanceof HttpError) return this.classifyHttp(e, lines);
     if (e instanceof RequestTimedOutError) {
-      return { kind: 'retry', error: writeError('timeout', `InfluxDB${this.where} did not answer within the request timeout`) };
+      return {
+        kind: 'retry',
+        error: writeError('timeout', `InfluxDB${this.where} did not answer within the request timeout`),
+      };
     }
     if (e instanceof AbortError || e.name === 'AbortError') {
       return { kind: 'retry', error: writeError('network', `the write request to InfluxDB${this.where} was aborted`) };
@@ -148,7 +150,11 @@ export class Sender {
         kind: 'rejected',
         rejected,
         othersWritten: cloudWrittenCount(said) !== undefined,
-        error: writeError('rejected-line', `InfluxDB rejected ${rejected.length || 'a'} line(s): ${firstLine(said)}`, status),
+        error: writeError(
+          'rejected-line',
+          `InfluxDB rejected ${rejected.length || 'a'} line(s): ${firstLine(said)}`,
+          status,
+        ),
       };
     }
     const block = (code: WriteErrorCode, message: string): SendResult => ({
@@ -157,9 +163,15 @@ export class Sender {
     });
     switch (status) {
       case 400:
-        return block('bad-request', `InfluxDB refused the write request (400 ${said}); check org, bucket and precision`);
+        return block(
+          'bad-request',
+          `InfluxDB refused the write request (400 ${said}); check org, bucket and precision`,
+        );
       case 401:
-        return block('unauthorized', `InfluxDB refused the token (401 ${said}); check the token of the InfluxDB config node`);
+        return block(
+          'unauthorized',
+          `InfluxDB refused the token (401 ${said}); check the token of the InfluxDB config node`,
+        );
       case 403:
         return block('forbidden', `the token may not write to bucket "${bucket}" (403 ${said}); let it write there`);
       case 404:
@@ -167,7 +179,10 @@ export class Sender {
       case 408:
         return retry('timeout', `InfluxDB timed out the request (408 ${said})`);
       case 413:
-        return { kind: 'too-large', error: writeError('too-large', `InfluxDB refused a request this large (413 ${said})`, status) };
+        return {
+          kind: 'too-large',
+          error: writeError('too-large', `InfluxDB refused a request this large (413 ${said})`, status),
+        };
       case 422:
         return {
           kind: 'partial',

@@ -407,7 +407,9 @@ class FileSpool extends MemorySpool {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
       if (pid !== process.pid && isAlive(pid)) {
-        throw lockError(`spool directory ${this.dir} is used by process ${pid}; stop it, or delete ${lockFile} if it is gone`);
+        throw lockError(
+          `spool directory ${this.dir} is used by process ${pid}; stop it, or delete ${lockFile} if it is gone`,
+        );
       }
       fs.writeFileSync(lockFile, String(process.pid));
     }

@@ -14,16 +14,13 @@ const NS_PER_UNIT: Record<Precision, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_0
 const MAX_NS = 9_223_372_036_854_775_806n;
 const MIN_NS = -9_223_372_036_854_775_806n;
 
-export type TimestampResult =
-  | { ok: true; value: string | undefined }
-  | { ok: false; reason: string };
+export type TimestampResult = { ok: true; value: string | undefined } | { ok: false; reason: string };
 
 export function isPrecision(value: unknown): value is Precision {
   return typeof value === 'string' && (PRECISIONS as readonly string[]).includes(value);
 }
 
-const RFC3339 =
-  /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+))?\s*([Zz]|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
 /** `undefined` (no timestamp: the server's time) is fine; anything unusable gets a reason. */
 export function toProtocolTimestamp(input: unknown, precision: Precision): TimestampResult {
@@ -39,7 +36,9 @@ export function toProtocolTimestamp(input: unknown, precision: Precision): Times
     return fromNanos(BigInt(ms) * NS_PER_UNIT.ms, precision, input.toISOString());
   }
   if (typeof input === 'string') return fromText(input.trim(), precision);
-  return fail(`timestamp must be a number (${precision} since the epoch), a Date or an RFC 3339 text, not ${describe(input)}`);
+  return fail(
+    `timestamp must be a number (${precision} since the epoch), a Date or an RFC 3339 text, not ${describe(input)}`,
+  );
 }
 
 function fromText(text: string, precision: Precision): TimestampResult {

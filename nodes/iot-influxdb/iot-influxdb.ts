@@ -40,12 +40,15 @@ export = function (RED: NodeAPI) {
     });
     const connection = this.connection;
     if (connection.problem) {
-      this.warn(fromEnv && 'missing' in fromEnv
-        ? RED._('iot-influxdb.errors.env-token-missing', { name: fromEnv.missing })
-        : connection.problem.message);
+      this.warn(
+        fromEnv && 'missing' in fromEnv
+          ? RED._('iot-influxdb.errors.env-token-missing', { name: fromEnv.missing })
+          : connection.problem.message,
+      );
     } else {
       connection.onHealth((health) => {
-        if (health.status === 'fail') this.warn(RED._('iot-influxdb.log.unhealthy', { url: connection.url, message: health.message ?? '' }));
+        if (health.status === 'fail')
+          this.warn(RED._('iot-influxdb.log.unhealthy', { url: connection.url, message: health.message ?? '' }));
         else if (health.status === 'pass') this.log(RED._('iot-influxdb.log.healthy', { url: connection.url }));
       });
     }
@@ -57,9 +60,13 @@ export = function (RED: NodeAPI) {
     });
   }
 
-  RED.nodes.registerType<InfluxConfigNode, InfluxConfigDef, {}, InfluxCredentials>('iot-influxdb', IotInfluxdbNode, {
-    credentials: { token: { type: 'password' } },
-  });
+  RED.nodes.registerType<InfluxConfigNode, InfluxConfigDef, Record<string, never>, InfluxCredentials>(
+    'iot-influxdb',
+    IotInfluxdbNode,
+    {
+      credentials: { token: { type: 'password' } },
+    },
+  );
 
   /**
    * Test connection: the editor posts the form. An unchanged token field means "the deployed one", which is
@@ -83,7 +90,13 @@ export = function (RED: NodeAPI) {
       const saved = id ? (RED.nodes.getCredentials(id) as InfluxCredentials | undefined)?.token : undefined;
       const requestedUrl = normalizeUrl(typeof body.url === 'string' ? body.url : '');
       if (!saved || !deployed || deployed.connection.url !== requestedUrl) {
-        res.json(failed(RED._(saved && deployed ? 'iot-influxdb.errors.saved-token-other-url' : 'iot-influxdb.errors.no-saved-token')));
+        res.json(
+          failed(
+            RED._(
+              saved && deployed ? 'iot-influxdb.errors.saved-token-other-url' : 'iot-influxdb.errors.no-saved-token',
+            ),
+          ),
+        );
         return;
       }
       token = saved;

@@ -51,7 +51,10 @@ const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * with the variable's value before the node starts, so a value that cannot be a variable name is that
  * token already. `missing` is safe to show: it is only ever a variable name.
  */
-export function resolveEnvToken(field: string, lookup: (name: string) => string): { token: string } | { missing: string } {
+export function resolveEnvToken(
+  field: string,
+  lookup: (name: string) => string,
+): { token: string } | { missing: string } {
   let name = field.trim();
   const braced = /^\$\{(\S+)\}$/.exec(name);
   if (braced) name = braced[1];

@@ -11,7 +11,14 @@
  * one InfluxDB reported, mapped back to the editor's lines.
  */
 import type { NodeAPI } from 'node-red';
-import { errorRange, firstRows, isSchemaKind, listSchema, rangeInWritten, SchemaRequestError } from '../../lib/flux-editor';
+import {
+  errorRange,
+  firstRows,
+  isSchemaKind,
+  listSchema,
+  rangeInWritten,
+  SchemaRequestError,
+} from '../../lib/flux-editor';
 import { queryFailure, QueryParameterError } from '../../lib/query';
 import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { buildQuery, type ParameterName, PARAMETERS } from './query-request';
@@ -46,11 +53,13 @@ export function registerEditorApi(RED: NodeAPI): void {
 
   /** A query or schema failure as the editor shows it; InfluxDB's position mapped to the written Flux. */
   function failure(e: unknown, sent?: string, written?: string): ApiFailure {
-    if (e instanceof QueryParameterError || e instanceof SchemaRequestError) return { error: { code: e.code, message: e.message } };
+    if (e instanceof QueryParameterError || e instanceof SchemaRequestError)
+      return { error: { code: e.code, message: e.message } };
     const error = queryFailure(e);
     const code = 'code' in error && typeof error.code === 'string' ? error.code : 'query_failed';
     const reported = errorRange(error.message);
-    const range = reported && sent !== undefined && written !== undefined ? rangeInWritten(reported, sent, written) : reported;
+    const range =
+      reported && sent !== undefined && written !== undefined ? rangeInWritten(reported, sent, written) : reported;
     return { error: { code, message: error.message, ...(range ?? {}) } };
   }
 
@@ -93,12 +102,22 @@ export function registerEditorApi(RED: NodeAPI): void {
     const written = text(body.flux);
     const given = fields(body.parameters);
     const settings: Partial<Record<ParameterName, unknown>> = {};
-    for (const name of PARAMETERS) if (typeof given[name] === 'string' && given[name] !== '') settings[name] = given[name];
-    const asked = typeof body.limit === 'number' && Number.isInteger(body.limit) && body.limit > 0 ? body.limit : DEFAULT_RUN_ROWS;
+    for (const name of PARAMETERS)
+      if (typeof given[name] === 'string' && given[name] !== '') settings[name] = given[name];
+    const asked =
+      typeof body.limit === 'number' && Number.isInteger(body.limit) && body.limit > 0 ? body.limit : DEFAULT_RUN_ROWS;
     let sent: string | undefined;
     Promise.resolve()
       .then(() => {
-        const query = buildQuery({ source: 'flux', preset: '', flux: written, settings, fn: '', defaultBucket: connection.bucket, msg: {} });
+        const query = buildQuery({
+          source: 'flux',
+          preset: '',
+          flux: written,
+          settings,
+          fn: '',
+          defaultBucket: connection.bucket,
+          msg: {},
+        });
         sent = query.toString();
         return firstRows(connection.queryApi(), query, Math.min(asked, MAX_RUN_ROWS));
       })

@@ -19,7 +19,8 @@ export = function (RED: NodeAPI): void {
     const influx = config.influxdb ? (RED.nodes.getNode(config.influxdb) as InfluxConfigNode | null) : null;
     const format: OutputFormat = isOutputFormat(config.format) ? config.format : 'rows';
     const gaugeMode: GaugeMode = GAUGE_MODES.find((mode) => mode === config.gaugeMode) ?? 'perField';
-    const limitSetting = config.rowLimit === '' || config.rowLimit === undefined ? DEFAULT_ROW_LIMIT : Number(config.rowLimit);
+    const limitSetting =
+      config.rowLimit === '' || config.rowLimit === undefined ? DEFAULT_ROW_LIMIT : Number(config.rowLimit);
     const rowLimit = Number.isInteger(limitSetting) && limitSetting >= 0 ? limitSetting : undefined;
     let closed = false;
 
@@ -44,7 +45,8 @@ export = function (RED: NodeAPI): void {
       const msg = message as NodeMessage;
       try {
         if (!influx) throw new Error(RED._('iot-query.errors.no-config'));
-        if (rowLimit === undefined) throw new Error(RED._('iot-query.errors.row-limit', { value: String(config.rowLimit) }));
+        if (rowLimit === undefined)
+          throw new Error(RED._('iot-query.errors.row-limit', { value: String(config.rowLimit) }));
         const connection = influx.connection;
         const query = buildQuery({
           source: config.source || 'preset',

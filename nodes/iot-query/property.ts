@@ -2,7 +2,13 @@
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
 
 /** Node-RED 4 needs the callback form for flow, global and jsonata values; this wraps it in a Promise. */
-export function evaluateProperty(RED: NodeAPI, node: Node, value: string, type: string, msg: NodeMessage): Promise<unknown> {
+export function evaluateProperty(
+  RED: NodeAPI,
+  node: Node,
+  value: string,
+  type: string,
+  msg: NodeMessage,
+): Promise<unknown> {
   return new Promise((resolve, reject) => {
     RED.util.evaluateNodeProperty(value, type || 'str', node, msg, (err, result: unknown) => {
       if (err) reject(err);

@@ -34,7 +34,11 @@ export interface QueryInput {
 /** The Flux to run. */
 export function buildQuery(input: QueryInput): string | ParameterizedQuery {
   const source = QUERY_SOURCES.find((s) => s === input.source);
-  if (!source) throw new QueryParameterError('source', `the query source must be one of ${QUERY_SOURCES.join(', ')}, got ${JSON.stringify(input.source)}`);
+  if (!source)
+    throw new QueryParameterError(
+      'source',
+      `the query source must be one of ${QUERY_SOURCES.join(', ')}, got ${JSON.stringify(input.source)}`,
+    );
   const params = parameters(input);
   const { msg } = input;
   switch (source) {
@@ -67,12 +71,25 @@ function parameters(input: QueryInput): FluxParamValues {
 /** msg.query: Flux text, or `{query, params}` whose params add to (and win over) the others. */
 function fromMessage(query: unknown, params: FluxParamValues): string {
   if (typeof query === 'string') return withParams(query, params, 'msg.query is empty');
-  if (typeof query === 'object' && query !== null && !Array.isArray(query) && 'query' in query && typeof query.query === 'string') {
+  if (
+    typeof query === 'object' &&
+    query !== null &&
+    !Array.isArray(query) &&
+    'query' in query &&
+    typeof query.query === 'string'
+  ) {
     const extra = 'params' in query ? query.params : undefined;
     if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
-      throw new QueryParameterError('msg.query.params', 'msg.query.params must be an object of parameter values, e.g. {"deviceId": "dev1"}');
+      throw new QueryParameterError(
+        'msg.query.params',
+        'msg.query.params must be an object of parameter values, e.g. {"deviceId": "dev1"}',
+      );
     }
-    return withParams(query.query, { ...params, ...(extra as FluxParamValues | undefined) }, 'msg.query.query is empty');
+    return withParams(
+      query.query,
+      { ...params, ...(extra as FluxParamValues | undefined) },
+      'msg.query.query is empty',
+    );
   }
   throw new QueryParameterError(
     'msg.query',

@@ -23,7 +23,8 @@ export class RegisterInputError extends Error {
 /** `msg.action` when given, else the node's; refuses anything else with the list of actions. */
 export function chooseAction(fromMsg: unknown, fromNode: string): RegisterAction {
   const action = fromMsg === undefined || fromMsg === null || fromMsg === '' ? fromNode : fromMsg;
-  if (typeof action === 'string' && (REGISTER_ACTIONS as readonly string[]).includes(action)) return action as RegisterAction;
+  if (typeof action === 'string' && (REGISTER_ACTIONS as readonly string[]).includes(action))
+    return action as RegisterAction;
   throw new RegisterInputError(`unknown action ${JSON.stringify(action)}; use one of ${REGISTER_ACTIONS.join(', ')}`);
 }
 
@@ -63,7 +64,9 @@ export async function runRegisterAction(
   const { action } = request;
   if (action === 'list') return { action, payload: await registry.list() };
   const deviceId = validateDeviceId(request.deviceId);
-  const yaml = request.format === 'yaml' || (request.format === 'accept' && wantsYaml(request.accept?.header, request.accept?.query));
+  const yaml =
+    request.format === 'yaml' ||
+    (request.format === 'accept' && wantsYaml(request.accept?.header, request.accept?.query));
   const output = (device: Device): RegisterResult => {
     const full = buildDeviceConfig(device, influx);
     const config = request.includeToken ? full : redactDeviceConfig(full);

@@ -29,13 +29,19 @@ export = function (RED: NodeAPI) {
     }
     // Health only colours the status while it fails; the last action shows again when it passes.
     // A config problem is permanent and already shown: health adds nothing to it.
-    const unsubscribe = connection?.problem ? undefined : connection?.onHealth((health) => {
-      if (health.status === 'fail') {
-        node.status({ fill: 'red', shape: 'ring', text: RED._('iot-register.status.unreachable', { message: health.message ?? '' }) });
-      } else {
-        node.status(shown);
-      }
-    });
+    const unsubscribe = connection?.problem
+      ? undefined
+      : connection?.onHealth((health) => {
+          if (health.status === 'fail') {
+            node.status({
+              fill: 'red',
+              shape: 'ring',
+              text: RED._('iot-register.status.unreachable', { message: health.message ?? '' }),
+            });
+          } else {
+            node.status(shown);
+          }
+        });
 
     const evaluate = (value: string, type: string, msg: NodeMessage): Promise<unknown> =>
       new Promise((resolve, reject) =>
@@ -57,7 +63,8 @@ export = function (RED: NodeAPI) {
       let deviceId: unknown;
       try {
         action = chooseAction(msg.action, config.action);
-        if (action !== 'list') deviceId = await evaluate(config.deviceId ?? 'deviceId', config.deviceIdType || 'msg', msg);
+        if (action !== 'list')
+          deviceId = await evaluate(config.deviceId ?? 'deviceId', config.deviceIdType || 'msg', msg);
         const result = await runRegisterAction(
           connection.registry({ grantRead: config.grantRead === true }),
           { url: connection.url, org: connection.org, bucket: connection.bucket },
@@ -80,7 +87,11 @@ export = function (RED: NodeAPI) {
         const error =
           e instanceof DeviceIdError || e instanceof RegisterInputError
             ? e
-            : describeInfluxError(e, connection.url, `${action} device${typeof deviceId === 'string' ? ` "${deviceId}"` : 's'}`);
+            : describeInfluxError(
+                e,
+                connection.url,
+                `${action} device${typeof deviceId === 'string' ? ` "${deviceId}"` : 's'}`,
+              );
         show({ fill: 'red', shape: 'ring', text: error.message });
         done(error);
       }
@@ -96,13 +107,30 @@ export = function (RED: NodeAPI) {
     const vars = { deviceId: result.deviceId ?? '' };
     switch (result.action) {
       case 'register':
-        return { fill: 'green', shape: 'dot', text: RED._(result.newlyRegistered ? 'iot-register.status.registered' : 'iot-register.status.already', vars) };
+        return {
+          fill: 'green',
+          shape: 'dot',
+          text: RED._(result.newlyRegistered ? 'iot-register.status.registered' : 'iot-register.status.already', vars),
+        };
       case 'get':
         return result.payload === null
           ? { fill: 'yellow', shape: 'ring', text: RED._('iot-register.status.not-found', vars) }
-          : { fill: 'green', shape: 'dot', text: RED._(result.newlyRegistered ? 'iot-register.status.re-registered' : 'iot-register.status.got', vars) };
+          : {
+              fill: 'green',
+              shape: 'dot',
+              text: RED._(
+                result.newlyRegistered ? 'iot-register.status.re-registered' : 'iot-register.status.got',
+                vars,
+              ),
+            };
       case 'list':
-        return { fill: 'green', shape: 'dot', text: RED._('iot-register.status.listed', { count: Array.isArray(result.payload) ? result.payload.length : 0 }) };
+        return {
+          fill: 'green',
+          shape: 'dot',
+          text: RED._('iot-register.status.listed', {
+            count: Array.isArray(result.payload) ? result.payload.length : 0,
+          }),
+        };
       case 'remove': {
         const removed = (result.payload as { removed: boolean }).removed;
         return removed

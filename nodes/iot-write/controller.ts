@@ -19,7 +19,8 @@ export function refusalMessage(input: unknown, result: WriteResult): string {
   const listed = result.errors.slice(0, MAX_LISTED).map((e) => describeRefusal(input, what, e));
   const more = result.errors.length > MAX_LISTED ? `; and ${result.errors.length - MAX_LISTED} more` : '';
   const others = result.accepted > 0 ? ' (the others are buffered)' : '';
-  if (!Array.isArray(input) && typeof input !== 'string') return `the point was refused: ${result.errors[0]?.reason ?? 'unknown reason'}`;
+  if (!Array.isArray(input) && typeof input !== 'string')
+    return `the point was refused: ${result.errors[0]?.reason ?? 'unknown reason'}`;
   return `${result.errors.length} of ${total} ${what}s refused${others}: ${listed.join('; ')}${more}`;
 }
 

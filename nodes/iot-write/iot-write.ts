@@ -97,9 +97,18 @@ export = function (RED: NodeAPI) {
       p.on('written', onWritten);
       p.on('failed', onFailed);
       const wanted = { batchSize: positive(config.batchSize), flushInterval: zeroOrMore(config.flushInterval) };
-      if ((wanted.batchSize !== undefined && wanted.batchSize !== p.options.batchSize) ||
-        (wanted.flushInterval !== undefined && wanted.flushInterval !== p.options.flushInterval)) {
-        node.warn(RED._('iot-write.log.shared', { bucket: p.options.bucket, precision, batchSize: p.options.batchSize, flushInterval: p.options.flushInterval }));
+      if (
+        (wanted.batchSize !== undefined && wanted.batchSize !== p.options.batchSize) ||
+        (wanted.flushInterval !== undefined && wanted.flushInterval !== p.options.flushInterval)
+      ) {
+        node.warn(
+          RED._('iot-write.log.shared', {
+            bucket: p.options.bucket,
+            precision,
+            batchSize: p.options.batchSize,
+            flushInterval: p.options.flushInterval,
+          }),
+        );
       }
       updateStatus();
     }
@@ -110,7 +119,12 @@ export = function (RED: NodeAPI) {
       );
 
     node.on('input', async (inMsg, send, done) => {
-      const msg = inMsg as NodeMessage & { measurement?: unknown; deviceId?: unknown; flush?: unknown; write?: unknown };
+      const msg = inMsg as NodeMessage & {
+        measurement?: unknown;
+        deviceId?: unknown;
+        flush?: unknown;
+        write?: unknown;
+      };
       if (!pipeline) {
         node.status({ fill: 'red', shape: 'ring', text: setupError?.message ?? RED._('iot-write.status.no-config') });
         done(setupError ?? new Error(RED._('iot-write.errors.no-config')));
@@ -119,7 +133,9 @@ export = function (RED: NodeAPI) {
       try {
         // An empty clientId setting means no default tag (an empty msg property path would not evaluate).
         const property = config.clientId ?? 'deviceId';
-        const clientId = nonEmpty(msg.deviceId) ?? (property === '' ? undefined : nonEmpty(await evaluate(property, config.clientIdType || 'msg', msg)));
+        const clientId =
+          nonEmpty(msg.deviceId) ??
+          (property === '' ? undefined : nonEmpty(await evaluate(property, config.clientIdType || 'msg', msg)));
         const result = pipeline.write(msg.payload, {
           measurement: nonEmpty(msg.measurement) ?? measurement,
           defaultTags: clientId === undefined ? {} : { clientId },

@@ -35,7 +35,8 @@ interface CommandMessage {
  */
 export function parseCommand(msg: CommandMessage): Command | undefined {
   const named = msg.command !== undefined ? msg.command : typeof msg.payload === 'string' ? msg.payload : undefined;
-  if (named === undefined) return msg.track !== undefined ? undefined : { name: 'tick', ...time('timestamp', msg.timestamp) };
+  if (named === undefined)
+    return msg.track !== undefined ? undefined : { name: 'tick', ...time('timestamp', msg.timestamp) };
   const name = COMMANDS.find((command) => command === named);
   if (!name) throw new CommandError(`unknown command ${JSON.stringify(named)}: use ${COMMANDS.join(', ')}`);
   switch (name) {
@@ -44,7 +45,9 @@ export function parseCommand(msg: CommandMessage): Command | undefined {
     case 'backfill':
       return { name, ...time('since', msg.since) };
     case 'start':
-      return msg.interval === undefined ? { name } : { name, intervalMs: parseIntervalSeconds(msg.interval, 'msg.interval') };
+      return msg.interval === undefined
+        ? { name }
+        : { name, intervalMs: parseIntervalSeconds(msg.interval, 'msg.interval') };
     case 'stop':
       return { name };
   }
@@ -52,7 +55,8 @@ export function parseCommand(msg: CommandMessage): Command | undefined {
 
 /** Seconds (a number or a numeric text) → ms; at least 10 ms so that a typo cannot flood a flow. */
 export function parseIntervalSeconds(value: unknown, what = 'interval'): number {
-  const seconds = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const seconds =
+    typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0.01) {
     throw new CommandError(`${what} must be a number of seconds, at least 0.01, got ${JSON.stringify(value)}`);
   }
@@ -63,7 +67,9 @@ function time(property: 'timestamp' | 'since', value: unknown): { timeMs?: numbe
   if (value === undefined) return {};
   const ms = toEpochMs(value);
   if (ms === undefined) {
-    throw new CommandError(`msg.${property} must be a time (ms since the epoch, a Date or an ISO 8601 text), got ${JSON.stringify(value)}`);
+    throw new CommandError(
+      `msg.${property} must be a time (ms since the epoch, a Date or an ISO 8601 text), got ${JSON.stringify(value)}`,
+    );
   }
   return { timeMs: ms };
 }

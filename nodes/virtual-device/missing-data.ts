@@ -27,7 +27,10 @@ export interface MissingDataRequest {
 export async function missingMinutesOf(queryApi: QueryApi, request: MissingDataRequest): Promise<number[]> {
   const api = queryApi.with({ now: () => new Date(request.nowMs).toISOString() });
   const { bucket, deviceId } = request;
-  const last = await rows(api, presetQuery('lastValues', { bucket, deviceId, range: '-7d', fields: [MISSING_MINUTES_FIELD] }));
+  const last = await rows(
+    api,
+    presetQuery('lastValues', { bucket, deviceId, range: '-7d', fields: [MISSING_MINUTES_FIELD] }),
+  );
   if (last.length === 0) return backfillMinutes(request.nowMs);
   const counts = await rows(api, presetQuery('missingMinutes', { bucket, deviceId }));
   return inBackfillWindow(missingMinutes(counts.map(toCountRow)), request.nowMs);

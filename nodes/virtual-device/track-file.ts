@@ -5,7 +5,8 @@ import { GpsTrackError, parseGpsTrack, type GpsTrack } from '../../lib/environme
 
 /** Reads and checks the track; a relative path is taken from `baseDir` (Node-RED's user directory). */
 export async function loadTrackFile(file: string, baseDir: string): Promise<GpsTrack> {
-  if (file.trim() === '') throw new GpsTrackError('no GPS track file is set: give the path of a JSON file of [lat, lon] points');
+  if (file.trim() === '')
+    throw new GpsTrackError('no GPS track file is set: give the path of a JSON file of [lat, lon] points');
   const fullPath = path.resolve(baseDir, file.trim());
   let text: string;
   try {

@@ -40,12 +40,19 @@ export = function (RED: NodeAPI): void {
     let backfill: { cancelled: boolean } | undefined;
     const ticker = new LiveTicker(emitLive);
 
-    const status = (fill: NodeStatus['fill'], shape: NodeStatus['shape'], key: string, params: Record<string, string | number> = {}): void => {
+    const status = (
+      fill: NodeStatus['fill'],
+      shape: NodeStatus['shape'],
+      key: string,
+      params: Record<string, string | number> = {},
+    ): void => {
       if (!closed) node.status({ fill, shape, text: RED._(`virtual-device.status.${key}`, params) });
     };
     // A status is one short line under the node; the whole message goes to done(err) and the debug sidebar.
     const fail = (error: Error): void =>
-      status('red', 'ring', 'error', { message: error.message.length > 60 ? `${error.message.slice(0, 57)}...` : error.message });
+      status('red', 'ring', 'error', {
+        message: error.message.length > 60 ? `${error.message.slice(0, 57)}...` : error.message,
+      });
 
     async function deviceIdFor(msg: NodeMessage): Promise<string> {
       const value = await evaluateProperty(RED, node, config.deviceId ?? '', config.deviceIdType || 'str', msg);
@@ -102,10 +109,16 @@ export = function (RED: NodeAPI): void {
         const minutes =
           command.timeMs !== undefined || !influx
             ? minutesSince(nowMs, command.timeMs)
-            : await missingMinutesOf(influx.connection.queryApi(), { bucket: influx.connection.bucket, deviceId, nowMs }).catch(
-                (e: unknown) => Promise.reject(queryFailure(e)),
-              );
-        const progress = (p: ReturnType<typeof progressOf>): NodeMessage => ({ payload: p, topic: 'progress', deviceId });
+            : await missingMinutesOf(influx.connection.queryApi(), {
+                bucket: influx.connection.bucket,
+                deviceId,
+                nowMs,
+              }).catch((e: unknown) => Promise.reject(queryFailure(e)));
+        const progress = (p: ReturnType<typeof progressOf>): NodeMessage => ({
+          payload: p,
+          topic: 'progress',
+          deviceId,
+        });
         if (job.cancelled || closed) return;
         // The bar starts at 0 %, or shows 100 % at once when nothing is missing.
         send([null, progress(progressOf(0, minutes.length))]);
@@ -138,9 +151,14 @@ export = function (RED: NodeAPI): void {
           msg.topic = deviceId;
           msg.deviceId = deviceId;
           send([msg, null]);
-          status(ticker.running ? 'green' : 'grey', ticker.running ? 'dot' : 'ring', ticker.running ? 'running' : 'ticked', {
-            summary: pointSummary(point),
-          });
+          status(
+            ticker.running ? 'green' : 'grey',
+            ticker.running ? 'dot' : 'ring',
+            ticker.running ? 'running' : 'ticked',
+            {
+              summary: pointSummary(point),
+            },
+          );
           return;
         }
         case 'backfill':

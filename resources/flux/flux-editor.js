@@ -46,7 +46,11 @@
   function ajaxError(xhr) {
     var body = xhr.responseJSON;
     if (body && body.error && body.error.message) return body.error;
-    return { message: xhr.status ? 'HTTP ' + xhr.status + ' ' + (xhr.statusText || '') : xhr.statusText || 'no answer from Node-RED' };
+    return {
+      message: xhr.status
+        ? 'HTTP ' + xhr.status + ' ' + (xhr.statusText || '')
+        : xhr.statusText || 'no answer from Node-RED',
+    };
   }
 
   function renderRows(container, result) {
@@ -60,7 +64,9 @@
       var tr = $('<tr>').appendTo(body);
       row.forEach(function (cell) {
         $('<td>')
-          .text(cell === null || cell === undefined ? '' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell))
+          .text(
+            cell === null || cell === undefined ? '' : typeof cell === 'object' ? JSON.stringify(cell) : String(cell),
+          )
           .appendTo(tr);
       });
     });
@@ -131,11 +137,13 @@
           var xhr = $.ajax({ url: 'iot-query/schema', data: query, dataType: 'json' });
           requests.push(xhr);
           // A failed list is an empty one: completion must never get in the way of typing.
-          xhr.done(function (names) {
-            resolve(Array.isArray(names) ? names : []);
-          }).fail(function () {
-            resolve([]);
-          });
+          xhr
+            .done(function (names) {
+              resolve(Array.isArray(names) ? names : []);
+            })
+            .fail(function () {
+              resolve([]);
+            });
         });
       }
       return schemaCache[key];
@@ -179,17 +187,18 @@
 
     var runMarkers = false;
     function clearRunMarker() {
-      if (runMarkers && monacoMode && !editor.getModel().isDisposed()) monaco.editor.setModelMarkers(editor.getModel(), 'flux-run', []);
+      if (runMarkers && monacoMode && !editor.getModel().isDisposed())
+        monaco.editor.setModelMarkers(editor.getModel(), 'flux-run', []);
       runMarkers = false;
     }
-    var runChanges = monacoMode
-      ? editor.getModel().onDidChangeContent(clearRunMarker)
-      : null;
+    var runChanges = monacoMode ? editor.getModel().onDidChangeContent(clearRunMarker) : null;
 
     function showRunError(error) {
       results.empty().attr('data-state', 'error');
       var where = error.line ? text('at', { line: error.line, column: error.column }) : '';
-      $('<div class="iot-query-flux-error">').text(where + error.message).appendTo(results);
+      $('<div class="iot-query-flux-error">')
+        .text(where + error.message)
+        .appendTo(results);
       if (error.line && monacoMode) {
         monaco.editor.setModelMarkers(editor.getModel(), 'flux-run', [
           {
@@ -235,7 +244,10 @@
           if (result.error) return showRunError(result.error);
           results.empty().attr('data-state', 'rows');
           var ms = Date.now() - started;
-          var summary = result.rows.length === 0 ? text('noRows') : text(result.truncated ? 'truncated' : 'rows', { count: result.rows.length, ms: ms });
+          var summary =
+            result.rows.length === 0
+              ? text('noRows')
+              : text(result.truncated ? 'truncated' : 'rows', { count: result.rows.length, ms: ms });
           $('<div class="iot-query-flux-summary">').text(summary).appendTo(results);
           if (result.rows.length > 0) renderRows(results, result);
         })

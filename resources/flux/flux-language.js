@@ -15,7 +15,23 @@
   var monarch = {
     defaultToken: '',
     tokenPostfix: '.flux',
-    keywords: ['import', 'package', 'option', 'builtin', 'testcase', 'return', 'if', 'then', 'else', 'and', 'or', 'not', 'exists', 'in', 'with'],
+    keywords: [
+      'import',
+      'package',
+      'option',
+      'builtin',
+      'testcase',
+      'return',
+      'if',
+      'then',
+      'else',
+      'and',
+      'or',
+      'not',
+      'exists',
+      'in',
+      'with',
+    ],
     constants: ['true', 'false'],
     brackets: [
       { open: '{', close: '}', token: 'delimiter.curly' },
@@ -26,8 +42,8 @@
       root: [
         [/\/\/.*$/, 'comment'],
         // A regex literal can only start an expression: after =~ / !~, a named argument, or ( , [
-        [/(=~|!~)(\s*)(\/(?:[^\/\\\n]|\\.)+\/)/, ['operator', '', 'regexp']],
-        [/([:(,\[])(\s*)(\/(?:[^\/\\\n]|\\.)+\/)/, ['delimiter', '', 'regexp']],
+        [/(=~|!~)(\s*)(\/(?:[^/\\\n]|\\.)+\/)/, ['operator', '', 'regexp']],
+        [/([:(,[])(\s*)(\/(?:[^/\\\n]|\\.)+\/)/, ['delimiter', '', 'regexp']],
         [/"/, { token: 'string.quote', next: '@string' }],
         // Times before numbers: 2024-01-01T00:00:00Z and 2024-01-01.
         [/\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}))?/, 'number.time'],
@@ -36,8 +52,8 @@
         [/\d+/, 'number'],
         [/\|>/, 'keyword.operator.pipe'],
         [/<-|=>/, 'keyword.operator'],
-        [/==|!=|<=|>=|=~|!~|[+\-*\/%^<>=?]/, 'operator'],
-        [/[{}()\[\]]/, '@brackets'],
+        [/==|!=|<=|>=|=~|!~|[+\-*/%^<>=?]/, 'operator'],
+        [/[{}()[\]]/, '@brackets'],
         [/[,.:]/, 'delimiter'],
         // A name followed by `(` is a call: coloured apart from plain identifiers.
         [/[a-zA-Z_][\w]*(?=\s*\()/, { cases: { '@keywords': 'keyword', '@default': 'type.identifier' } }],

@@ -120,7 +120,11 @@
       Object.keys(self.documents).forEach(function (uri) {
         var doc = self.documents[uri];
         doc.version += 1;
-        self.post({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: uri, languageId: 'flux', version: doc.version, text: doc.text } } });
+        self.post({
+          jsonrpc: '2.0',
+          method: 'textDocument/didOpen',
+          params: { textDocument: { uri: uri, languageId: 'flux', version: doc.version, text: doc.text } },
+        });
       });
     });
   };
@@ -141,7 +145,12 @@
     if (worker !== this.worker) return;
     this.stopWorker();
     this.restarts += 1;
-    console.warn('iot-query: the Flux language server stopped (' + message + ')' + (this.restarts <= MAX_RESTARTS ? '; restarting it' : ''));
+    console.warn(
+      'iot-query: the Flux language server stopped (' +
+        message +
+        ')' +
+        (this.restarts <= MAX_RESTARTS ? '; restarting it' : ''),
+    );
     this.ready = null;
     if (this.restarts > MAX_RESTARTS) {
       this.ready = Promise.reject(new Error('the Flux language server stopped too often'));
@@ -168,7 +177,10 @@
           reject(new Error(method + ' timed out'));
         }, REQUEST_TIMEOUT_MS);
         self.pending[id] = { resolve: resolve, reject: reject, timer: timer };
-        self.worker.postMessage({ id: id, message: JSON.stringify({ jsonrpc: '2.0', id: id, method: method, params: params }) });
+        self.worker.postMessage({
+          id: id,
+          message: JSON.stringify({ jsonrpc: '2.0', id: id, method: method, params: params }),
+        });
       });
     };
     return early ? go() : this.start().then(go);
@@ -190,7 +202,8 @@
       clearTimeout(waiting.timer);
       if (data.error) return waiting.reject(new Error(data.error));
       var reply = data.message ? JSON.parse(data.message) : {};
-      if (reply.error) return waiting.reject(new Error(reply.error.message || 'the Flux language server refused the request'));
+      if (reply.error)
+        return waiting.reject(new Error(reply.error.message || 'the Flux language server refused the request'));
       return waiting.resolve(reply.result === undefined ? null : reply.result);
     }
     if (data.type === 'notification') {
@@ -206,7 +219,12 @@
     this.documents[uri] = { text: text, version: 1, onDiagnostics: onDiagnostics };
     var self = this;
     // While the server starts, the document waits in `documents`; initialize() opens it.
-    if (this.state === 'ready') this.post({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri: uri, languageId: 'flux', version: 1, text: text } } });
+    if (this.state === 'ready')
+      this.post({
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri: uri, languageId: 'flux', version: 1, text: text } },
+      });
     else this.start().catch(function () {});
     return self;
   };
@@ -216,13 +234,19 @@
     if (!doc) return;
     doc.text = text;
     doc.version += 1;
-    if (this.state === 'ready') this.post({ jsonrpc: '2.0', method: 'textDocument/didChange', params: { textDocument: { uri: uri, version: doc.version }, contentChanges: [{ text: text }] } });
+    if (this.state === 'ready')
+      this.post({
+        jsonrpc: '2.0',
+        method: 'textDocument/didChange',
+        params: { textDocument: { uri: uri, version: doc.version }, contentChanges: [{ text: text }] },
+      });
   };
 
   LspClient.prototype.close = function (uri) {
     if (!this.documents[uri]) return;
     delete this.documents[uri];
-    if (this.state === 'ready') this.post({ jsonrpc: '2.0', method: 'textDocument/didClose', params: { textDocument: { uri: uri } } });
+    if (this.state === 'ready')
+      this.post({ jsonrpc: '2.0', method: 'textDocument/didClose', params: { textDocument: { uri: uri } } });
   };
 
   LspClient.prototype.isOpen = function (uri) {

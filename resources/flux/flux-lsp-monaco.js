@@ -20,7 +20,34 @@
   var DEFINES_PARAMS = /^\s*params\s*=/m;
 
   // LSP CompletionItemKind (1-based) -> Monaco CompletionItemKind name.
-  var KIND_NAMES = [null, 'Text', 'Method', 'Function', 'Constructor', 'Field', 'Variable', 'Class', 'Interface', 'Module', 'Property', 'Unit', 'Value', 'Enum', 'Keyword', 'Snippet', 'Color', 'File', 'Reference', 'Folder', 'EnumMember', 'Constant', 'Struct', 'Event', 'Operator', 'TypeParameter'];
+  var KIND_NAMES = [
+    null,
+    'Text',
+    'Method',
+    'Function',
+    'Constructor',
+    'Field',
+    'Variable',
+    'Class',
+    'Interface',
+    'Module',
+    'Property',
+    'Unit',
+    'Value',
+    'Enum',
+    'Keyword',
+    'Snippet',
+    'Color',
+    'File',
+    'Reference',
+    'Folder',
+    'EnumMember',
+    'Constant',
+    'Struct',
+    'Event',
+    'Operator',
+    'TypeParameter',
+  ];
   // LSP DiagnosticSeverity -> Monaco MarkerSeverity name.
   var SEVERITY_NAMES = [null, 'Error', 'Warning', 'Info', 'Hint'];
 
@@ -29,7 +56,12 @@
   }
 
   function toRange(monaco, range) {
-    return new monaco.Range(range.start.line + 1, range.start.character + 1, range.end.line + 1, range.end.character + 1);
+    return new monaco.Range(
+      range.start.line + 1,
+      range.start.character + 1,
+      range.end.line + 1,
+      range.end.character + 1,
+    );
   }
 
   function markdown(contents) {
@@ -74,7 +106,8 @@
         label: item.label,
         kind: kinds[KIND_NAMES[item.kind] || 'Text'],
         detail: item.detail,
-        documentation: typeof item.documentation === 'string' ? item.documentation : item.documentation && item.documentation.value,
+        documentation:
+          typeof item.documentation === 'string' ? item.documentation : item.documentation && item.documentation.value,
         insertText: item.insertText || item.label,
         insertTextRules: snippet ? monaco.languages.CompletionItemInsertTextRule.InsertAsSnippet : undefined,
         filterText: item.filterText,
@@ -93,7 +126,12 @@
       provideCompletionItems: function (model, position, context) {
         var lspContext = { triggerKind: context.triggerKind + 1 };
         if (context.triggerCharacter) lspContext.triggerCharacter = context.triggerCharacter;
-        return ask(model, 'textDocument/completion', { position: toPosition(position), context: lspContext }, { items: [] }).then(function (result) {
+        return ask(
+          model,
+          'textDocument/completion',
+          { position: toPosition(position), context: lspContext },
+          { items: [] },
+        ).then(function (result) {
           var items = Array.isArray(result) ? result : result.items || [];
           return { suggestions: completionItems(monaco, model, position, items), incomplete: !!result.isIncomplete };
         });
@@ -172,7 +210,10 @@
           startColumn: range.startColumn,
           endLineNumber: range.endLineNumber,
           // A zero-width problem (at the end of the text) still gets a visible squiggle.
-          endColumn: range.endLineNumber === range.startLineNumber && range.endColumn === range.startColumn ? range.endColumn + 1 : range.endColumn,
+          endColumn:
+            range.endLineNumber === range.startLineNumber && range.endColumn === range.startColumn
+              ? range.endColumn + 1
+              : range.endColumn,
         };
       });
       monaco.editor.setModelMarkers(model, 'flux', markers);
@@ -198,7 +239,10 @@
 
     binding.formatEdits = function (formatting) {
       binding.sync();
-      var params = { textDocument: { uri: binding.uri }, options: { tabSize: (formatting && formatting.tabSize) || 4, insertSpaces: true } };
+      var params = {
+        textDocument: { uri: binding.uri },
+        options: { tabSize: (formatting && formatting.tabSize) || 4, insertSpaces: true },
+      };
       return client.request('textDocument/formatting', params).then(function (edits) {
         return (edits || []).map(function (e) {
           return { range: toRange(monaco, e.range), text: e.newText };

@@ -87,12 +87,9 @@ var loaded = (function () {
         post({ type: 'notification', message: message });
       });
       // run() lasts as long as the server; it ending means the server is gone.
-      server.run().then(
-        function () {
-          crash(new Error('the Flux language server stopped'));
-        },
-        crash,
-      );
+      server.run().then(function () {
+        crash(new Error('the Flux language server stopped'));
+      }, crash);
       return server;
     });
 })();

@@ -54,11 +54,14 @@
     if ((m = /\bbucket\s*:\s*"([^"\\]*)$/.exec(before))) {
       return { kind: 'buckets', prefix: m[1], quoted: true };
     }
-    if ((m = /\bmeasurement\s*:\s*"([^"\\]*)$/.exec(before))) return result('measurements', m[1], { measurement: undefined });
+    if ((m = /\bmeasurement\s*:\s*"([^"\\]*)$/.exec(before)))
+      return result('measurements', m[1], { measurement: undefined });
     if ((m = /\btag\s*:\s*"([^"\\]*)$/.exec(before))) return result('tagKeys', m[1]);
     if ((m = /\bcolumns\s*:\s*\[[^\]]*"([^"\\]*)$/.exec(before))) return result('columns', m[1]);
     // r.<column> == "...", r["<column>"] != "..."
-    m = /\b([A-Za-z_]\w*)\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*"((?:[^"\\]|\\.)*)"\s*\])\s*(?:==|!=)\s*"([^"\\]*)$/.exec(before);
+    m = /\b([A-Za-z_]\w*)\s*(?:\.\s*([A-Za-z_]\w*)|\[\s*"((?:[^"\\]|\\.)*)"\s*\])\s*(?:==|!=)\s*"([^"\\]*)$/.exec(
+      before,
+    );
     if (m && rowNames(before)[m[1]]) {
       var column = m[2] || m[3];
       if (column === '_measurement') return result('measurements', m[4], { measurement: undefined });
@@ -66,7 +69,8 @@
       if (column.charAt(0) === '_') return null;
       return result('tagValues', m[4], { tag: column });
     }
-    if ((m = /\b([A-Za-z_]\w*)\s*\[\s*"([^"\\]*)$/.exec(before)) && rowNames(before)[m[1]]) return result('columns', m[2]);
+    if ((m = /\b([A-Za-z_]\w*)\s*\[\s*"([^"\\]*)$/.exec(before)) && rowNames(before)[m[1]])
+      return result('columns', m[2]);
     if ((m = /(?:^|[^\w.])([A-Za-z_]\w*)\.([A-Za-z_]\w*)?$/.exec(before)) && rowNames(before)[m[1]]) {
       return result('columns', m[2] || '', { quoted: false });
     }
@@ -92,7 +96,13 @@
     });
   }
 
-  var DETAILS = { buckets: 'bucket', measurements: 'measurement', fields: 'field', tagKeys: 'tag', tagValues: 'tag value' };
+  var DETAILS = {
+    buckets: 'bucket',
+    measurements: 'measurement',
+    fields: 'field',
+    tagKeys: 'tag',
+    tagValues: 'tag value',
+  };
 
   /** Model URI -> {fetch(request): Promise<string[]>, bucket(): string} set by the editor of a dialog. */
   var sources = {};
@@ -118,16 +128,28 @@
         var context = FLUX.schemaContext(before);
         if (!context) return { suggestions: [] };
         if (!context.bucket && context.kind !== 'buckets') context.bucket = source.bucket();
-        var range = new monaco.Range(position.lineNumber, position.column - context.prefix.length, position.lineNumber, position.column);
+        var range = new monaco.Range(
+          position.lineNumber,
+          position.column - context.prefix.length,
+          position.lineNumber,
+          position.column,
+        );
         var kinds = monaco.languages.CompletionItemKind;
         var names =
           context.kind === 'columns'
             ? columnNames(source.fetch, context)
-            : source.fetch({ kind: context.kind, bucket: context.bucket, measurement: context.measurement, tag: context.tag }).then(function (list) {
-                return list.map(function (n) {
-                  return { name: n, detail: DETAILS[context.kind] };
+            : source
+                .fetch({
+                  kind: context.kind,
+                  bucket: context.bucket,
+                  measurement: context.measurement,
+                  tag: context.tag,
+                })
+                .then(function (list) {
+                  return list.map(function (n) {
+                    return { name: n, detail: DETAILS[context.kind] };
+                  });
                 });
-              });
         return names.then(
           function (list) {
             return {
@@ -138,7 +160,12 @@
                 .map(function (item, index) {
                   return {
                     label: item.name,
-                    kind: context.kind === 'columns' ? kinds.Field : context.kind === 'buckets' ? kinds.Folder : kinds.Value,
+                    kind:
+                      context.kind === 'columns'
+                        ? kinds.Field
+                        : context.kind === 'buckets'
+                          ? kinds.Folder
+                          : kinds.Value,
                     detail: item.detail,
                     insertText: context.quoted ? item.name.replace(/(["\\])/g, '\\$1') : item.name,
                     // Schema names first, in the server's order.

@@ -29,7 +29,15 @@ describe('dashboard of the example flow (Chromium)', function () {
   before(async () => {
     ensureBuilt();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-dashboard-'));
-    const args = ['start', '--port', String(await freePort()), '--emulator-port', String(await freePort()), '--dir', dir];
+    const args = [
+      'start',
+      '--port',
+      String(await freePort()),
+      '--emulator-port',
+      String(await freePort()),
+      '--dir',
+      dir,
+    ];
     cli = runCli(args, { INFLUX_URL: '' });
     [, baseUrl] = await cli.waitFor(/editor:\s+(http:\/\/\S+?)\/?\n/, 150_000);
     browser = await launchChromium();
@@ -49,13 +57,18 @@ describe('dashboard of the example flow (Chromium)', function () {
   it('shows the five gauges with numbers', async () => {
     await page.goto(`${baseUrl}/ui/#!/0`);
     const gauges = page.locator('md-card:has(.nr-dashboard-gauge)');
-    await page.waitForFunction(() => document.querySelectorAll('.nr-dashboard-gauge').length >= 5, undefined, { timeout: 60_000 });
-    for (const title of GAUGES) assert.equal(await gauges.filter({ hasText: title }).count(), 1, `one "${title}" gauge`);
+    await page.waitForFunction(() => document.querySelectorAll('.nr-dashboard-gauge').length >= 5, undefined, {
+      timeout: 60_000,
+    });
+    for (const title of GAUGES)
+      assert.equal(await gauges.filter({ hasText: title }).count(), 1, `one "${title}" gauge`);
     // justgage draws the value as SVG text ("21.4", "1,009.8"); wait until each gauge shows its number.
     await page.waitForFunction(
       () =>
         Array.from(document.querySelectorAll('.nr-dashboard-gauge')).every((gauge) =>
-          Array.from(gauge.querySelectorAll('svg text')).some((t) => /^-?[\d,]+\.\d$/.test((t.textContent ?? '').trim())),
+          Array.from(gauge.querySelectorAll('svg text')).some((t) =>
+            /^-?[\d,]+\.\d$/.test((t.textContent ?? '').trim()),
+          ),
         ),
       undefined,
       { timeout: 60_000 },
@@ -66,9 +79,13 @@ describe('dashboard of the example flow (Chromium)', function () {
     // node-red-dashboard charts are Chart.js canvases: read what each one plots.
     const counts = await page.waitForFunction(
       () => {
-        const charts = (window as unknown as { Chart?: { instances: Record<string, { data: { datasets: { data: unknown[] }[] } }> } }).Chart;
+        const charts = (
+          window as unknown as { Chart?: { instances: Record<string, { data: { datasets: { data: unknown[] }[] } }> } }
+        ).Chart;
         if (!charts) return false;
-        const sizes = Object.values(charts.instances).map((c) => c.data.datasets.reduce((n, d) => n + d.data.length, 0));
+        const sizes = Object.values(charts.instances).map((c) =>
+          c.data.datasets.reduce((n, d) => n + d.data.length, 0),
+        );
         return sizes.length >= 5 && sizes.every((n) => n > 1) ? sizes : false;
       },
       undefined,
@@ -94,7 +111,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     assert.equal(await rows.filter({ hasText: 'virtual_device' }).count(), 1);
   });
 
-  it('leaves no errors in the browser console beyond the dashboard library\'s own noise', () => {
+  it("leaves no errors in the browser console beyond the dashboard library's own noise", () => {
     const ours = problems.errors.filter((e) => !DASHBOARD_NOISE.some((noise) => noise.test(e)));
     assert.deepEqual(ours, []);
   });

@@ -9,14 +9,30 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { type Onboarded, startOnboarded } from '../support/emulator';
-import { ARTIFACTS, launchChromium, type PageProblems, saveScreenshot, type TestBrowser, watchPage } from './support/browser';
+import {
+  ARTIFACTS,
+  launchChromium,
+  type PageProblems,
+  saveScreenshot,
+  type TestBrowser,
+  watchPage,
+} from './support/browser';
 import { ensureBuilt, PACKAGE_ROOT } from './support/build';
 import { closeNodeDialog, type EditorGlobals, openEditor, openNodeDialog, widenDialog } from './support/editor-page';
-import { FLUX_EDITOR, fluxValue, type MonacoGlobals, setFluxValue, suggestion, waitForFluxEditor, waitForMarker } from './support/flux-editor';
+import {
+  FLUX_EDITOR,
+  fluxValue,
+  type MonacoGlobals,
+  setFluxValue,
+  suggestion,
+  waitForFluxEditor,
+  waitForMarker,
+} from './support/flux-editor';
 import { type FlowNode, startTestNodeRed, type TestNodeRed } from './support/node-red';
 
 const QUERY = 'query';
-const INITIAL_FLUX = 'from(bucket: "my-bucket")\n  |> range(start: -1h)\n  |> filter(fn: (r) => r._measurement == "environment")\n';
+const INITIAL_FLUX =
+  'from(bucket: "my-bucket")\n  |> range(start: -1h)\n  |> filter(fn: (r) => r._measurement == "environment")\n';
 
 function testFlow(influx: Onboarded): FlowNode[] {
   return [
@@ -34,7 +50,19 @@ function testFlow(influx: Onboarded): FlowNode[] {
       tokenEnv: 'INFLUX_TOKEN',
       healthInterval: 0,
     },
-    { id: QUERY, type: 'iot-query', z: 'tab', x: 220, y: 120, name: '', influxdb: 'influx', source: 'flux', flux: INITIAL_FLUX, format: 'rows', wires: [[]] },
+    {
+      id: QUERY,
+      type: 'iot-query',
+      z: 'tab',
+      x: 220,
+      y: 120,
+      name: '',
+      influxdb: 'influx',
+      source: 'flux',
+      flux: INITIAL_FLUX,
+      format: 'rows',
+      wires: [[]],
+    },
   ];
 }
 
@@ -42,7 +70,10 @@ async function onboardWithData(): Promise<Onboarded> {
   const influx = await startOnboarded();
   const write = influx.influx.getWriteApi(influx.org, influx.bucket, 's');
   const now = Math.floor(Date.now() / 1000);
-  write.writeRecords([`environment,clientId=dev1 Temperature=21.5,Humidity=40.5 ${now - 60}`, `environment,clientId=dev2 Temperature=23.25 ${now - 30}`]);
+  write.writeRecords([
+    `environment,clientId=dev1 Temperature=21.5,Humidity=40.5 ${now - 60}`,
+    `environment,clientId=dev2 Temperature=23.25 ${now - 30}`,
+  ]);
   await write.close();
   return influx;
 }
@@ -87,7 +118,9 @@ describe('iot-query Flux editor in Chromium', function () {
       nodes.map((n) => n.getAttribute('data-palette-type')),
     );
     assert.deepEqual([...types].sort(), ['iot-query', 'iot-register', 'iot-write', 'virtual-device']);
-    const configCategory = await env.page.evaluate(() => (globalThis as unknown as EditorGlobals).RED.nodes.getType('iot-influxdb')?.category);
+    const configCategory = await env.page.evaluate(
+      () => (globalThis as unknown as EditorGlobals).RED.nodes.getType('iot-influxdb')?.category,
+    );
     assert.equal(configCategory, 'config');
   });
 
@@ -106,7 +139,11 @@ describe('iot-query Flux editor in Chromium', function () {
       return found['"my-bucket"'] && found['1h'] && found['|>'] && found.range ? found : false;
     }, `${FLUX_EDITOR} .view-line span span`);
     const classes = (await classOf.jsonValue()) as Record<string, string>;
-    assert.equal(new Set(Object.values(classes)).size, 4, `pipe, string, duration and call coloured alike: ${JSON.stringify(classes)}`);
+    assert.equal(
+      new Set(Object.values(classes)).size,
+      4,
+      `pipe, string, duration and call coloured alike: ${JSON.stringify(classes)}`,
+    );
   });
 
   it('offers range when typing |> ra', async () => {
@@ -121,7 +158,8 @@ describe('iot-query Flux editor in Chromium', function () {
     await waitForMarker(env.page, 'flux', /undefined identifier devId/);
     await env.page.waitForSelector(`${FLUX_EDITOR} .squiggly-error`);
     const shot = await env.page.locator('.red-ui-tray').screenshot({ path: path.join(ARTIFACTS, 'flux-editor.png') });
-    if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') fs.writeFileSync(path.join(PACKAGE_ROOT, 'docs', 'flux-editor.png'), shot);
+    if (process.env.UPDATE_DOCS_SCREENSHOTS === '1')
+      fs.writeFileSync(path.join(PACKAGE_ROOT, 'docs', 'flux-editor.png'), shot);
   });
 
   it('marks an undefined identifier with a flux marker', async () => {
@@ -160,14 +198,19 @@ describe('iot-query Flux editor in Chromium', function () {
     await env.page.click('.iot-query-flux-format');
     await env.page.waitForFunction(() => {
       const { monaco } = globalThis as unknown as MonacoGlobals;
-      return monaco.editor.getEditors().some((e) => e.getValue() === 'from(bucket: "my-bucket") |> range(start: -1h)\n');
+      return monaco.editor
+        .getEditors()
+        .some((e) => e.getValue() === 'from(bucket: "my-bucket") |> range(start: -1h)\n');
     });
   });
 
   it('completes measurements of the bucket inside a string', async () => {
     await openNodeDialog(env.page, QUERY);
     await waitForFluxEditor(env.page, 'ready');
-    await setFluxValue(env.page, 'from(bucket: "my-bucket")\n  |> range(start: -1h)\n  |> filter(fn: (r) => r._measurement == ');
+    await setFluxValue(
+      env.page,
+      'from(bucket: "my-bucket")\n  |> range(start: -1h)\n  |> filter(fn: (r) => r._measurement == ',
+    );
     await env.page.keyboard.type('"');
     await suggestion(env.page, 'environment').waitFor({ timeout: 20_000 });
   });
@@ -175,7 +218,10 @@ describe('iot-query Flux editor in Chromium', function () {
   it('completes tag values of the tag compared', async () => {
     await openNodeDialog(env.page, QUERY);
     await waitForFluxEditor(env.page, 'ready');
-    await setFluxValue(env.page, 'from(bucket: "my-bucket")\n  |> range(start: -1h)\n  |> filter(fn: (r) => r.clientId == ');
+    await setFluxValue(
+      env.page,
+      'from(bucket: "my-bucket")\n  |> range(start: -1h)\n  |> filter(fn: (r) => r.clientId == ',
+    );
     await env.page.keyboard.type('"');
     await suggestion(env.page, 'dev2').waitFor({ timeout: 20_000 });
   });
@@ -183,7 +229,10 @@ describe('iot-query Flux editor in Chromium', function () {
   it('runs the query and shows the rows from InfluxDB', async () => {
     await openNodeDialog(env.page, QUERY);
     await waitForFluxEditor(env.page, 'ready');
-    await setFluxValue(env.page, 'from(bucket: params.bucket)\n  |> range(start: -1h)\n  |> filter(fn: (r) => r.clientId == "dev2")\n');
+    await setFluxValue(
+      env.page,
+      'from(bucket: params.bucket)\n  |> range(start: -1h)\n  |> filter(fn: (r) => r.clientId == "dev2")\n',
+    );
     await env.page.click('.iot-query-flux-run');
     await env.page.waitForSelector('.iot-query-flux-results[data-state="rows"]');
     const headers = await env.page.$$eval('.iot-query-flux-rows th', (cells) => cells.map((c) => c.textContent));
@@ -212,7 +261,10 @@ describe('iot-query Flux editor in Chromium', function () {
     await waitForFluxEditor(env.page, 'ready');
     await setFluxValue(env.page, edited);
     await closeNodeDialog(env.page, 'save');
-    const saved = await env.page.evaluate((id) => (globalThis as unknown as EditorGlobals).RED.nodes.node(id)?.flux, QUERY);
+    const saved = await env.page.evaluate(
+      (id) => (globalThis as unknown as EditorGlobals).RED.nodes.node(id)?.flux,
+      QUERY,
+    );
     assert.equal(saved, edited);
     await openNodeDialog(env.page, QUERY);
     await waitForFluxEditor(env.page, 'ready');
@@ -230,7 +282,11 @@ describe('iot-query Flux editor in Chromium', function () {
         params: { textDocument: { uri: 'inmemory://q.flux', languageId: 'flux', version: 1, text: 'x' } },
       }),
     );
-    await env.page.waitForFunction(() => (globalThis as unknown as MonacoGlobals).IotCenterFlux.lsp().restarts === 1, undefined, { timeout: 20_000 });
+    await env.page.waitForFunction(
+      () => (globalThis as unknown as MonacoGlobals).IotCenterFlux.lsp().restarts === 1,
+      undefined,
+      { timeout: 20_000 },
+    );
     await waitForFluxEditor(env.page, 'ready');
     await setFluxValue(env.page, 'from(bucket: "my-bucket")\n  |> afterPanic()\n');
     await waitForMarker(env.page, 'flux', /undefined identifier afterPanic/);
@@ -247,7 +303,10 @@ describe('iot-query Flux editor in Chromium', function () {
     }
     const left = await env.page.evaluate(() => {
       const { monaco } = globalThis as unknown as MonacoGlobals;
-      return { editors: monaco.editor.getEditors().length, flux: monaco.editor.getModels().filter((m) => m.getLanguageId() === 'flux').length };
+      return {
+        editors: monaco.editor.getEditors().length,
+        flux: monaco.editor.getModels().filter((m) => m.getLanguageId() === 'flux').length,
+      };
     });
     assert.deepEqual(left, { editors: 0, flux: 0 });
     assert.deepEqual(env.problems.errors, []);
@@ -262,7 +321,9 @@ describe('iot-query Flux editor in Chromium', function () {
       const page = await env.browser.context.newPage();
       const problems = watchPage(page);
       // A corrupt WASM (as from a broken proxy): compiling it fails inside the worker.
-      await page.route('**/flux-lsp-browser_bg.wasm', (route) => route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not wasm' }));
+      await page.route('**/flux-lsp-browser_bg.wasm', (route) =>
+        route.fulfill({ status: 200, contentType: 'application/wasm', body: 'not wasm' }),
+      );
       await openEditor(page, env.red.url, QUERY);
       await openNodeDialog(page, QUERY);
       await waitForFluxEditor(page, 'unavailable');
@@ -293,10 +354,12 @@ describe('iot-query Flux editor fallbacks in Chromium', function () {
       await env.page.click('.iot-query-flux-run');
       await env.page.waitForSelector('.iot-query-flux-results[data-state="rows"]');
       await closeNodeDialog(env.page, 'save');
-      const saved = await env.page.evaluate((id) => (globalThis as unknown as EditorGlobals).RED.nodes.node(id)?.flux, QUERY);
+      const saved = await env.page.evaluate(
+        (id) => (globalThis as unknown as EditorGlobals).RED.nodes.node(id)?.flux,
+        QUERY,
+      );
       assert.equal(saved, INITIAL_FLUX);
       assert.deepEqual(env.problems.errors, []);
     });
   });
-
 });

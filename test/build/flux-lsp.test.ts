@@ -34,13 +34,25 @@ describe('flux language server build', () => {
     const server = new glue.Lsp();
     server.onMessage(() => {});
     void server.run();
-    const send = async (message: object): Promise<{ result?: { capabilities?: object; items?: Array<{ label: string }> } }> =>
+    const send = async (
+      message: object,
+    ): Promise<{ result?: { capabilities?: object; items?: Array<{ label: string }> } }> =>
       JSON.parse((await server.send(JSON.stringify({ jsonrpc: '2.0', ...message }))) ?? 'null');
     const init = await send({ id: 1, method: 'initialize', params: { capabilities: {} } });
     assert.ok(init.result?.capabilities && 'completionProvider' in init.result.capabilities);
     const uri = 'file:///iot-query/n1/query.flux';
-    await server.send(JSON.stringify({ jsonrpc: '2.0', method: 'textDocument/didOpen', params: { textDocument: { uri, languageId: 'flux', version: 1, text: 'from(bucket: "b")\n  |> ra' } } }));
-    const completion = await send({ id: 2, method: 'textDocument/completion', params: { textDocument: { uri }, position: { line: 1, character: 7 } } });
+    await server.send(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        method: 'textDocument/didOpen',
+        params: { textDocument: { uri, languageId: 'flux', version: 1, text: 'from(bucket: "b")\n  |> ra' } },
+      }),
+    );
+    const completion = await send({
+      id: 2,
+      method: 'textDocument/completion',
+      params: { textDocument: { uri }, position: { line: 1, character: 7 } },
+    });
     assert.ok(completion.result?.items?.some((item) => item.label === 'range'));
   });
 

@@ -63,7 +63,10 @@ describe('iot-center start', function () {
       .collectRows<{ _value: number }>(
         'from(bucket: "iot_center") |> range(start: -1h) |> filter(fn: (r) => r.clientId == "e2e-device" and r._field == "Temperature")',
       );
-    assert.deepEqual(rows.map((r) => r._value), [21.5]);
+    assert.deepEqual(
+      rows.map((r) => r._value),
+      [21.5],
+    );
   });
 
   it('answers YAML to Accept: text/plain, as the Arduino client asks', async () => {

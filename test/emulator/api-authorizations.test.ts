@@ -26,18 +26,29 @@ describe('authorizations (/api/v2/authorizations)', () => {
     assert.equal(created.user, 'admin');
     assert.equal(created.userID, env.userID);
     assert.deepEqual(created.permissions, [
-      { action: 'write', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID, name: 'my-bucket', org: 'my-org' } },
+      {
+        action: 'write',
+        resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID, name: 'my-bucket', org: 'my-org' },
+      },
     ]);
   });
 
   it('lists tokens filtered by org name, with tokens in clear as 2.7 does', async () => {
     const created = await auths.postAuthorizations({ body: { orgID: env.orgID, permissions: [writeBucket()] } });
     const listed = await auths.getAuthorizations({ org: 'my-org' });
-    assert.deepEqual(listed.authorizations?.map((a) => a.token), [env.token, created.token]);
+    assert.deepEqual(
+      listed.authorizations?.map((a) => a.token),
+      [env.token, created.token],
+    );
   });
 
   it('answers an unknown org name in the list filter with 404', async () => {
-    await assertHttpError(auths.getAuthorizations({ org: 'nope' }), 404, 'not found', 'organization name "nope" not found');
+    await assertHttpError(
+      auths.getAuthorizations({ org: 'nope' }),
+      404,
+      'not found',
+      'organization name "nope" not found',
+    );
   });
 
   it('gets one token by id, and answers an unknown id with 404', async () => {
@@ -176,7 +187,10 @@ describe('users (/api/v2/users, /api/v2/me)', () => {
 
   it('lists users and gets one by id (UsersAPI)', async () => {
     const users = new UsersAPI(env.influx);
-    assert.deepEqual((await users.getUsers()).users?.map((u) => u.name), ['admin']);
+    assert.deepEqual(
+      (await users.getUsers()).users?.map((u) => u.name),
+      ['admin'],
+    );
     assert.equal((await users.getUsersID({ userID: env.userID })).links?.self, `/api/v2/users/${env.userID}`);
     await assertHttpError(users.getUsersID({ userID: '0000000000000001' }), 404, 'not found', 'user not found');
   });

@@ -26,7 +26,10 @@ describe('buckets (/api/v2/buckets)', () => {
   describe('listing', () => {
     it('finds a bucket by name and org', async () => {
       const found = await buckets.getBuckets({ name: 'my-bucket', orgID: env.orgID });
-      assert.deepEqual(found.buckets?.map((b) => b.id), [env.bucketID]);
+      assert.deepEqual(
+        found.buckets?.map((b) => b.id),
+        [env.bucketID],
+      );
     });
 
     it('answers an unknown name within an org with 404 naming the bucket', async () => {
@@ -44,14 +47,22 @@ describe('buckets (/api/v2/buckets)', () => {
     });
 
     it('answers an unknown org name with 404', async () => {
-      await assertHttpError(buckets.getBuckets({ org: 'nope' }), 404, 'not found', 'organization name "nope" not found');
+      await assertHttpError(
+        buckets.getBuckets({ org: 'nope' }),
+        404,
+        'not found',
+        'organization name "nope" not found',
+      );
     });
 
     it('lists an org’s buckets by name, system buckets included', async () => {
       await create('zeta');
       await create('alpha');
       const found = await buckets.getBuckets({ orgID: env.orgID });
-      assert.deepEqual(found.buckets?.map((b) => b.name), ['_monitoring', '_tasks', 'alpha', 'my-bucket', 'zeta']);
+      assert.deepEqual(
+        found.buckets?.map((b) => b.name),
+        ['_monitoring', '_tasks', 'alpha', 'my-bucket', 'zeta'],
+      );
     });
 
     it('pages with links like OSS', async () => {
@@ -61,7 +72,10 @@ describe('buckets (/api/v2/buckets)', () => {
       assert.equal(page.links?.next, `/api/v2/buckets?descending=false&limit=2&offset=2&orgID=${env.orgID}`);
       assert.equal(page.links?.prev, undefined);
       const second = await buckets.getBuckets({ orgID: env.orgID, limit: 2, offset: 2 });
-      assert.deepEqual(second.buckets?.map((b) => b.name), ['my-bucket']);
+      assert.deepEqual(
+        second.buckets?.map((b) => b.name),
+        ['my-bucket'],
+      );
       assert.equal(second.links?.next, undefined);
       assert.equal(second.links?.prev, `/api/v2/buckets?descending=false&limit=2&offset=0&orgID=${env.orgID}`);
     });
@@ -77,7 +91,9 @@ describe('buckets (/api/v2/buckets)', () => {
       const bucket = await create('b1', 86400);
       assert.equal(bucket.type, 'user');
       assert.equal(bucket.orgID, env.orgID);
-      assert.deepEqual(bucket.retentionRules, [{ type: 'expire', everySeconds: 86400, shardGroupDurationSeconds: 3600 }]);
+      assert.deepEqual(bucket.retentionRules, [
+        { type: 'expire', everySeconds: 86400, shardGroupDurationSeconds: 3600 },
+      ]);
       assert.equal(bucket.links?.write, `/api/v2/write?org=${env.orgID}&bucket=${bucket.id}`);
     });
 
@@ -106,7 +122,12 @@ describe('buckets (/api/v2/buckets)', () => {
     });
 
     it('refuses a name starting with an underscore with 400', async () => {
-      await assertHttpError(create('_x'), 400, 'invalid', 'bucket name _x is invalid. Buckets may not start with underscore');
+      await assertHttpError(
+        create('_x'),
+        400,
+        'invalid',
+        'bucket name _x is invalid. Buckets may not start with underscore',
+      );
     });
 
     it('refuses a name with a quotation mark with 400', async () => {
@@ -168,7 +189,12 @@ describe('buckets (/api/v2/buckets)', () => {
     });
 
     it('refuses a retention under one hour as the storage engine does (500)', async () => {
-      await assertHttpError(create('x', 60), 500, 'internal error', 'retention policy duration must be at least 1h0m0s');
+      await assertHttpError(
+        create('x', 60),
+        500,
+        'internal error',
+        'retention policy duration must be at least 1h0m0s',
+      );
     });
 
     it('answers malformed JSON with 400', async () => {
@@ -191,7 +217,9 @@ describe('buckets (/api/v2/buckets)', () => {
       });
       assert.equal(updated.name, 'new');
       assert.equal(updated.description, 'd');
-      assert.deepEqual(updated.retentionRules, [{ type: 'expire', everySeconds: 7200, shardGroupDurationSeconds: 3600 }]);
+      assert.deepEqual(updated.retentionRules, [
+        { type: 'expire', everySeconds: 7200, shardGroupDurationSeconds: 3600 },
+      ]);
       assert.equal((await buckets.getBucketsID({ bucketID: bucket.id as string })).name, 'new');
     });
 
@@ -221,7 +249,12 @@ describe('buckets (/api/v2/buckets)', () => {
     it('deletes a bucket (204), after which it is not found', async () => {
       const bucket = await create('gone');
       await buckets.deleteBucketsID({ bucketID: bucket.id as string });
-      await assertHttpError(buckets.getBucketsID({ bucketID: bucket.id as string }), 404, 'not found', 'bucket not found');
+      await assertHttpError(
+        buckets.getBucketsID({ bucketID: bucket.id as string }),
+        404,
+        'not found',
+        'bucket not found',
+      );
     });
 
     it('refuses to delete a system bucket with 400', async () => {

@@ -40,7 +40,10 @@ describe('organizations (/api/v2/orgs)', () => {
     assert.equal(created.name, 'second');
     assert.equal(created.description, 'the second');
     const all = await orgs.getOrgs();
-    assert.deepEqual(all.orgs?.map((o) => o.name), ['my-org', 'second']);
+    assert.deepEqual(
+      all.orgs?.map((o) => o.name),
+      ['my-org', 'second'],
+    );
   });
 
   it('refuses a duplicate org name with 422 conflict', async () => {

@@ -9,13 +9,17 @@ describe('permission scoping over HTTP', () => {
   let otherBucketID: string;
   beforeEach(async () => {
     env = await startOnboarded();
-    const other = await new BucketsAPI(env.influx).postBuckets({ body: { orgID: env.orgID, name: 'other', retentionRules: [] } });
+    const other = await new BucketsAPI(env.influx).postBuckets({
+      body: { orgID: env.orgID, name: 'other', retentionRules: [] },
+    });
     otherBucketID = other.id as string;
   });
   afterEach(() => env.emulator.close());
 
   /** A token holding exactly these permissions, as IoT Center registers devices. */
-  async function tokenWith(permissions: { action: 'read' | 'write'; resource: { type: string; id?: string; orgID?: string } }[]) {
+  async function tokenWith(
+    permissions: { action: 'read' | 'write'; resource: { type: string; id?: string; orgID?: string } }[],
+  ) {
     const created = await new AuthorizationsAPI(env.influx).postAuthorizations({
       body: { orgID: env.orgID, description: 'scoped', permissions: permissions as never },
     });
@@ -64,7 +68,10 @@ describe('permission scoping over HTTP', () => {
       const { client } = await deviceToken();
       await assertHttpError(
         new AuthorizationsAPI(client).postAuthorizations({
-          body: { orgID: env.orgID, permissions: [{ action: 'write', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID } }] },
+          body: {
+            orgID: env.orgID,
+            permissions: [{ action: 'write', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID } }],
+          },
         }),
         401,
         'unauthorized',
@@ -97,7 +104,9 @@ describe('permission scoping over HTTP', () => {
   it('lets a read token of one bucket query it but not another', async () => {
     await write(env.influx, env.bucket);
     await write(env.influx, 'other');
-    const { client } = await tokenWith([{ action: 'read', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID } }]);
+    const { client } = await tokenWith([
+      { action: 'read', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID } },
+    ]);
     const rows = await client.getQueryApi(env.org).collectRows(`from(bucket: "${env.bucket}") |> range(start: 0)`);
     assert.equal(rows.length, 1);
     await assertHttpError(
@@ -109,9 +118,14 @@ describe('permission scoping over HTTP', () => {
   });
 
   it('lets a read token list only the buckets it may read', async () => {
-    const { client } = await tokenWith([{ action: 'read', resource: { type: 'buckets', id: otherBucketID, orgID: env.orgID } }]);
+    const { client } = await tokenWith([
+      { action: 'read', resource: { type: 'buckets', id: otherBucketID, orgID: env.orgID } },
+    ]);
     const listed = await new BucketsAPI(client).getBuckets({ orgID: env.orgID });
-    assert.deepEqual(listed.buckets?.map((b) => b.name), ['other']);
+    assert.deepEqual(
+      listed.buckets?.map((b) => b.name),
+      ['other'],
+    );
   });
 
   it('does not let a token grant a permission it does not hold (403)', async () => {
@@ -122,7 +136,10 @@ describe('permission scoping over HTTP', () => {
     ]);
     const auths = new AuthorizationsAPI(client);
     const held = await auths.postAuthorizations({
-      body: { orgID: env.orgID, permissions: [{ action: 'write', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID } }] },
+      body: {
+        orgID: env.orgID,
+        permissions: [{ action: 'write', resource: { type: 'buckets', id: env.bucketID, orgID: env.orgID } }],
+      },
     });
     assert.equal(held.status, 'active');
     const p = `write:orgs/${env.orgID}/buckets`;

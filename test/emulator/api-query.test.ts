@@ -126,7 +126,10 @@ describe('query (/api/v2/query)', () => {
     });
 
     it('knows only flux', async () => {
-      assert.equal((await errorOf(JSON.stringify({ query: 'x', type: 'sql' }))).message, `${prefix}unknown query type: sql`);
+      assert.equal(
+        (await errorOf(JSON.stringify({ query: 'x', type: 'sql' }))).message,
+        `${prefix}unknown query type: sql`,
+      );
     });
 
     it('refuses a delimiter that is not one byte', async () => {
@@ -176,7 +179,10 @@ describe('query (/api/v2/query)', () => {
       `${temperatures} |> map(fn: (r) => ({r with x: int(v: "abc")})) |> yield(name: "broken")`;
     const res = await post(JSON.stringify({ query, dialect: { annotations: ['datatype', 'group', 'default'] } }));
     assert.equal(res.status, 200);
-    assert.match(res.body, /,,0,.*,19,Temperature,environment,dev2\r\n\r\n#datatype,string,string\r\n#group,true,true\r\n#default,,\r\n,error,reference\r\n,"[^\r]*abc[^\r]*",\r\n$/);
+    assert.match(
+      res.body,
+      /,,0,.*,19,Temperature,environment,dev2\r\n\r\n#datatype,string,string\r\n#group,true,true\r\n#default,,\r\n,error,reference\r\n,"[^\r]*abc[^\r]*",\r\n$/,
+    );
     const rows = await env.influx.getQueryApi(env.org).collectRows<Record<string, unknown>>(query);
     assert.match(String(rows.at(-1)?.['error']), /abc/);
   });

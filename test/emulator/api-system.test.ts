@@ -37,7 +37,10 @@ describe('emulator HTTP basics', () => {
     assert.equal(health.message, 'ready for queries and writes');
     assert.equal(health.version, 'v2.7.12');
     const raw = await rawRequest(`${emulator.url}/health`);
-    assert.match(raw.body, /^\{"name":"influxdb", "message":"ready for queries and writes", "status":"pass", "checks":\[\], "version": "v2\.7\.12", "commit": "[0-9a-f]+"\}\n$/);
+    assert.match(
+      raw.body,
+      /^\{"name":"influxdb", "message":"ready for queries and writes", "status":"pass", "checks":\[\], "version": "v2\.7\.12", "commit": "[0-9a-f]+"\}\n$/,
+    );
   });
 
   it('reports readiness with the start time and a Go duration of uptime (ReadyAPI)', async () => {

@@ -7,7 +7,7 @@ import { ApiError } from '../../emulator/errors';
 import { decodeAnnotatedCsv, parseTime } from '../../emulator/flux/csv/decode';
 import { DEFAULT_DIALECT, Dialect } from '../../emulator/flux/csv/dialect';
 import { encodeErrorTable, encodeResults, formatFloat, formatTime } from '../../emulator/flux/csv/encode';
-import type { Cell, Column, ColumnType, Result, Table } from '../../emulator/flux/table';
+import type { Cell, Column, ColumnType, Table } from '../../emulator/flux/table';
 import { diffTables } from '../support/compare-tables';
 
 const ALL: Dialect = { header: true, delimiter: ',', annotations: ['datatype', 'group', 'default'] };
@@ -34,7 +34,9 @@ const SERIES_KEY = ['_start', '_stop', '_field', '_measurement', 'host'];
 function series(field: string, value: number): Table {
   const start = t('2018-05-22T19:00:00Z');
   const stop = t('2018-05-22T20:00:00Z');
-  return table(SERIES_COLUMNS, SERIES_KEY, [[start, stop, t('2018-05-22T19:53:26Z'), value, field, 'system', 'host.local']]);
+  return table(SERIES_COLUMNS, SERIES_KEY, [
+    [start, stop, t('2018-05-22T19:53:26Z'), value, field, 'system', 'host.local'],
+  ]);
 }
 
 describe('annotated CSV encoder', () => {
@@ -66,9 +68,30 @@ describe('annotated CSV encoder', () => {
   });
 
   it('starts a new block after an empty line when the columns change', () => {
-    const a = table([['_value', 'double'], ['host', 'string']], ['host'], [[1.5, 'a']]);
-    const b = table([['_value', 'long'], ['host', 'string']], ['host'], [[2n, 'b']]);
-    const c = table([['_value', 'long'], ['host', 'string']], ['host'], [[3n, 'c']]);
+    const a = table(
+      [
+        ['_value', 'double'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [[1.5, 'a']],
+    );
+    const b = table(
+      [
+        ['_value', 'long'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [[2n, 'b']],
+    );
+    const c = table(
+      [
+        ['_value', 'long'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [[3n, 'c']],
+    );
     assert.equal(
       encodeResults([{ name: '_result', tables: [a, b, c] }], ALL),
       lines(
@@ -90,18 +113,62 @@ describe('annotated CSV encoder', () => {
   });
 
   it('keeps the block when only the group key changes, as Flux compares labels and types only', () => {
-    const a = table([['k', 'string'], ['v', 'long']], ['k'], [['x', 1n]]);
-    const b = table([['k', 'string'], ['v', 'long']], ['k', 'v'], [['y', 2n]]);
+    const a = table(
+      [
+        ['k', 'string'],
+        ['v', 'long'],
+      ],
+      ['k'],
+      [['x', 1n]],
+    );
+    const b = table(
+      [
+        ['k', 'string'],
+        ['v', 'long'],
+      ],
+      ['k', 'v'],
+      [['y', 2n]],
+    );
     assert.equal(
       encodeResults([{ name: 'r', tables: [a, b] }], ALL),
-      lines('#datatype,string,long,string,long', '#group,false,false,true,false', '#default,r,,,', ',result,table,k,v', ',,0,x,1', ',,1,y,2', ''),
+      lines(
+        '#datatype,string,long,string,long',
+        '#group,false,false,true,false',
+        '#default,r,,,',
+        ',result,table,k,v',
+        ',,0,x,1',
+        ',,1,y,2',
+        '',
+      ),
     );
   });
 
   it('writes an empty table as its own block whose #default row carries the table id and key values', () => {
-    const full = table([['_field', 'string'], ['_value', 'double']], ['_field'], [['a', 1]]);
-    const empty = table([['_field', 'string'], ['_value', 'double']], ['_field'], [], ['b']);
-    const after = table([['_field', 'string'], ['_value', 'double']], ['_field'], [['c', 3]]);
+    const full = table(
+      [
+        ['_field', 'string'],
+        ['_value', 'double'],
+      ],
+      ['_field'],
+      [['a', 1]],
+    );
+    const empty = table(
+      [
+        ['_field', 'string'],
+        ['_value', 'double'],
+      ],
+      ['_field'],
+      [],
+      ['b'],
+    );
+    const after = table(
+      [
+        ['_field', 'string'],
+        ['_value', 'double'],
+      ],
+      ['_field'],
+      [['c', 3]],
+    );
     assert.equal(
       encodeResults([{ name: '_result', tables: [full, empty, after] }], ALL),
       lines(
@@ -129,10 +196,27 @@ describe('annotated CSV encoder', () => {
   it('numbers tables from 0 in each result and ends every result with an empty line', () => {
     const one = (v: bigint) => table([['v', 'long']], [], [[v]]);
     assert.equal(
-      encodeResults([{ name: 'a', tables: [one(1n), one(2n)] }, { name: 'b', tables: [one(3n)] }], ALL),
+      encodeResults(
+        [
+          { name: 'a', tables: [one(1n), one(2n)] },
+          { name: 'b', tables: [one(3n)] },
+        ],
+        ALL,
+      ),
       lines(
-        '#datatype,string,long,long', '#group,false,false,false', '#default,a,,', ',result,table,v', ',,0,1', ',,1,2', '',
-        '#datatype,string,long,long', '#group,false,false,false', '#default,b,,', ',result,table,v', ',,0,3', '',
+        '#datatype,string,long,long',
+        '#group,false,false,false',
+        '#default,a,,',
+        ',result,table,v',
+        ',,0,1',
+        ',,1,2',
+        '',
+        '#datatype,string,long,long',
+        '#group,false,false,false',
+        '#default,b,,',
+        ',result,table,v',
+        ',,0,3',
+        '',
       ),
     );
   });
@@ -143,14 +227,23 @@ describe('annotated CSV encoder', () => {
   });
 
   it('puts the result name on every row when no #default row is asked for (plain CSV by default)', () => {
-    const body = encodeResults([{ name: '_result', tables: [table([['v', 'boolean']], [], [[true], [false]])] }], DEFAULT_DIALECT);
+    const body = encodeResults(
+      [{ name: '_result', tables: [table([['v', 'boolean']], [], [[true], [false]])] }],
+      DEFAULT_DIALECT,
+    );
     assert.deepEqual(DEFAULT_DIALECT, { header: true, delimiter: ',', annotations: [] });
     assert.equal(body, lines(',result,table,v', ',_result,0,true', ',_result,0,false', ''));
   });
 
   it('leaves out the header row when the dialect says header: false', () => {
-    const body = encodeResults([{ name: '_result', tables: [table([['v', 'long']], [], [[7n]])] }], { ...ALL, header: false });
-    assert.equal(body, lines('#datatype,string,long,long', '#group,false,false,false', '#default,_result,,', ',,0,7', ''));
+    const body = encodeResults([{ name: '_result', tables: [table([['v', 'long']], [], [[7n]])] }], {
+      ...ALL,
+      header: false,
+    });
+    assert.equal(
+      body,
+      lines('#datatype,string,long,long', '#group,false,false,false', '#default,_result,,', ',,0,7', ''),
+    );
   });
 
   it('separates fields with the dialect delimiter and quotes fields that contain it', () => {
@@ -163,14 +256,50 @@ describe('annotated CSV encoder', () => {
   });
 
   it('writes null cells as empty fields', () => {
-    const cols: [string, ColumnType][] = [['t', 'dateTime:RFC3339'], ['d', 'double'], ['l', 'long'], ['b', 'boolean'], ['s', 'string']];
-    const body = encodeResults([{ name: '_result', tables: [table(cols, [], [[null, null, null, null, null]])] }], DEFAULT_DIALECT);
+    const cols: [string, ColumnType][] = [
+      ['t', 'dateTime:RFC3339'],
+      ['d', 'double'],
+      ['l', 'long'],
+      ['b', 'boolean'],
+      ['s', 'string'],
+    ];
+    const body = encodeResults(
+      [{ name: '_result', tables: [table(cols, [], [[null, null, null, null, null]])] }],
+      DEFAULT_DIALECT,
+    );
     assert.equal(body, lines(',result,table,t,d,l,b,s', ',_result,0,,,,,', ''));
   });
 
   it('quotes a value only when Go encoding/csv would', () => {
-    const values = ['plain', 'trailing ', 'a,b', 'say "hi"', 'two\nlines', 'cr\r\nlf', 'bare\rcr', ' lead', '\tlead', '\u00a0nbsp', '\\.', ''];
-    const body = encodeResults([{ name: '_result', tables: [table([['s', 'string']], [], values.map((v) => [v]))] }], DEFAULT_DIALECT);
+    const values = [
+      'plain',
+      'trailing ',
+      'a,b',
+      'say "hi"',
+      'two\nlines',
+      'cr\r\nlf',
+      'bare\rcr',
+      ' lead',
+      '\tlead',
+      '\u00a0nbsp',
+      '\\.',
+      '',
+    ];
+    const body = encodeResults(
+      [
+        {
+          name: '_result',
+          tables: [
+            table(
+              [['s', 'string']],
+              [],
+              values.map((v) => [v]),
+            ),
+          ],
+        },
+      ],
+      DEFAULT_DIALECT,
+    );
     assert.equal(
       body,
       ',result,table,s\r\n' +
@@ -192,7 +321,21 @@ describe('annotated CSV encoder', () => {
 
   it('writes unsignedLong and long values exactly, beyond 2^53', () => {
     const body = encodeResults(
-      [{ name: '_result', tables: [table([['u', 'unsignedLong'], ['l', 'long']], [], [[18446744073709551615n, -9223372036854775808n]])] }],
+      [
+        {
+          name: '_result',
+          tables: [
+            table(
+              [
+                ['u', 'unsignedLong'],
+                ['l', 'long'],
+              ],
+              [],
+              [[18446744073709551615n, -9223372036854775808n]],
+            ),
+          ],
+        },
+      ],
       DEFAULT_DIALECT,
     );
     assert.equal(body, lines(',result,table,u,l', ',_result,0,18446744073709551615,-9223372036854775808', ''));
@@ -203,7 +346,13 @@ describe('in-band error table', () => {
   it('writes the requested annotations, the error/reference header and the message', () => {
     assert.equal(
       encodeErrorTable('runtime error @1:1-1:9: boom', ALL),
-      lines('#datatype,string,string', '#group,true,true', '#default,,', ',error,reference', ',runtime error @1:1-1:9: boom,'),
+      lines(
+        '#datatype,string,string',
+        '#group,true,true',
+        '#default,,',
+        ',error,reference',
+        ',runtime error @1:1-1:9: boom,',
+      ),
     );
   });
 
@@ -214,8 +363,14 @@ describe('in-band error table', () => {
 
   it('is read back by the decoder as an error carrying the message, with or without annotations', () => {
     for (const dialect of [ALL, DEFAULT_DIALECT]) {
-      const body = encodeResults([{ name: '_result', tables: [series('load1', 1)] }], dialect) + '\r\n' + encodeErrorTable('query failed, sorry', dialect);
-      assert.throws(() => decodeAnnotatedCsv(body), (e: unknown) => e instanceof ApiError && e.message === 'query failed, sorry');
+      const body =
+        encodeResults([{ name: '_result', tables: [series('load1', 1)] }], dialect) +
+        '\r\n' +
+        encodeErrorTable('query failed, sorry', dialect);
+      assert.throws(
+        () => decodeAnnotatedCsv(body),
+        (e: unknown) => e instanceof ApiError && e.message === 'query failed, sorry',
+      );
     }
   });
 });
@@ -313,9 +468,21 @@ describe('parseTime', () => {
     assert.equal(parseTime('1969-12-31T23:59:59.999999999Z'), -1n);
   });
 
-  for (const bad of ['2018-05-22', '2018-05-22T19:53:26', '2018-13-01T00:00:00Z', '2019-02-29T00:00:00Z', '2018-05-22T24:00:00Z', '2018-05-22t19:53:26Z', '2300-01-01T00:00:00Z', '']) {
+  for (const bad of [
+    '2018-05-22',
+    '2018-05-22T19:53:26',
+    '2018-13-01T00:00:00Z',
+    '2019-02-29T00:00:00Z',
+    '2018-05-22T24:00:00Z',
+    '2018-05-22t19:53:26Z',
+    '2300-01-01T00:00:00Z',
+    '',
+  ]) {
     it(`rejects ${JSON.stringify(bad)} as invalid`, () => {
-      assert.throws(() => parseTime(bad), (e: unknown) => e instanceof ApiError && e.code === 'invalid');
+      assert.throws(
+        () => parseTime(bad),
+        (e: unknown) => e instanceof ApiError && e.code === 'invalid',
+      );
     });
   }
 });
@@ -327,7 +494,9 @@ interface Vector {
 }
 
 function loadVectors(): Vector[] {
-  const raw: unknown = JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'flux-stdlib-vectors.json'), 'utf8'));
+  const raw: unknown = JSON.parse(
+    fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'flux-stdlib-vectors.json'), 'utf8'),
+  );
   assert.ok(Array.isArray(raw));
   return raw.map((v: unknown) => {
     assert.ok(typeof v === 'object' && v !== null);
@@ -360,7 +529,10 @@ describe('annotated CSV decoder', () => {
           for (const row of tb.rows) assert.equal(row.length, tb.columns.length);
         }
         const again = decodeAnnotatedCsv(encodeResults(decoded, ALL));
-        assert.deepEqual(again.map((r) => r.name), decoded.map((r) => r.name));
+        assert.deepEqual(
+          again.map((r) => r.name),
+          decoded.map((r) => r.name),
+        );
         again.forEach((r, k) => assert.deepEqual(diffTables(r.tables, decoded[k].tables), []));
         assert.deepEqual(again, decoded);
       });
@@ -398,7 +570,12 @@ describe('annotated CSV decoder', () => {
       ],
     );
     assert.deepEqual(results[0].tables[1].keyColumns, ['_start', '_stop', '_measurement', 'host']);
-    assert.deepEqual(results[0].tables[1].keyValues, [t('2018-05-22T19:53:26Z'), t('2018-05-22T19:54:17Z'), 'system', 'host.local']);
+    assert.deepEqual(results[0].tables[1].keyValues, [
+      t('2018-05-22T19:53:26Z'),
+      t('2018-05-22T19:54:17Z'),
+      'system',
+      'host.local',
+    ]);
   });
 
   it('splits tables on the table column and keeps each group key from its first row', () => {
@@ -413,49 +590,109 @@ describe('annotated CSV decoder', () => {
     ].join('\n');
     const [result] = decodeAnnotatedCsv(text);
     assert.equal(result.tables.length, 2);
-    assert.deepEqual(result.tables.map((tb) => [tb.keyValues, tb.rows]), [
-      [['a'], [['a', 1], ['a', 2]]],
-      [['b'], [['b', 3]]],
-    ]);
+    assert.deepEqual(
+      result.tables.map((tb) => [tb.keyValues, tb.rows]),
+      [
+        [
+          ['a'],
+          [
+            ['a', 1],
+            ['a', 2],
+          ],
+        ],
+        [['b'], [['b', 3]]],
+      ],
+    );
   });
 
   it('fills an empty field from #default, else with null', () => {
-    const text = lines('#datatype,string,long,string,long', '#group,false,false,false,false', '#default,_result,,dflt,', ',result,table,s,l', ',,0,,', ',,0,x,5');
+    const text = lines(
+      '#datatype,string,long,string,long',
+      '#group,false,false,false,false',
+      '#default,_result,,dflt,',
+      ',result,table,s,l',
+      ',,0,,',
+      ',,0,x,5',
+    );
     const [result] = decodeAnnotatedCsv(text);
-    assert.deepEqual(result.tables[0].rows, [['dflt', null], ['x', 5n]]);
+    assert.deepEqual(result.tables[0].rows, [
+      ['dflt', null],
+      ['x', 5n],
+    ]);
   });
 
   it('reads an empty table with its key values from the #default row', () => {
-    const text = lines('#datatype,string,long,string,double', '#group,false,false,true,false', '#default,_result,3,cpu,', ',result,table,_field,_value', '');
+    const text = lines(
+      '#datatype,string,long,string,double',
+      '#group,false,false,true,false',
+      '#default,_result,3,cpu,',
+      ',result,table,_field,_value',
+      '',
+    );
     assert.deepEqual(decodeAnnotatedCsv(text), [
-      { name: '_result', tables: [{ columns: [{ label: '_field', type: 'string' }, { label: '_value', type: 'double' }], keyColumns: ['_field'], keyValues: ['cpu'], rows: [] }] },
+      {
+        name: '_result',
+        tables: [
+          {
+            columns: [
+              { label: '_field', type: 'string' },
+              { label: '_value', type: 'double' },
+            ],
+            keyColumns: ['_field'],
+            keyValues: ['cpu'],
+            rows: [],
+          },
+        ],
+      },
     ]);
   });
 
   it('names a result _result when neither the #default row nor the rows name it', () => {
-    const text = lines('#datatype,string,long,long', '#group,false,false,false', '#default,,,', ',result,table,v', ',,0,1');
+    const text = lines(
+      '#datatype,string,long,long',
+      '#group,false,false,false',
+      '#default,,,',
+      ',result,table,v',
+      ',,0,1',
+    );
     assert.equal(decodeAnnotatedCsv(text)[0].name, '_result');
   });
 
   it('reads plain CSV: string columns, result names from the rows, a new result when the name changes', () => {
     const text = lines(',result,table,v', ',a,0,1', ',a,1,2', '', ',result,table,w', ',b,0,x');
     const results = decodeAnnotatedCsv(text);
-    assert.deepEqual(results.map((r) => [r.name, r.tables.map((tb) => tb.rows)]), [
-      ['a', [[['1']], [['2']]]],
-      ['b', [[['x']]]],
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.tables.map((tb) => tb.rows)]),
+      [
+        ['a', [[['1']], [['2']]]],
+        ['b', [[['x']]]],
+      ],
+    );
     assert.deepEqual(results[0].tables[0].columns, [{ label: 'v', type: 'string' }]);
   });
 
   it('reads dateTime:RFC3339Nano columns as dateTime:RFC3339', () => {
-    const text = lines('#datatype,string,long,dateTime:RFC3339Nano', '#group,false,false,false', '#default,_result,,', ',result,table,_time', ',,0,2018-05-22T19:53:26.000000001Z');
+    const text = lines(
+      '#datatype,string,long,dateTime:RFC3339Nano',
+      '#group,false,false,false',
+      '#default,_result,,',
+      ',result,table,_time',
+      ',,0,2018-05-22T19:53:26.000000001Z',
+    );
     const tb = decodeAnnotatedCsv(text)[0].tables[0];
     assert.deepEqual(tb.columns, [{ label: '_time', type: 'dateTime:RFC3339' }]);
     assert.deepEqual(tb.rows, [[1527018806000000001n]]);
   });
 
   it('reads LF and CRLF line ends alike, and quoted fields spanning lines', () => {
-    const rows = ['#datatype,string,long,string', '#group,false,false,false', '#default,_result,,', ',result,table,s', ',,0,"a,""b""', 'c"'];
+    const rows = [
+      '#datatype,string,long,string',
+      '#group,false,false,false',
+      '#default,_result,,',
+      ',result,table,s',
+      ',,0,"a,""b""',
+      'c"',
+    ];
     const lf = decodeAnnotatedCsv(rows.join('\n'));
     const crlf = decodeAnnotatedCsv(rows.join('\r\n') + '\r\n');
     assert.deepEqual(lf, crlf);
@@ -464,9 +701,16 @@ describe('annotated CSV decoder', () => {
 
   it('reads back every string the encoder quotes', () => {
     const values = ['a,b', 'say "hi"', 'two\nlines', ' lead', '\\.', '', 'x'];
-    const tb = table([['s', 'string']], [], values.map((v) => [v]));
+    const tb = table(
+      [['s', 'string']],
+      [],
+      values.map((v) => [v]),
+    );
     const [result] = decodeAnnotatedCsv(encodeResults([{ name: '_result', tables: [tb] }], ALL));
-    assert.deepEqual(result.tables[0].rows, values.map((v) => [v === '' ? null : v]));
+    assert.deepEqual(
+      result.tables[0].rows,
+      values.map((v) => [v === '' ? null : v]),
+    );
   });
 
   it('reads booleans, doubles and longs the way Go strconv does', () => {
@@ -497,30 +741,80 @@ describe('annotated CSV decoder', () => {
     ['a time without a zone', 'dateTime:RFC3339', '2018-05-22T19:53:26'],
   ] as const) {
     it(`rejects ${what}, naming the line and column`, () => {
-      const text = lines(`#datatype,string,long,${datatype}`, '#group,false,false,false', '#default,_result,,', ',result,table,v', `,,0,${value}`);
+      const text = lines(
+        `#datatype,string,long,${datatype}`,
+        '#group,false,false,false',
+        '#default,_result,,',
+        ',result,table,v',
+        `,,0,${value}`,
+      );
       assert.throws(
         () => decodeAnnotatedCsv(text),
-        (e: unknown) => e instanceof ApiError && e.code === 'invalid' && e.message.includes('line 5') && e.message.includes('"v"'),
+        (e: unknown) =>
+          e instanceof ApiError && e.code === 'invalid' && e.message.includes('line 5') && e.message.includes('"v"'),
       );
     });
   }
 
   it('rejects an unknown datatype and a row with the wrong number of fields', () => {
-    const unknown = lines('#datatype,string,long,duration', '#group,false,false,false', '#default,_result,,', ',result,table,v', ',,0,1s');
+    const unknown = lines(
+      '#datatype,string,long,duration',
+      '#group,false,false,false',
+      '#default,_result,,',
+      ',result,table,v',
+      ',,0,1s',
+    );
     assert.throws(() => decodeAnnotatedCsv(unknown), /invalid datatype "duration"/);
-    const short = lines('#datatype,string,long,long', '#group,false,false,false', '#default,_result,,', ',result,table,v', ',,0');
+    const short = lines(
+      '#datatype,string,long,long',
+      '#group,false,false,false',
+      '#default,_result,,',
+      ',result,table,v',
+      ',,0',
+    );
     assert.throws(() => decodeAnnotatedCsv(short), /line 5: wrong number of fields/);
   });
 });
 
 describe('diffTables', () => {
   const base = (): Table =>
-    table([['_time', 'dateTime:RFC3339'], ['_value', 'double'], ['host', 'string']], ['host'], [[1n, 1.5, 'a'], [2n, 2.5, 'a']]);
-  const other = (): Table => table([['_time', 'dateTime:RFC3339'], ['_value', 'double'], ['host', 'string']], ['host'], [[1n, 9, 'b']]);
+    table(
+      [
+        ['_time', 'dateTime:RFC3339'],
+        ['_value', 'double'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [
+        [1n, 1.5, 'a'],
+        [2n, 2.5, 'a'],
+      ],
+    );
+  const other = (): Table =>
+    table(
+      [
+        ['_time', 'dateTime:RFC3339'],
+        ['_value', 'double'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [[1n, 9, 'b']],
+    );
 
   it('says nothing for equal tables, reordered columns or reordered tables', () => {
     assert.deepEqual(diffTables([base(), other()], [base(), other()]), []);
-    const reordered: Table = table([['host', 'string'], ['_value', 'double'], ['_time', 'dateTime:RFC3339']], ['host'], [['a', 1.5, 1n], ['a', 2.5, 2n]]);
+    const reordered: Table = table(
+      [
+        ['host', 'string'],
+        ['_value', 'double'],
+        ['_time', 'dateTime:RFC3339'],
+      ],
+      ['host'],
+      [
+        ['a', 1.5, 1n],
+        ['a', 2.5, 2n],
+      ],
+    );
     assert.deepEqual(diffTables([other(), reordered], [base(), other()]), []);
   });
 
@@ -533,12 +827,33 @@ describe('diffTables', () => {
   });
 
   it('finds a missing column', () => {
-    const got = table([['_time', 'dateTime:RFC3339'], ['host', 'string']], ['host'], [[1n, 'a'], [2n, 'a']]);
+    const got = table(
+      [
+        ['_time', 'dateTime:RFC3339'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [
+        [1n, 'a'],
+        [2n, 'a'],
+      ],
+    );
     assert.deepEqual(diffTables([got], [base()]), ['table {host="a"}: missing column _value (double)']);
   });
 
   it('finds a changed column type', () => {
-    const got = table([['_time', 'dateTime:RFC3339'], ['_value', 'long'], ['host', 'string']], ['host'], [[1n, 1n, 'a'], [2n, 2n, 'a']]);
+    const got = table(
+      [
+        ['_time', 'dateTime:RFC3339'],
+        ['_value', 'long'],
+        ['host', 'string'],
+      ],
+      ['host'],
+      [
+        [1n, 1n, 'a'],
+        [2n, 2n, 'a'],
+      ],
+    );
     assert.deepEqual(diffTables([got], [base()]), ['table {host="a"}: column _value is long, want double']);
   });
 
@@ -547,7 +862,10 @@ describe('diffTables', () => {
     got.keyColumns = ['_value', 'host'];
     got.keyValues = [1.5, 'a'];
     const diffs = diffTables([got], [base()]);
-    assert.ok(diffs.some((d) => d.includes('group key columns differ: got [_value, host], want [host]')), diffs.join('\n'));
+    assert.ok(
+      diffs.some((d) => d.includes('group key columns differ: got [_value, host], want [host]')),
+      diffs.join('\n'),
+    );
   });
 
   it('finds a missing and an unexpected table', () => {
@@ -589,24 +907,74 @@ describe('@influxdata/influxdb-client reads the encoded CSV', () => {
     ];
     const a = table(cols, ['_field'], [[t('2018-05-22T19:53:26.5Z'), 1.83, 42n, true, 'a, "quoted"\nnote', 'f1']]);
     const b = table(cols, ['_field'], [[t('2018-05-22T19:53:36Z'), -Infinity, -7n, false, null, 'f2']]);
-    const c = table([['_field', 'string'], ['_value', 'double']], ['_field'], [], ['f3']);
-    const rows = parseWithClient(encodeResults([{ name: '_result', tables: [a, b, c] }, { name: 'second', tables: [b] }], ALL));
+    const c = table(
+      [
+        ['_field', 'string'],
+        ['_value', 'double'],
+      ],
+      ['_field'],
+      [],
+      ['f3'],
+    );
+    const rows = parseWithClient(
+      encodeResults(
+        [
+          { name: '_result', tables: [a, b, c] },
+          { name: 'second', tables: [b] },
+        ],
+        ALL,
+      ),
+    );
     // The client's own conventions: a null string reads as '' (the column default) and the CRLF that
     // Go's writer puts inside quotes stays as written.
     assert.deepEqual(
       rows.map((r) => r.tableMeta.toObject(r.values)),
       [
-        { result: '_result', table: 0, _time: '2018-05-22T19:53:26.5Z', _value: 1.83, n: 42, ok: true, note: 'a, "quoted"\r\nnote', _field: 'f1' },
-        { result: '_result', table: 1, _time: '2018-05-22T19:53:36Z', _value: -Infinity, n: -7, ok: false, note: '', _field: 'f2' },
-        { result: 'second', table: 0, _time: '2018-05-22T19:53:36Z', _value: -Infinity, n: -7, ok: false, note: '', _field: 'f2' },
+        {
+          result: '_result',
+          table: 0,
+          _time: '2018-05-22T19:53:26.5Z',
+          _value: 1.83,
+          n: 42,
+          ok: true,
+          note: 'a, "quoted"\r\nnote',
+          _field: 'f1',
+        },
+        {
+          result: '_result',
+          table: 1,
+          _time: '2018-05-22T19:53:36Z',
+          _value: -Infinity,
+          n: -7,
+          ok: false,
+          note: '',
+          _field: 'f2',
+        },
+        {
+          result: 'second',
+          table: 0,
+          _time: '2018-05-22T19:53:36Z',
+          _value: -Infinity,
+          n: -7,
+          ok: false,
+          note: '',
+          _field: 'f2',
+        },
       ],
     );
-    assert.deepEqual(rows[0].tableMeta.columns.filter((col) => col.group).map((col) => col.label), ['_field']);
+    assert.deepEqual(
+      rows[0].tableMeta.columns.filter((col) => col.group).map((col) => col.label),
+      ['_field'],
+    );
   });
 
   it('sees the in-band error table as a row with error and reference', () => {
-    const body = encodeResults([{ name: '_result', tables: [series('load1', 1)] }], ALL) + '\r\n' + encodeErrorTable('boom', ALL);
+    const body =
+      encodeResults([{ name: '_result', tables: [series('load1', 1)] }], ALL) + '\r\n' + encodeErrorTable('boom', ALL);
     const rows = parseWithClient(body);
-    assert.deepEqual(rows[rows.length - 1].tableMeta.toObject(rows[rows.length - 1].values), { error: 'boom', reference: '' });
+    assert.deepEqual(rows[rows.length - 1].tableMeta.toObject(rows[rows.length - 1].values), {
+      error: 'boom',
+      reference: '',
+    });
   });
 });

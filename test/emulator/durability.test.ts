@@ -33,7 +33,12 @@ describe('emulator durability', function () {
     });
     const base = 1_700_000_000;
     for (let i = 0; i < 2000; i++) {
-      writeApi.writePoint(new Point('m').tag('dev', `d${i % 4}`).floatField('v', i).timestamp(base + i));
+      writeApi.writePoint(
+        new Point('m')
+          .tag('dev', `d${i % 4}`)
+          .floatField('v', i)
+          .timestamp(base + i),
+      );
     }
     await writeApi.close();
     // close() does not wait for batches already sent by size; count the 204s instead.
@@ -50,7 +55,10 @@ describe('emulator durability', function () {
         .collectRows<{ _value: number }>(
           `from(bucket: "b") |> range(start: 2023-01-01T00:00:00Z) |> group() |> count()`,
         );
-      assert.deepEqual(rows.map((r) => r._value), [2000]);
+      assert.deepEqual(
+        rows.map((r) => r._value),
+        [2000],
+      );
     } finally {
       second.cli.child.kill('SIGTERM');
       await second.cli.exited();

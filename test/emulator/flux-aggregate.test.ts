@@ -6,7 +6,13 @@ import { column, FluxFixture, keyOf, labels, long, point, t } from './flux-harne
  * 10:00:10 v=1 n=1 | 10:00:20 v=2 n=2 | 10:00:40 v=4 n=4 | 10:01:10 v=7 n=7 | 10:02:50 v=3 n=3
  */
 function data(fixture: FluxFixture): void {
-  const rows: [string, number][] = [['10:00:10', 1], ['10:00:20', 2], ['10:00:40', 4], ['10:01:10', 7], ['10:02:50', 3]];
+  const rows: [string, number][] = [
+    ['10:00:10', 1],
+    ['10:00:20', 2],
+    ['10:00:40', 4],
+    ['10:01:10', 7],
+    ['10:02:50', 3],
+  ];
   fixture.write(rows.map(([time, x]) => point('m', { host: 'h1' }, { v: x, n: long(x) }, t(`2029-06-01T${time}Z`))));
 }
 
@@ -81,7 +87,10 @@ describe('flux engine: aggregates and selectors', () => {
   });
 
   it('refuses to average strings', async () => {
-    await assert.rejects(fixture.run(`${V} |> map(fn: (r) => ({r with _value: "x"})) |> mean()`), /mean cannot aggregate a column of type string/);
+    await assert.rejects(
+      fixture.run(`${V} |> map(fn: (r) => ({r with _value: "x"})) |> mean()`),
+      /mean cannot aggregate a column of type string/,
+    );
   });
 });
 
@@ -105,7 +114,8 @@ describe('flux engine: window()', () => {
   });
 
   it('clips windows to the range', async () => {
-    const query = 'from(bucket: "test") |> range(start: 2029-06-01T10:00:15Z, stop: 2029-06-01T10:01:30Z) |> filter(fn: (r) => r._field == "v") |> window(every: 1m)';
+    const query =
+      'from(bucket: "test") |> range(start: 2029-06-01T10:00:15Z, stop: 2029-06-01T10:01:30Z) |> filter(fn: (r) => r._field == "v") |> window(every: 1m)';
     assert.deepEqual(await windows(query), [
       [t('2029-06-01T10:00:15Z'), t('2029-06-01T10:01:00Z'), [2, 4]],
       [t('2029-06-01T10:01:00Z'), t('2029-06-01T10:01:30Z'), [7]],
@@ -114,16 +124,26 @@ describe('flux engine: window()', () => {
 
   it('overlaps windows when period is longer than every', async () => {
     const result = await windows(`${V} |> window(every: 1m, period: 2m)`);
-    assert.deepEqual(result.map(([, , v]) => v), [[1, 2, 4], [1, 2, 4, 7], [7, 3], [3]]);
+    assert.deepEqual(
+      result.map(([, , v]) => v),
+      [[1, 2, 4], [1, 2, 4, 7], [7, 3], [3]],
+    );
   });
 
   it('shifts windows by offset', async () => {
-    assert.deepEqual((await windows(`${V} |> window(every: 1m, offset: 30s)`)).map(([, , v]) => v), [[1, 2], [4, 7], [3]]);
+    assert.deepEqual(
+      (await windows(`${V} |> window(every: 1m, offset: 30s)`)).map(([, , v]) => v),
+      [[1, 2], [4, 7], [3]],
+    );
   });
 
   it('creates empty windows on request', async () => {
-    const query = 'from(bucket: "test") |> range(start: 2029-06-01T10:00:00Z, stop: 2029-06-01T10:05:00Z) |> filter(fn: (r) => r._field == "v") |> window(every: 1m, createEmpty: true)';
-    assert.deepEqual((await windows(query)).map(([, , v]) => v), [[1, 2, 4], [7], [3], [], []]);
+    const query =
+      'from(bucket: "test") |> range(start: 2029-06-01T10:00:00Z, stop: 2029-06-01T10:05:00Z) |> filter(fn: (r) => r._field == "v") |> window(every: 1m, createEmpty: true)';
+    assert.deepEqual(
+      (await windows(query)).map(([, , v]) => v),
+      [[1, 2, 4], [7], [3], [], []],
+    );
   });
 
   it('undoes windowing with every: inf', async () => {
@@ -160,15 +180,29 @@ describe('flux engine: aggregateWindow()', () => {
   });
 
   it('fills empty windows with null, or 0 for count', async () => {
-    const range = 'from(bucket: "test") |> range(start: 2029-06-01T09:59:00Z, stop: 2029-06-01T10:02:00Z) |> filter(fn: (r) => r._field == "n")';
-    assert.deepEqual((await rows(`${range} |> aggregateWindow(every: 1m, fn: sum)`)).map(([, v]) => v), [null, 7n, 7n]);
-    assert.deepEqual((await rows(`${range} |> aggregateWindow(every: 1m, fn: count)`)).map(([, v]) => v), [0n, 3n, 1n]);
-    assert.deepEqual((await rows(`${range} |> aggregateWindow(every: 1m, fn: last)`)).map(([, v]) => v), [null, 4n, 7n]);
+    const range =
+      'from(bucket: "test") |> range(start: 2029-06-01T09:59:00Z, stop: 2029-06-01T10:02:00Z) |> filter(fn: (r) => r._field == "n")';
+    assert.deepEqual(
+      (await rows(`${range} |> aggregateWindow(every: 1m, fn: sum)`)).map(([, v]) => v),
+      [null, 7n, 7n],
+    );
+    assert.deepEqual(
+      (await rows(`${range} |> aggregateWindow(every: 1m, fn: count)`)).map(([, v]) => v),
+      [0n, 3n, 1n],
+    );
+    assert.deepEqual(
+      (await rows(`${range} |> aggregateWindow(every: 1m, fn: last)`)).map(([, v]) => v),
+      [null, 4n, 7n],
+    );
   });
 
   it('skips empty windows when createEmpty is false', async () => {
-    const range = 'from(bucket: "test") |> range(start: 2029-06-01T09:59:00Z, stop: 2029-06-01T10:02:00Z) |> filter(fn: (r) => r._field == "n")';
-    assert.deepEqual((await rows(`${range} |> aggregateWindow(every: 1m, fn: count, createEmpty: false)`)).map(([, v]) => v), [3n, 1n]);
+    const range =
+      'from(bucket: "test") |> range(start: 2029-06-01T09:59:00Z, stop: 2029-06-01T10:02:00Z) |> filter(fn: (r) => r._field == "n")';
+    assert.deepEqual(
+      (await rows(`${range} |> aggregateWindow(every: 1m, fn: count, createEmpty: false)`)).map(([, v]) => v),
+      [3n, 1n],
+    );
   });
 
   it('stamps selector rows with the window stop', async () => {
@@ -206,30 +240,38 @@ describe('flux engine: aggregateWindow()', () => {
   });
 
   it('honours offset, timeSrc, timeDst and column', async () => {
-    assert.deepEqual((await rows(`${V} |> aggregateWindow(every: 1m, offset: 30s, fn: count)`)).map(([time]) => time), [
-      t('2029-06-01T10:00:30Z'),
-      t('2029-06-01T10:01:30Z'),
-      t('2029-06-01T10:02:30Z'),
-      t('2029-06-01T10:03:00Z'),
-    ]);
-    assert.deepEqual((await rows(`${V} |> aggregateWindow(every: 1m, fn: mean, timeSrc: "_start")`)).map(([time]) => time), [
-      t('2029-06-01T10:00:00Z'),
+    assert.deepEqual(
+      (await rows(`${V} |> aggregateWindow(every: 1m, offset: 30s, fn: count)`)).map(([time]) => time),
+      [t('2029-06-01T10:00:30Z'), t('2029-06-01T10:01:30Z'), t('2029-06-01T10:02:30Z'), t('2029-06-01T10:03:00Z')],
+    );
+    assert.deepEqual(
+      (await rows(`${V} |> aggregateWindow(every: 1m, fn: mean, timeSrc: "_start")`)).map(([time]) => time),
+      [t('2029-06-01T10:00:00Z'), t('2029-06-01T10:01:00Z'), t('2029-06-01T10:02:00Z')],
+    );
+    const [renamed] = await fixture.tables(`${V} |> aggregateWindow(every: 1m, fn: mean, timeDst: "at")`);
+    assert.deepEqual(column(renamed, 'at'), [
       t('2029-06-01T10:01:00Z'),
       t('2029-06-01T10:02:00Z'),
+      t('2029-06-01T10:03:00Z'),
     ]);
-    const [renamed] = await fixture.tables(`${V} |> aggregateWindow(every: 1m, fn: mean, timeDst: "at")`);
-    assert.deepEqual(column(renamed, 'at'), [t('2029-06-01T10:01:00Z'), t('2029-06-01T10:02:00Z'), t('2029-06-01T10:03:00Z')]);
-    const [other] = await fixture.tables(`${V} |> map(fn: (r) => ({r with w: r._value * 10.0})) |> aggregateWindow(every: 1m, fn: max, column: "w")`);
+    const [other] = await fixture.tables(
+      `${V} |> map(fn: (r) => ({r with w: r._value * 10.0})) |> aggregateWindow(every: 1m, fn: max, column: "w")`,
+    );
     assert.deepEqual(column(other, 'w'), [40, 70, 30]);
   });
 
   it('calls a function written in the script like the builtin it wraps', async () => {
     const builtin = await fixture.tables(`${V} |> aggregateWindow(every: 1m, fn: mean)`);
-    const custom = await fixture.tables(`avg = (column, tables=<-) => tables |> mean(column: column)\n${V} |> aggregateWindow(every: 1m, fn: avg)`);
+    const custom = await fixture.tables(
+      `avg = (column, tables=<-) => tables |> mean(column: column)\n${V} |> aggregateWindow(every: 1m, fn: avg)`,
+    );
     assert.deepEqual(custom, builtin);
-    const createEmpty = 'from(bucket: "test") |> range(start: 2029-06-01T09:59:00Z, stop: 2029-06-01T10:02:00Z) |> filter(fn: (r) => r._field == "v")';
+    const createEmpty =
+      'from(bucket: "test") |> range(start: 2029-06-01T09:59:00Z, stop: 2029-06-01T10:02:00Z) |> filter(fn: (r) => r._field == "v")';
     const viaLast = await fixture.tables(`${createEmpty} |> aggregateWindow(every: 1m, fn: last)`);
-    const viaCustom = await fixture.tables(`l = (column, tables=<-) => tables |> last(column: column)\n${createEmpty} |> aggregateWindow(every: 1m, fn: l)`);
+    const viaCustom = await fixture.tables(
+      `l = (column, tables=<-) => tables |> last(column: column)\n${createEmpty} |> aggregateWindow(every: 1m, fn: l)`,
+    );
     assert.deepEqual(viaCustom, viaLast);
   });
 
@@ -239,7 +281,8 @@ describe('flux engine: aggregateWindow()', () => {
       point('monthly', {}, { x: 2 }, t('2029-02-28T12:00:00Z')),
       point('monthly', {}, { x: 3 }, t('2029-03-01T00:00:00Z')),
     ]);
-    const query = 'from(bucket: "test") |> range(start: 2029-01-01T00:00:00Z, stop: 2029-04-01T00:00:00Z) |> filter(fn: (r) => r._measurement == "monthly") |> aggregateWindow(every: 1mo, fn: sum)';
+    const query =
+      'from(bucket: "test") |> range(start: 2029-01-01T00:00:00Z, stop: 2029-04-01T00:00:00Z) |> filter(fn: (r) => r._measurement == "monthly") |> aggregateWindow(every: 1mo, fn: sum)';
     assert.deepEqual(await rows(query), [
       [t('2029-02-01T00:00:00Z'), 1],
       [t('2029-03-01T00:00:00Z'), 2],

@@ -15,7 +15,9 @@ interface Vector {
   want: string;
 }
 
-const vectors: Vector[] = JSON.parse(fs.readFileSync(path.join(__dirname, '../fixtures/flux-stdlib-vectors.json'), 'utf8'));
+const vectors: Vector[] = JSON.parse(
+  fs.readFileSync(path.join(__dirname, '../fixtures/flux-stdlib-vectors.json'), 'utf8'),
+);
 
 describe('flux engine: Flux stdlib conformance vectors (SQLite store)', () => {
   it('has the 16 vectors of the conformance set', () => {
@@ -45,7 +47,11 @@ describe('flux engine: Flux stdlib conformance vectors through csv.from (tables 
       const fixture = new FluxFixture();
       try {
         fixture.now = parseTime(v.now);
-        const query = ['import "csv"', ...v.imports.map((i) => `import "${i}"`), `csv.from(csv: ${JSON.stringify(v.input)}) ${v.pipeline}`].join('\n');
+        const query = [
+          'import "csv"',
+          ...v.imports.map((i) => `import "${i}"`),
+          `csv.from(csv: ${JSON.stringify(v.input)}) ${v.pipeline}`,
+        ].join('\n');
         const got = await fixture.tables(query);
         const want = decodeAnnotatedCsv(v.want).flatMap((r) => r.tables);
         assert.deepEqual(diffTables(got, want), []);

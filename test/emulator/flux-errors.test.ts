@@ -65,7 +65,10 @@ describe('flux engine: errors', () => {
   });
 
   it('finds static errors before reading anything', async () => {
-    await rejection(fixture, 'from(bucket: "test") |> range(start: -1h) |> yield(name: "a")\nfrom(bucket: "test") |> range(start: -1h) |> nope()');
+    await rejection(
+      fixture,
+      'from(bucket: "test") |> range(start: -1h) |> yield(name: "a")\nfrom(bucket: "test") |> range(start: -1h) |> nope()',
+    );
     assert.equal(fixture.reads.length, 0);
   });
 
@@ -91,7 +94,10 @@ describe('flux engine: errors', () => {
   });
 
   it('reports a type error found while processing rows, with the expression location', async () => {
-    const e = await rejection(fixture, 'from(bucket: "test") |> range(start: -1d) |> map(fn: (r) => ({r with _value: r._value * 2}))');
+    const e = await rejection(
+      fixture,
+      'from(bucket: "test") |> range(start: -1d) |> map(fn: (r) => ({r with _value: r._value * 2}))',
+    );
     assert.equal(e.code, 'invalid');
     assert.match(e.message, /^error @1:78-1:90: unsupported binary expression float \* int$/);
   });
@@ -112,7 +118,10 @@ describe('flux engine: errors', () => {
   });
 
   it('rejects two results with the same name', async () => {
-    const e = await rejection(fixture, 'from(bucket: "test") |> range(start: -1h) |> yield()\nfrom(bucket: "test") |> range(start: -2h) |> yield()');
+    const e = await rejection(
+      fixture,
+      'from(bucket: "test") |> range(start: -1h) |> yield()\nfrom(bucket: "test") |> range(start: -2h) |> yield()',
+    );
     assert.match(e.message, /duplicate yield name "_result"/);
   });
 
@@ -121,7 +130,10 @@ describe('flux engine: errors', () => {
       'from(bucket: "test") |> range(start: -1d) |> yield(name: "ok")\n' +
         'from(bucket: "test") |> range(start: -1d) |> map(fn: (r) => ({r with _value: r._value + 1})) |> yield(name: "bad")',
     );
-    assert.deepEqual(results.map((r) => r.name), ['ok']);
+    assert.deepEqual(
+      results.map((r) => r.name),
+      ['ok'],
+    );
     assert.ok(error instanceof ApiError);
     assert.equal(error.code, 'invalid');
     assert.match(error.message, /unsupported binary expression float \+ int/);

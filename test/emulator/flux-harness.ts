@@ -100,11 +100,18 @@ function tablePoints(table: Table): Point[] {
 }
 
 /** A point with float fields, tags sorted. */
-export function point(measurement: string, tags: Record<string, string>, fields: Record<string, number | FieldValue>, time: bigint): Point {
+export function point(
+  measurement: string,
+  tags: Record<string, string>,
+  fields: Record<string, number | FieldValue>,
+  time: bigint,
+): Point {
   return {
     measurement,
     tags: Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
-    fields: new Map(Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { type: 'double', value: v } : v])),
+    fields: new Map(
+      Object.entries(fields).map(([k, v]) => [k, typeof v === 'number' ? { type: 'double', value: v } : v]),
+    ),
     time,
   };
 }

@@ -23,18 +23,25 @@ function iotData(fixture: FluxFixture): void {
   const points = [];
   for (const i of [1, 2, 4, 5]) {
     points.push(
-      point('environment', { clientId: 'dev1', ...SENSORS }, {
-        Temperature: 20 + i,
-        Humidity: 50 + i,
-        Pressure: 1000 + i,
-        CO2: long(400 + i),
-        TVOC: long(250 + i),
-        Lat: 50.08,
-        Lon: 14.42,
-      }, NOW - BigInt(i) * MINUTE),
+      point(
+        'environment',
+        { clientId: 'dev1', ...SENSORS },
+        {
+          Temperature: 20 + i,
+          Humidity: 50 + i,
+          Pressure: 1000 + i,
+          CO2: long(400 + i),
+          TVOC: long(250 + i),
+          Lat: 50.08,
+          Lon: 14.42,
+        },
+        NOW - BigInt(i) * MINUTE,
+      ),
     );
   }
-  points.push(point('environment', { clientId: 'dev2', ...SENSORS }, { Temperature: 30, CO2: long(900) }, NOW - MINUTE));
+  points.push(
+    point('environment', { clientId: 'dev2', ...SENSORS }, { Temperature: 30, CO2: long(900) }, NOW - MINUTE),
+  );
   points.push(point('memory', { host: 'h' }, { used: 1 }, NOW - MINUTE));
   fixture.write(points, 'iot_center');
 }
@@ -54,11 +61,30 @@ from(bucket: "iot_center") |> range(start: -1d) |> filter(fn: (r) => r._measurem
     assert.equal(tables.length, 1);
     const [table] = tables;
     assert.deepEqual(labels(table), [
-      '_start', '_stop', '_time', 'CO2Sensor', 'GPSSensor', 'HumiditySensor', 'PressureSensor', 'TVOCSensor', 'TemperatureSensor',
-      '_measurement', 'clientId', 'CO2', 'Humidity', 'Lat', 'Lon', 'Pressure', 'TVOC', 'Temperature',
+      '_start',
+      '_stop',
+      '_time',
+      'CO2Sensor',
+      'GPSSensor',
+      'HumiditySensor',
+      'PressureSensor',
+      'TVOCSensor',
+      'TemperatureSensor',
+      '_measurement',
+      'clientId',
+      'CO2',
+      'Humidity',
+      'Lat',
+      'Lon',
+      'Pressure',
+      'TVOC',
+      'Temperature',
     ]);
     assert.equal(keyOf(table).clientId, 'dev1');
-    assert.deepEqual(column(table, '_time'), [5n, 4n, 2n, 1n].map((i) => NOW - i * MINUTE));
+    assert.deepEqual(
+      column(table, '_time'),
+      [5n, 4n, 2n, 1n].map((i) => NOW - i * MINUTE),
+    );
     assert.deepEqual(column(table, 'Temperature'), [25, 24, 22, 21]);
     assert.deepEqual(column(table, 'CO2'), [405n, 404n, 402n, 401n]);
   });
@@ -73,21 +99,35 @@ from(bucket: "iot_center") |> range(start: -1d) |> filter(fn: (r) => r._measurem
   });
 
   it('runs the device-measurements preset', async () => {
-    const [table] = await fixture.tables(deviceMeasurementsQuery({ bucket: 'iot_center', deviceId: 'dev2' }).toString());
+    const [table] = await fixture.tables(
+      deviceMeasurementsQuery({ bucket: 'iot_center', deviceId: 'dev2' }).toString(),
+    );
     assert.deepEqual(column(table, 'Temperature'), [30]);
   });
 
   it('runs the last-values preset: the newest value of each field', async () => {
-    const tables = await fixture.tables(lastValuesQuery({ bucket: 'iot_center', deviceId: 'dev1', fields: ['Temperature', 'CO2'] }).toString());
-    assert.deepEqual(tables.map((tb) => [keyOf(tb)._field, column(tb, '_value')[0], column(tb, '_time')[0]]), [
-      ['CO2', 401n, NOW - MINUTE],
-      ['Temperature', 21, NOW - MINUTE],
-    ]);
+    const tables = await fixture.tables(
+      lastValuesQuery({ bucket: 'iot_center', deviceId: 'dev1', fields: ['Temperature', 'CO2'] }).toString(),
+    );
+    assert.deepEqual(
+      tables.map((tb) => [keyOf(tb)._field, column(tb, '_value')[0], column(tb, '_time')[0]]),
+      [
+        ['CO2', 401n, NOW - MINUTE],
+        ['Temperature', 21, NOW - MINUTE],
+      ],
+    );
   });
 
   it('runs the downsampled preset', async () => {
     const tables = await fixture.tables(
-      downsampledQuery({ bucket: 'iot_center', deviceId: 'dev1', fields: ['Temperature'], every: '2m', fn: 'max', range: '-1h' }).toString(),
+      downsampledQuery({
+        bucket: 'iot_center',
+        deviceId: 'dev1',
+        fields: ['Temperature'],
+        every: '2m',
+        fn: 'max',
+        range: '-1h',
+      }).toString(),
     );
     assert.equal(tables.length, 1);
     assert.deepEqual(column(tables[0], '_value'), [25, 24, 22]);
@@ -101,7 +141,9 @@ from(bucket: "iot_center") |> range(start: -1d) |> filter(fn: (r) => r._measurem
   });
 
   it('runs the missing-minutes preset: the empty 1-minute windows', async () => {
-    const tables = await fixture.tables(missingMinutesQuery({ bucket: 'iot_center', deviceId: 'dev1', range: '-6m' }).toString());
+    const tables = await fixture.tables(
+      missingMinutesQuery({ bucket: 'iot_center', deviceId: 'dev1', range: '-6m' }).toString(),
+    );
     const stops = tables.flatMap((tb) => column(tb, '_time'));
     assert.deepEqual(stops, [NOW - 5n * MINUTE, NOW - 2n * MINUTE]);
   });

@@ -33,11 +33,20 @@ describe('flux engine: language', () => {
   });
 
   it('evaluates conditionals and logic', async () => {
-    assert.equal(await evaluate(fixture, 'if 1 > 2 or not true then "a" else if exists r.host and r.host == "h1" then "b" else "c"'), 'b');
+    assert.equal(
+      await evaluate(
+        fixture,
+        'if 1 > 2 or not true then "a" else if exists r.host and r.host == "h1" then "b" else "c"',
+      ),
+      'b',
+    );
   });
 
   it('interpolates values into strings', async () => {
-    assert.equal(await evaluate(fixture, '"${r.host}: ${r._value} at ${r._time} (${n} more, ${d})"', 'n = 3\nd = 1h30m'), `h1: 2.5 at 2029-12-31T23:59:00Z (3 more, 1h30m)`);
+    assert.equal(
+      await evaluate(fixture, '"${r.host}: ${r._value} at ${r._time} (${n} more, ${d})"', 'n = 3\nd = 1h30m'),
+      `h1: 2.5 at 2029-12-31T23:59:00Z (3 more, 1h30m)`,
+    );
   });
 
   it('converts between types', async () => {
@@ -71,7 +80,10 @@ describe('flux engine: language', () => {
   });
 
   it('uses option now for now()', async () => {
-    assert.equal(await evaluate(fixture, 'now()', 'option now = () => 2030-01-01T00:00:00Z'), t('2030-01-01T00:00:00Z'));
+    assert.equal(
+      await evaluate(fixture, 'now()', 'option now = () => 2030-01-01T00:00:00Z'),
+      t('2030-01-01T00:00:00Z'),
+    );
   });
 
   it('accepts option task and reads task.every, as a task script does', async () => {
@@ -83,7 +95,9 @@ describe('flux engine: language', () => {
   });
 
   it('imports a package under another name', async () => {
-    const [table] = await fixture.tables('import s "influxdata/influxdb/schema"\nfrom(bucket: "test") |> range(start: -1h) |> s.fieldsAsCols()');
+    const [table] = await fixture.tables(
+      'import s "influxdata/influxdb/schema"\nfrom(bucket: "test") |> range(start: -1h) |> s.fieldsAsCols()',
+    );
     assert.deepEqual(labels(table), ['_start', '_stop', '_time', '_measurement', 'host', 'v']);
   });
 });
@@ -92,7 +106,10 @@ describe('flux engine: results', () => {
   let fixture: FluxFixture;
   beforeEach(() => {
     fixture = new FluxFixture();
-    fixture.write([point('m', { host: 'h1' }, { v: 1 }, NOW - MINUTE), point('m', { host: 'h1' }, { v: 3 }, NOW - 2n * MINUTE)]);
+    fixture.write([
+      point('m', { host: 'h1' }, { v: 1 }, NOW - MINUTE),
+      point('m', { host: 'h1' }, { v: 3 }, NOW - 2n * MINUTE),
+    ]);
   });
   afterEach(() => fixture.close());
 
@@ -100,18 +117,35 @@ describe('flux engine: results', () => {
     const { results } = await fixture.run(
       'data = from(bucket: "test") |> range(start: -1h)\ndata |> max() |> yield(name: "high")\ndata |> min() |> yield(name: "low")',
     );
-    assert.deepEqual(results.map((r) => [r.name, column(r.tables[0], '_value')]), [['high', [3]], ['low', [1]]]);
+    assert.deepEqual(
+      results.map((r) => [r.name, column(r.tables[0], '_value')]),
+      [
+        ['high', [3]],
+        ['low', [1]],
+      ],
+    );
   });
 
   it('yields a bare stream expression as _result', async () => {
     const { results } = await fixture.run('x = 1\nfrom(bucket: "test") |> range(start: -1h) |> count()');
-    assert.deepEqual(results.map((r) => r.name), ['_result']);
+    assert.deepEqual(
+      results.map((r) => r.name),
+      ['_result'],
+    );
     assert.deepEqual(column(results[0].tables[0], '_value'), [2n]);
   });
 
   it('passes tables through a yield in the middle of a pipeline', async () => {
-    const { results } = await fixture.run('from(bucket: "test") |> range(start: -1h) |> yield(name: "raw") |> sum() |> yield(name: "total")');
-    assert.deepEqual(results.map((r) => [r.name, r.tables[0].rows.length]), [['raw', 2], ['total', 1]]);
+    const { results } = await fixture.run(
+      'from(bucket: "test") |> range(start: -1h) |> yield(name: "raw") |> sum() |> yield(name: "total")',
+    );
+    assert.deepEqual(
+      results.map((r) => [r.name, r.tables[0].rows.length]),
+      [
+        ['raw', 2],
+        ['total', 1],
+      ],
+    );
   });
 
   it('produces no result for a script without table streams', async () => {
@@ -151,7 +185,9 @@ describe('flux engine: csv.from()', () => {
   });
 
   it('rejects malformed CSV when called', async () => {
-    await assert.rejects(fixture.run('import "csv"\ncsv.from(csv: "#datatype,string\\nno header")'), (e: Error) => /error calling function "csv.from"/.test(e.message));
+    await assert.rejects(fixture.run('import "csv"\ncsv.from(csv: "#datatype,string\\nno header")'), (e: Error) =>
+      /error calling function "csv.from"/.test(e.message),
+    );
   });
 });
 
@@ -160,7 +196,12 @@ describe('flux engine: schema functions', () => {
   beforeEach(() => {
     fixture = new FluxFixture();
     fixture.write([
-      point('environment', { clientId: 'dev2', TemperatureSensor: 'virtual_bme280' }, { Temperature: 21, CO2: long(400) }, NOW - MINUTE),
+      point(
+        'environment',
+        { clientId: 'dev2', TemperatureSensor: 'virtual_bme280' },
+        { Temperature: 21, CO2: long(400) },
+        NOW - MINUTE,
+      ),
       point('environment', { clientId: 'dev1' }, { Temperature: 20 }, NOW - MINUTE),
       point('memory', { host: 'h1' }, { used: 5 }, NOW - MINUTE),
       point('old', { host: 'h0' }, { used: 5 }, NOW - 40n * 24n * 60n * MINUTE),
@@ -181,18 +222,39 @@ describe('flux engine: schema functions', () => {
 
   it('lists tag values, optionally of one measurement', async () => {
     assert.deepEqual(await values('schema.tagValues(bucket: "test", tag: "clientId")'), ['dev1', 'dev2']);
-    assert.deepEqual(await values('schema.measurementTagValues(bucket: "test", measurement: "memory", tag: "host")'), ['h1']);
+    assert.deepEqual(await values('schema.measurementTagValues(bucket: "test", measurement: "memory", tag: "host")'), [
+      'h1',
+    ]);
   });
 
   it('lists field keys, optionally of one measurement or matching a predicate', async () => {
     assert.deepEqual(await values('schema.fieldKeys(bucket: "test")'), ['CO2', 'Temperature', 'used']);
-    assert.deepEqual(await values('schema.measurementFieldKeys(bucket: "test", measurement: "environment")'), ['CO2', 'Temperature']);
-    assert.deepEqual(await values('schema.fieldKeys(bucket: "test", predicate: (r) => r.clientId == "dev1")'), ['Temperature']);
+    assert.deepEqual(await values('schema.measurementFieldKeys(bucket: "test", measurement: "environment")'), [
+      'CO2',
+      'Temperature',
+    ]);
+    assert.deepEqual(await values('schema.fieldKeys(bucket: "test", predicate: (r) => r.clientId == "dev1")'), [
+      'Temperature',
+    ]);
   });
 
   it('lists tag keys', async () => {
-    assert.deepEqual(await values('schema.tagKeys(bucket: "test")'), ['TemperatureSensor', '_field', '_measurement', '_start', '_stop', 'clientId', 'host']);
-    assert.deepEqual(await values('schema.measurementTagKeys(bucket: "test", measurement: "memory")'), ['_field', '_measurement', '_start', '_stop', 'host']);
+    assert.deepEqual(await values('schema.tagKeys(bucket: "test")'), [
+      'TemperatureSensor',
+      '_field',
+      '_measurement',
+      '_start',
+      '_stop',
+      'clientId',
+      'host',
+    ]);
+    assert.deepEqual(await values('schema.measurementTagKeys(bucket: "test", measurement: "memory")'), [
+      '_field',
+      '_measurement',
+      '_start',
+      '_stop',
+      'host',
+    ]);
   });
 
   it('narrows the storage read for one measurement', async () => {
@@ -218,7 +280,12 @@ describe('flux engine: strings package', () => {
   });
 
   it('tests prefixes, suffixes and contents', async () => {
-    assert.equal(await s('strings.hasPrefix(v: r.host, prefix: "Host") and strings.hasSuffix(v: r.host, suffix: "1") and strings.containsStr(v: r.host, substr: "st-")'), true);
+    assert.equal(
+      await s(
+        'strings.hasPrefix(v: r.host, prefix: "Host") and strings.hasSuffix(v: r.host, suffix: "1") and strings.containsStr(v: r.host, substr: "st-")',
+      ),
+      true,
+    );
   });
 
   it('measures, cuts and splits', async () => {
@@ -228,7 +295,9 @@ describe('flux engine: strings package', () => {
   });
 
   it('filters rows with a string predicate', async () => {
-    const tables = await fixture.tables('import "strings"\nfrom(bucket: "test") |> range(start: -1h) |> filter(fn: (r) => strings.hasPrefix(v: r.host, prefix: "Host"))');
+    const tables = await fixture.tables(
+      'import "strings"\nfrom(bucket: "test") |> range(start: -1h) |> filter(fn: (r) => strings.hasPrefix(v: r.host, prefix: "Host"))',
+    );
     assert.equal(tables.length, 1);
   });
 });

@@ -52,7 +52,10 @@ describe('flux engine: row-order transformations', () => {
     const withNull = `${G} |> map(fn: (r) => ({r with _value: if r._value == 4.0 or r._value == 2.0 then r.nope else r._value}))`;
     assert.deepEqual(await values(`${withNull} |> fill(value: 0.0)`), [1, 0, 0, 8]);
     assert.deepEqual(await values(`${withNull} |> fill(usePrevious: true)`), [1, 1, 1, 8]);
-    await assert.rejects(fixture.run(`${withNull} |> fill(value: 0)`), /fill value is long but column "_value" is double/);
+    await assert.rejects(
+      fixture.run(`${withNull} |> fill(value: 0)`),
+      /fill value is long but column "_value" is double/,
+    );
   });
 
   it('timeShift moves the time columns, group key included', async () => {
@@ -62,8 +65,16 @@ describe('flux engine: row-order transformations', () => {
   });
 
   it('union merges streams, joining tables with the same group key', async () => {
-    const tables = await fixture.tables(`union(tables: [${C} |> limit(n: 1), ${C} |> tail(n: 1), ${G} |> limit(n: 1)])`);
-    assert.deepEqual(tables.map((tb) => [keyOf(tb)._field, column(tb, '_value')]), [['c', [10n, 20n]], ['g', [1]]]);
+    const tables = await fixture.tables(
+      `union(tables: [${C} |> limit(n: 1), ${C} |> tail(n: 1), ${G} |> limit(n: 1)])`,
+    );
+    assert.deepEqual(
+      tables.map((tb) => [keyOf(tb)._field, column(tb, '_value')]),
+      [
+        ['c', [10n, 20n]],
+        ['g', [1]],
+      ],
+    );
   });
 
   it('columns lists the column labels of each table', async () => {

@@ -55,7 +55,9 @@ describe('flux engine: column transformations', () => {
   });
 
   it('rename accepts a function of the column name', async () => {
-    const [table] = await fixture.tables(`${USAGE} |> drop(columns: ["_start", "_stop"]) |> rename(fn: (column) => "x" + column)`);
+    const [table] = await fixture.tables(
+      `${USAGE} |> drop(columns: ["_start", "_stop"]) |> rename(fn: (column) => "x" + column)`,
+    );
     assert.deepEqual(labels(table), ['x_time', 'x_value', 'x_field', 'x_measurement', 'xhost']);
   });
 
@@ -96,19 +98,32 @@ describe('flux engine: map()', () => {
       `${USAGE} |> filter(fn: (r) => r.host == "h2") |> map(fn: (r) => ({_time: r._time, i: int(v: r._value) % 7, s: string(v: r._value) + "%", u: uint(v: 3), f: float(v: "1.5")}))`,
     );
     assert.deepEqual(labels(table), ['_time', 'f', 'i', 's', 'u']);
-    assert.deepEqual(table.columns.map((c) => c.type), ['dateTime:RFC3339', 'double', 'long', 'string', 'unsignedLong']);
+    assert.deepEqual(
+      table.columns.map((c) => c.type),
+      ['dateTime:RFC3339', 'double', 'long', 'string', 'unsignedLong'],
+    );
     assert.deepEqual(column(table, 'i'), [3n, 6n, 2n]);
     assert.deepEqual(column(table, 's'), ['10%', '20%', '30%']);
     assert.deepEqual(table.keyColumns, []);
   });
 
   it('regroups rows when a group-key column gets different values', async () => {
-    const tables = await fixture.tables(`${USAGE} |> filter(fn: (r) => r.host == "h2") |> map(fn: (r) => ({r with host: if r._value > 15.0 then "big" else "small"}))`);
-    assert.deepEqual(tables.map((tb) => [keyOf(tb).host, column(tb, '_value')]), [['big', [20, 30]], ['small', [10]]]);
+    const tables = await fixture.tables(
+      `${USAGE} |> filter(fn: (r) => r.host == "h2") |> map(fn: (r) => ({r with host: if r._value > 15.0 then "big" else "small"}))`,
+    );
+    assert.deepEqual(
+      tables.map((tb) => [keyOf(tb).host, column(tb, '_value')]),
+      [
+        ['big', [20, 30]],
+        ['small', [10]],
+      ],
+    );
   });
 
   it('keeps the type of a column whose first value is null', async () => {
-    const [table] = await fixture.tables(`${USAGE} |> filter(fn: (r) => r.host == "h1") |> map(fn: (r) => ({r with _value: if r._value < 2.0 then r.nope else r._value}))`);
+    const [table] = await fixture.tables(
+      `${USAGE} |> filter(fn: (r) => r.host == "h1") |> map(fn: (r) => ({r with _value: if r._value < 2.0 then r.nope else r._value}))`,
+    );
     assert.deepEqual(column(table, '_value'), [null, 2, 3]);
     assert.equal(table.columns.find((c) => c.label === '_value')?.type, 'double');
   });
@@ -131,7 +146,9 @@ describe('flux engine: pivot() and fieldsAsCols()', () => {
   afterEach(() => fixture.close());
 
   it('turns fields into columns in order of appearance, one row per time', async () => {
-    const tables = await fixture.tables(`${FROM} |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`);
+    const tables = await fixture.tables(
+      `${FROM} |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`,
+    );
     assert.deepEqual(tables.map(labels), [
       ['_start', '_stop', '_time', '_measurement', 'host', 'idle', 'usage'],
       ['_start', '_stop', '_time', '_measurement', 'host', 'usage'],
@@ -143,13 +160,17 @@ describe('flux engine: pivot() and fieldsAsCols()', () => {
 
   it('fills missing cells with null and sorts rows by the row key', async () => {
     fixture.write([point('cpu', { host: 'h1' }, { idle: 6 }, NOW - 4n * MINUTE)]);
-    const [table] = await fixture.tables(`${FROM} |> filter(fn: (r) => r.host == "h1") |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`);
+    const [table] = await fixture.tables(
+      `${FROM} |> filter(fn: (r) => r.host == "h1") |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`,
+    );
     assert.deepEqual(column(table, '_time'), [NOW - 4n * MINUTE, T1, T2, T3]);
     assert.deepEqual(column(table, 'usage'), [null, 1, 2, 3]);
   });
 
   it('joins multi-column keys with _', async () => {
-    const [table] = await fixture.tables(`${USAGE} |> group() |> pivot(rowKey: ["_time"], columnKey: ["host", "_field"], valueColumn: "_value")`);
+    const [table] = await fixture.tables(
+      `${USAGE} |> group() |> pivot(rowKey: ["_time"], columnKey: ["host", "_field"], valueColumn: "_value")`,
+    );
     assert.deepEqual(labels(table), ['_time', 'h1_usage', 'h2_usage']);
   });
 
@@ -173,10 +194,13 @@ describe('flux engine: group()', () => {
 
   it('groups by the listed columns, rows in input order', async () => {
     const tables = await fixture.tables(`${FROM} |> group(columns: ["_field"])`);
-    assert.deepEqual(tables.map((tb) => [tb.keyColumns, keyOf(tb)._field, column(tb, '_value')]), [
-      [['_field'], 'idle', [9, 8, 7]],
-      [['_field'], 'usage', [1, 2, 3, 10, 20, 30]],
-    ]);
+    assert.deepEqual(
+      tables.map((tb) => [tb.keyColumns, keyOf(tb)._field, column(tb, '_value')]),
+      [
+        [['_field'], 'idle', [9, 8, 7]],
+        [['_field'], 'usage', [1, 2, 3, 10, 20, 30]],
+      ],
+    );
   });
 
   it('with no columns merges everything into one table', async () => {
@@ -187,7 +211,9 @@ describe('flux engine: group()', () => {
   });
 
   it('with mode except groups by every other column', async () => {
-    const tables = await fixture.tables(`${USAGE} |> drop(columns: ["_start", "_stop"]) |> group(columns: ["_time", "_value", "host"], mode: "except")`);
+    const tables = await fixture.tables(
+      `${USAGE} |> drop(columns: ["_start", "_stop"]) |> group(columns: ["_time", "_value", "host"], mode: "except")`,
+    );
     assert.equal(tables.length, 1);
     assert.deepEqual(tables[0].keyColumns, ['_field', '_measurement']);
   });
@@ -206,20 +232,30 @@ describe('flux engine: sort(), limit(), tail(), distinct(), unique()', () => {
   });
   afterEach(() => fixture.close());
 
-  const values = async (pipeline: string) => (await fixture.tables(`${USAGE} |> ${pipeline}`)).map((tb) => column(tb, '_value'));
+  const values = async (pipeline: string) =>
+    (await fixture.tables(`${USAGE} |> ${pipeline}`)).map((tb) => column(tb, '_value'));
 
   it('sort orders rows within each table, descending on request', async () => {
-    assert.deepEqual(await values('sort(columns: ["_value"], desc: true)'), [[3, 2, 1], [30, 20, 10]]);
+    assert.deepEqual(await values('sort(columns: ["_value"], desc: true)'), [
+      [3, 2, 1],
+      [30, 20, 10],
+    ]);
     assert.deepEqual(await values('group() |> sort()'), [[1, 2, 3, 10, 20, 30]]);
   });
 
   it('limit keeps n rows after an offset, per table', async () => {
     assert.deepEqual(await values('limit(n: 1)'), [[1], [10]]);
-    assert.deepEqual(await values('limit(n: 5, offset: 1)'), [[2, 3], [20, 30]]);
+    assert.deepEqual(await values('limit(n: 5, offset: 1)'), [
+      [2, 3],
+      [20, 30],
+    ]);
   });
 
   it('tail keeps the last n rows, per table', async () => {
-    assert.deepEqual(await values('tail(n: 2)'), [[2, 3], [20, 30]]);
+    assert.deepEqual(await values('tail(n: 2)'), [
+      [2, 3],
+      [20, 30],
+    ]);
     assert.deepEqual(await values('tail(n: 1, offset: 1)'), [[2], [20]]);
   });
 

@@ -13,7 +13,30 @@ const MAX_TIME = 9223372036854775806n;
 const MULTIPLIER: Record<Precision, bigint> = { ns: 1n, us: 1_000n, ms: 1_000_000n, s: 1_000_000_000n };
 
 /** What line protocol treats specially, plain ASCII, and characters of two, three and four UTF-8 bytes. */
-const CHARS = [',', ' ', '=', '"', '\\', '\n', '\r', '\t', '#', 'a', 'b', 'Z', '0', '_', '-', '.', 'é', 'ß', '日', '\u{1F600}', '\uFFFD', '\u00A0'];
+const CHARS = [
+  ',',
+  ' ',
+  '=',
+  '"',
+  '\\',
+  '\n',
+  '\r',
+  '\t',
+  '#',
+  'a',
+  'b',
+  'Z',
+  '0',
+  '_',
+  '-',
+  '.',
+  'é',
+  'ß',
+  '日',
+  '\u{1F600}',
+  '\uFFFD',
+  '\u00A0',
+];
 
 function text(minLength: number): fc.Arbitrary<string> {
   return fc.oneof(
@@ -86,7 +109,11 @@ function pointCase(precision: Precision): fc.Arbitrary<PointCase> {
   return fc.record({
     measurement: measurementName,
     tags: fc.uniqueArray(fc.tuple(tagKey, tagValue), { selector: ([k]) => asWritten(k), maxLength: 4 }),
-    fields: fc.uniqueArray(fc.tuple(fieldKey, fieldValue), { selector: ([k]) => asWritten(k), minLength: 1, maxLength: 4 }),
+    fields: fc.uniqueArray(fc.tuple(fieldKey, fieldValue), {
+      selector: ([k]) => asWritten(k),
+      minLength: 1,
+      maxLength: 4,
+    }),
     timestamp: fc.option(fc.bigInt({ min: minTs, max: MAX_TIME / m })),
   });
 }
@@ -125,9 +152,12 @@ function expectedPoint(c: PointCase, precision: Precision): Point {
 
 describe('line protocol round trip', () => {
   it('parses back every point the JS client serialises, in every precision', () => {
-    const batch = fc
-      .constantFrom<Precision>('ns', 'us', 'ms', 's')
-      .chain((precision) => fc.record({ precision: fc.constant(precision), points: fc.array(pointCase(precision), { minLength: 1, maxLength: 5 }) }));
+    const batch = fc.constantFrom<Precision>('ns', 'us', 'ms', 's').chain((precision) =>
+      fc.record({
+        precision: fc.constant(precision),
+        points: fc.array(pointCase(precision), { minLength: 1, maxLength: 5 }),
+      }),
+    );
     fc.assert(
       fc.property(batch, ({ precision, points }) => {
         const body = points.map(toLine).join('\n');

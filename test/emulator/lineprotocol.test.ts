@@ -94,7 +94,10 @@ describe('line protocol', () => {
         points.map((p) => p.time),
         [1n, 3n],
       );
-      assert.deepEqual(errors, ["unable to parse 'm v= 2': missing field value", "unable to parse 'm,t v=4': missing tag value"]);
+      assert.deepEqual(errors, [
+        "unable to parse 'm v= 2': missing field value",
+        "unable to parse 'm,t v=4': missing tag value",
+      ]);
     });
 
     it('quotes a bad line that spans physical lines whole', () => {
@@ -288,10 +291,13 @@ describe('line protocol', () => {
     });
 
     it('keeps the last value of a repeated field key', () => {
-      assert.deepEqual([...parseOne('m v=1,w=2,v="x"').fields], [
-        ['v', str('x')],
-        ['w', dbl(2)],
-      ]);
+      assert.deepEqual(
+        [...parseOne('m v=1,w=2,v="x"').fields],
+        [
+          ['v', str('x')],
+          ['w', dbl(2)],
+        ],
+      );
     });
 
     it('rejects malformed numbers', () => {
@@ -420,10 +426,18 @@ describe('line protocol', () => {
 
   describe('precision names', () => {
     it('accepts ns, us, ms and s only', () => {
-      assert.deepEqual(
-        ['ns', 'us', 'ms', 's', 'n', 'u', 'h', 'm', 'NS', ''].map(isPrecision),
-        [true, true, true, true, false, false, false, false, false, false],
-      );
+      assert.deepEqual(['ns', 'us', 'ms', 's', 'n', 'u', 'h', 'm', 'NS', ''].map(isPrecision), [
+        true,
+        true,
+        true,
+        true,
+        false,
+        false,
+        false,
+        false,
+        false,
+        false,
+      ]);
     });
   });
 });

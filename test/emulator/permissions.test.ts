@@ -57,7 +57,10 @@ describe('permission model', () => {
 
   describe('evaluate', () => {
     it('allows what one held permission grants', () => {
-      const auth = { status: 'active' as const, permissions: [perm('read', 'orgs'), perm('write', 'buckets', { orgID: ORG })] };
+      const auth = {
+        status: 'active' as const,
+        permissions: [perm('read', 'orgs'), perm('write', 'buckets', { orgID: ORG })],
+      };
       assert.deepEqual(evaluate(auth, wantedWrite), { allowed: true });
     });
 
@@ -106,7 +109,11 @@ describe('permission model', () => {
     it('are read and write on every type but instance, unscoped', () => {
       const ops = operatorPermissions();
       assert.equal(ops.length, (RESOURCE_TYPES.length - 1) * 2);
-      assert.ok(ops.every((p) => p.resource.type !== 'instance' && p.resource.id === undefined && p.resource.orgID === undefined));
+      assert.ok(
+        ops.every(
+          (p) => p.resource.type !== 'instance' && p.resource.id === undefined && p.resource.orgID === undefined,
+        ),
+      );
       assert.deepEqual(ops.slice(0, 2), [perm('read', 'authorizations'), perm('write', 'authorizations')]);
     });
   });
@@ -140,7 +147,8 @@ describe('permission model', () => {
     it('refuses a malformed id', () => {
       assert.throws(
         () => parsePermission({ action: 'read', resource: { type: 'buckets', id: 'abc' } }),
-        (e: unknown) => e instanceof ApiError && e.message === 'invalid json structure: id must have a length of 16 bytes',
+        (e: unknown) =>
+          e instanceof ApiError && e.message === 'invalid json structure: id must have a length of 16 bytes',
       );
     });
   });

@@ -5,7 +5,12 @@ import path from 'node:path';
 import { openStorage, Storage } from '../../emulator/storage/sqlite/open';
 import type { FieldValue, Point } from '../../emulator/storage/types';
 
-function point(measurement: string, tags: Record<string, string>, fields: Record<string, FieldValue>, time: bigint): Point {
+function point(
+  measurement: string,
+  tags: Record<string, string>,
+  fields: Record<string, FieldValue>,
+  time: bigint,
+): Point {
   return {
     measurement,
     tags: Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)),
@@ -27,14 +32,19 @@ describe('point storage (SQLite)', () => {
     storage.points.write(
       'b1',
       [
-        point('m', { host: 'a' }, {
-          f: dbl(1.5),
-          i: { type: 'long', value: -9007199254740993n },
-          u: { type: 'unsignedLong', value: 18446744073709551615n },
-          b: { type: 'boolean', value: false },
-          s: { type: 'string', value: 'hé "x"' },
-          n: { type: 'string', value: '0123' },
-        }, 10n),
+        point(
+          'm',
+          { host: 'a' },
+          {
+            f: dbl(1.5),
+            i: { type: 'long', value: -9007199254740993n },
+            u: { type: 'unsignedLong', value: 18446744073709551615n },
+            b: { type: 'boolean', value: false },
+            s: { type: 'string', value: 'hé "x"' },
+            n: { type: 'string', value: '0123' },
+          },
+          10n,
+        ),
       ],
       0,
       NOW,
@@ -57,20 +67,38 @@ describe('point storage (SQLite)', () => {
     storage.points.write('b1', [point('m', {}, { a: dbl(1), b: dbl(2) }, 5n)], 0, NOW);
     storage.points.write('b1', [point('m', {}, { a: dbl(3) }, 5n)], 0, NOW);
     const values = storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => [s.field, s.values]);
-    assert.deepEqual(values, [['a', [3]], ['b', [2]]]);
+    assert.deepEqual(values, [
+      ['a', [3]],
+      ['b', [2]],
+    ]);
   });
 
   it('drops a value whose field already exists with another type and reports the conflict', () => {
     storage.points.write('b1', [point('m', {}, { a: dbl(1) }, 1n)], 0, NOW);
-    const outcome = storage.points.write('b1', [point('m', {}, { a: { type: 'string', value: 'x' }, b: dbl(2) }, 2n)], 0, NOW);
-    assert.deepEqual(outcome.typeConflicts, [{ measurement: 'm', field: 'a', type: 'string', existing: 'double', dropped: 1 }]);
+    const outcome = storage.points.write(
+      'b1',
+      [point('m', {}, { a: { type: 'string', value: 'x' }, b: dbl(2) }, 2n)],
+      0,
+      NOW,
+    );
+    assert.deepEqual(outcome.typeConflicts, [
+      { measurement: 'm', field: 'a', type: 'string', existing: 'double', dropped: 1 },
+    ]);
     const fields = storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => [s.field, s.times]);
-    assert.deepEqual(fields, [['a', [1n]], ['b', [2n]]]);
+    assert.deepEqual(fields, [
+      ['a', [1n]],
+      ['b', [2n]],
+    ]);
   });
 
   it('drops points older than the retention period', () => {
     const hour = 3_600_000_000_000n;
-    const outcome = storage.points.write('b1', [point('m', {}, { a: dbl(1) }, NOW - 2n * hour), point('m', {}, { a: dbl(2) }, NOW)], 3600, NOW);
+    const outcome = storage.points.write(
+      'b1',
+      [point('m', {}, { a: dbl(1) }, NOW - 2n * hour), point('m', {}, { a: dbl(2) }, NOW)],
+      3600,
+      NOW,
+    );
     assert.equal(outcome.droppedOutsideRetention, 1);
     assert.equal(outcome.oldestDropped, NOW - 2n * hour);
     assert.equal(storage.points.read({ bucketId: 'b1', start: 0n, stop: NOW + 1n })[0].values.length, 1);
@@ -83,11 +111,21 @@ describe('point storage (SQLite)', () => {
       pts.push(point('other', { clientId: dev }, { T: dbl(0) }, 1n));
     }
     storage.points.write('b1', pts, 0, NOW);
-    const got = storage.points.read({ bucketId: 'b1', start: 2n, stop: 5n, measurements: ['env'], fields: ['T'], tags: { clientId: ['d1', 'd3'] } });
-    assert.deepEqual(got.map((s) => [s.measurement, s.tags[0][1], s.field, s.times]), [
-      ['env', 'd1', 'T', [2n, 3n, 4n]],
-      ['env', 'd3', 'T', [2n, 3n, 4n]],
-    ]);
+    const got = storage.points.read({
+      bucketId: 'b1',
+      start: 2n,
+      stop: 5n,
+      measurements: ['env'],
+      fields: ['T'],
+      tags: { clientId: ['d1', 'd3'] },
+    });
+    assert.deepEqual(
+      got.map((s) => [s.measurement, s.tags[0][1], s.field, s.times]),
+      [
+        ['env', 'd1', 'T', [2n, 3n, 4n]],
+        ['env', 'd3', 'T', [2n, 3n, 4n]],
+      ],
+    );
     assert.deepEqual(storage.points.read({ bucketId: 'other-bucket', start: 0n, stop: 100n }), []);
   });
 
@@ -114,7 +152,10 @@ describe('storage files', () => {
       first.close();
       const second = openStorage(dir);
       assert.deepEqual(second.points.read({ bucketId: 'b1', start: 0n, stop: 10n })[0].values, [7]);
-      assert.deepEqual(second.meta.orgs.list().map((o) => o.name), ['o2', 'p']);
+      assert.deepEqual(
+        second.meta.orgs.list().map((o) => o.name),
+        ['o2', 'p'],
+      );
       second.close();
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,8 @@ describe('connection check', () => {
     token: influx.token,
     ...extra,
   });
-  const summary = (r: Awaited<ReturnType<typeof checkConnection>>) => r.checks.map((c) => `${c.ok ? 'ok' : 'FAIL'} ${c.name}: ${c.message}`);
+  const summary = (r: Awaited<ReturnType<typeof checkConnection>>) =>
+    r.checks.map((c) => `${c.ok ? 'ok' : 'FAIL'} ${c.name}: ${c.message}`);
 
   beforeEach(async () => {
     influx = await startOnboarded();
@@ -35,23 +36,33 @@ describe('connection check', () => {
   it('says the token is refused', async () => {
     const result = await checkConnection(settings({ token: 'not-a-token' }));
     assert.equal(result.ok, false);
-    assert.match(summary(result)[1], /^FAIL org: InfluxDB at .* refused to look up organization "my-org" \(401 .*\); check the token of the InfluxDB config node$/);
+    assert.match(
+      summary(result)[1],
+      /^FAIL org: InfluxDB at .* refused to look up organization "my-org" \(401 .*\); check the token of the InfluxDB config node$/,
+    );
   });
 
   it('says which bucket is missing', async () => {
     const result = await checkConnection(settings({ bucket: 'nope' }));
-    assert.deepEqual(summary(result).slice(1), ['ok org: organization "my-org" found', 'FAIL bucket: bucket "nope" not found, or the token may not read it']);
+    assert.deepEqual(summary(result).slice(1), [
+      'ok org: organization "my-org" found',
+      'FAIL bucket: bucket "nope" not found, or the token may not read it',
+    ]);
   });
 
   it('says which organization is missing', async () => {
     const result = await checkConnection(settings({ org: 'nope' }));
-    assert.deepEqual(summary(result).slice(1), ['FAIL org: organization "nope" not found, or the token may not read it']);
+    assert.deepEqual(summary(result).slice(1), [
+      'FAIL org: organization "nope" not found, or the token may not read it',
+    ]);
   });
 
   it('stops at an unreachable server', async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const result = await checkConnection(settings({ url }));
-    assert.deepEqual(summary(result), [`FAIL health: cannot reach InfluxDB at ${url} to check its health: connection refused`]);
+    assert.deepEqual(summary(result), [
+      `FAIL health: cannot reach InfluxDB at ${url} to check its health: connection refused`,
+    ]);
   });
 
   it('reports settings that cannot work without calling the server', async () => {

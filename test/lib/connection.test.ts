@@ -43,10 +43,16 @@ describe('influx connection', () => {
   const temperatures = async (): Promise<number[]> => {
     const rows = await influx.influx
       .getQueryApi(influx.org)
-      .collectRows<{ _value: number }>(`from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r._field == "Temperature")`);
+      .collectRows<{ _value: number }>(
+        `from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r._field == "Temperature")`,
+      );
     return rows.map((r) => r._value).sort((a, b) => a - b);
   };
-  const point = (i: number) => ({ tags: { clientId: 'dev1' }, fields: { Temperature: 20 + i }, timestamp: T0 + i * 1000 });
+  const point = (i: number) => ({
+    tags: { clientId: 'dev1' },
+    fields: { Temperature: 20 + i },
+    timestamp: T0 + i * 1000,
+  });
 
   beforeEach(async () => {
     influx = await startOnboarded();
@@ -73,9 +79,16 @@ describe('influx connection', () => {
       await influx.emulator.close();
       const health = await c.checkHealth();
       assert.equal(health.status, 'fail');
-      assert.match(health.message ?? '', /cannot reach InfluxDB at http:\/\/127\.0\.0\.1:\d+ to check its health: connection refused$/);
+      assert.match(
+        health.message ?? '',
+        /cannot reach InfluxDB at http:\/\/127\.0\.0\.1:\d+ to check its health: connection refused$/,
+      );
       await c.checkHealth();
-      assert.deepEqual(heard.map((h) => h.status), ['fail'], 'one change, one call');
+      assert.deepEqual(
+        heard.map((h) => h.status),
+        ['fail'],
+        'one change, one call',
+      );
     });
 
     it('is checked again every interval', async () => {
@@ -121,7 +134,10 @@ describe('influx connection', () => {
     });
 
     it('refuses a URL without http(s)', () => {
-      assert.match(connect({ url: 'localhost:8086' }).problem?.message ?? '', /must start with http:\/\/ or https:\/\//);
+      assert.match(
+        connect({ url: 'localhost:8086' }).problem?.message ?? '',
+        /must start with http:\/\/ or https:\/\//,
+      );
     });
 
     it('says which CA file cannot be read', () => {
@@ -156,7 +172,10 @@ describe('influx connection', () => {
       c.pipeline({ precision: 's' });
       const spools = fs.readdirSync(path.join(dataDir, 'spool', 'cfg1'));
       assert.equal(spools.length, 2);
-      assert.ok(spools.every((name) => name.startsWith('my-bucket-')), spools.join());
+      assert.ok(
+        spools.every((name) => name.startsWith('my-bucket-')),
+        spools.join(),
+      );
     });
 
     it('writes through the shared client', async () => {

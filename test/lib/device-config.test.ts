@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import yaml from 'js-yaml';
 import {
   buildDeviceConfig,
   DeviceConfig,
@@ -7,9 +8,6 @@ import {
   RegisteredDevice,
   toYaml,
 } from '../../lib/devices/device-config';
-
-// js-yaml comes with mocha; it has no type declarations here, so the two calls used are typed by hand.
-const yaml = require('js-yaml') as { load(text: string, options?: { schema?: unknown }): unknown; CORE_SCHEMA: unknown };
 
 const DEVICE: RegisteredDevice = {
   deviceId: 'dev1',
@@ -22,7 +20,7 @@ const INFLUX = { url: 'http://192.168.1.10:8086', org: 'my-org', bucket: 'iot_ce
 const NOW = new Date('2024-03-10T12:00:00.000Z');
 
 describe('device config', () => {
-  it('has IoT Center\'s shape and defaults', () => {
+  it("has IoT Center's shape and defaults", () => {
     assert.deepEqual(buildDeviceConfig(DEVICE, INFLUX, {}, NOW), {
       id: 'dev1',
       influx_url: 'http://192.168.1.10:8086',
@@ -50,14 +48,26 @@ describe('device config', () => {
       writeEndpoint: '/custom',
     });
     assert.deepEqual(
-      [config.default_lat, config.default_lon, config.measurement_interval, config.configuration_refresh, config.write_endpoint],
+      [
+        config.default_lat,
+        config.default_lon,
+        config.measurement_interval,
+        config.configuration_refresh,
+        config.write_endpoint,
+      ],
       [48.2, 16.37, 10, 600, '/custom'],
     );
   });
 
   it('adds MQTT settings and writes to /mqtt by default when MQTT is set', () => {
     const config = buildDeviceConfig(DEVICE, INFLUX, {
-      mqtt: { url: 'mqtt://broker:1883', topic: 'iot_center', user: 'u', password: 'p', options: '{"connectTimeout":10000}' },
+      mqtt: {
+        url: 'mqtt://broker:1883',
+        topic: 'iot_center',
+        user: 'u',
+        password: 'p',
+        options: '{"connectTimeout":10000}',
+      },
     });
     assert.equal(config.write_endpoint, '/mqtt');
     assert.equal(config.mqtt_url, 'mqtt://broker:1883');
@@ -83,7 +93,10 @@ describe('device config', () => {
   it('rejects settings a device cannot use', () => {
     assert.throws(() => buildDeviceConfig(DEVICE, INFLUX, { measurementInterval: 0 }), DeviceConfigError);
     assert.throws(() => buildDeviceConfig(DEVICE, INFLUX, { measurementInterval: 1.5 }), /whole number of seconds/);
-    assert.throws(() => buildDeviceConfig(DEVICE, INFLUX, { defaultLat: 95 }), /defaultLat must be a number from -90 to 90/);
+    assert.throws(
+      () => buildDeviceConfig(DEVICE, INFLUX, { defaultLat: 95 }),
+      /defaultLat must be a number from -90 to 90/,
+    );
   });
 
   it('rejects an invalid device id', () => {
@@ -138,14 +151,49 @@ describe('device config as YAML', () => {
 
   it('quotes strings that YAML would read as something else or that would break the line', () => {
     const tricky = [
-      'true', 'No', 'null', '~', '123', '0x1F', '1e3', '.inf', '1_000', '1:20', '',
-      ' lead', 'trail ', 'a: b', 'a #b', '#x', '- x', '"q"', "'q'", '{a}', '[a]', '*ref', '&anchor', '!tag',
-      '%x', '@x', '`x', '|x', '>x', 'line\nbreak', 'tab\there', 'end:', 'sep\u2028x', 'back\\slash',
+      'true',
+      'No',
+      'null',
+      '~',
+      '123',
+      '0x1F',
+      '1e3',
+      '.inf',
+      '1_000',
+      '1:20',
+      '',
+      ' lead',
+      'trail ',
+      'a: b',
+      'a #b',
+      '#x',
+      '- x',
+      '"q"',
+      "'q'",
+      '{a}',
+      '[a]',
+      '*ref',
+      '&anchor',
+      '!tag',
+      '%x',
+      '@x',
+      '`x',
+      '|x',
+      '>x',
+      'line\nbreak',
+      'tab\there',
+      'end:',
+      'sep\u2028x',
+      'back\\slash',
     ];
     for (const text of tricky) {
       const withText: DeviceConfig = { ...config, influx_token: text, influx_org: text };
       const parsed = yaml.load(toYaml(withText), { schema: yaml.CORE_SCHEMA }) as Record<string, unknown>;
-      assert.equal(parsed.influx_token, text, `token ${JSON.stringify(text)} came back as ${JSON.stringify(parsed.influx_token)}`);
+      assert.equal(
+        parsed.influx_token,
+        text,
+        `token ${JSON.stringify(text)} came back as ${JSON.stringify(parsed.influx_token)}`,
+      );
       // js-yaml's default schema also knows YAML 1.1 words; they must stay strings there too.
       const parsed11 = yaml.load(toYaml(withText)) as Record<string, unknown>;
       assert.equal(parsed11.influx_org, text);

@@ -1,10 +1,5 @@
 import assert from 'node:assert/strict';
-import {
-  backfillChunks,
-  backfillMinutes,
-  missingMinutes,
-  progressOf,
-} from '../../lib/environment/backfill';
+import { backfillChunks, backfillMinutes, missingMinutes, progressOf } from '../../lib/environment/backfill';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -22,11 +17,10 @@ describe('backfill minutes', () => {
 
   it('writes the three minutes after a last entry three minutes ago', () => {
     const minutes = backfillMinutes(NOW, NOW - 3 * MINUTE);
-    assert.deepEqual(minutes.map((m) => new Date(m).toISOString()), [
-      '2024-03-10T12:32:00.000Z',
-      '2024-03-10T12:33:00.000Z',
-      '2024-03-10T12:34:00.000Z',
-    ]);
+    assert.deepEqual(
+      minutes.map((m) => new Date(m).toISOString()),
+      ['2024-03-10T12:32:00.000Z', '2024-03-10T12:33:00.000Z', '2024-03-10T12:34:00.000Z'],
+    );
   });
 
   it('clamps a last entry 30 days ago to 7 days back', () => {
@@ -49,7 +43,10 @@ describe('missing minutes from per-minute counts', () => {
       row('2024-03-10T12:04:00Z', 1),
       row('2024-03-10T12:05:00Z', 0),
     ]);
-    assert.deepEqual(minutes.map((m) => new Date(m).toISOString()), ['2024-03-10T12:02:00.000Z', '2024-03-10T12:04:00.000Z']);
+    assert.deepEqual(
+      minutes.map((m) => new Date(m).toISOString()),
+      ['2024-03-10T12:02:00.000Z', '2024-03-10T12:04:00.000Z'],
+    );
   });
 
   it('drops the first window when it begins before the range start', () => {
@@ -84,17 +81,29 @@ describe('backfill chunks', () => {
   it('splits into chunks of 2000 with the progress after each', () => {
     const items = Array.from({ length: 4500 }, (_, i) => i);
     const chunks = [...backfillChunks(items)];
-    assert.deepEqual(chunks.map((c) => c.items.length), [2000, 2000, 500]);
-    assert.deepEqual(chunks.map((c) => c.progress), [
-      { written: 2000, total: 4500, percent: 44 },
-      { written: 4000, total: 4500, percent: 88 },
-      { written: 4500, total: 4500, percent: 100 },
-    ]);
-    assert.deepEqual(chunks.flatMap((c) => c.items), items);
+    assert.deepEqual(
+      chunks.map((c) => c.items.length),
+      [2000, 2000, 500],
+    );
+    assert.deepEqual(
+      chunks.map((c) => c.progress),
+      [
+        { written: 2000, total: 4500, percent: 44 },
+        { written: 4000, total: 4500, percent: 88 },
+        { written: 4500, total: 4500, percent: 100 },
+      ],
+    );
+    assert.deepEqual(
+      chunks.flatMap((c) => c.items),
+      items,
+    );
   });
 
   it('takes another chunk size', () => {
-    assert.deepEqual([...backfillChunks([1, 2, 3], 2)].map((c) => c.items), [[1, 2], [3]]);
+    assert.deepEqual(
+      [...backfillChunks([1, 2, 3], 2)].map((c) => c.items),
+      [[1, 2], [3]],
+    );
   });
 
   it('yields nothing for nothing to write', () => {

@@ -38,7 +38,13 @@ function expectedTimesTen(period: number, min: number, max: number, t: number, n
 
 describe('environment generator', () => {
   it('matches the reference formula at chosen times', () => {
-    const times = [12_345_678, 7 * DAY + 3 * 3_600_000 + 17_000, 1_700_000_123_456, 1_735_689_600_000 + 17 * MINUTE, 2_000_000_000_000];
+    const times = [
+      12_345_678,
+      7 * DAY + 3 * 3_600_000 + 17_000,
+      1_700_000_123_456,
+      1_735_689_600_000 + 17 * MINUTE,
+      2_000_000_000_000,
+    ];
     for (const field of ENVIRONMENT_FIELDS) {
       for (const t of times) {
         for (const noise of [0.03, 0.37, 0.91]) {
@@ -115,7 +121,7 @@ describe('environment generator', () => {
     }
   });
 
-  it('keeps IoT Center\'s field table', () => {
+  it("keeps IoT Center's field table", () => {
     assert.deepEqual(
       ENVIRONMENT_FIELDS.map((f) => [f.name, f.period, f.min, f.max, f.type]),
       [
@@ -132,7 +138,7 @@ describe('environment generator', () => {
 describe('environment point', () => {
   const time = Date.UTC(2024, 0, 15, 8, 30);
 
-  it('has IoT Center\'s measurement, tags, field types and timestamp', () => {
+  it("has IoT Center's measurement, tags, field types and timestamp", () => {
     const point = environmentPoint('dev-1', time, constant(0.5));
     assert.equal(point.measurement, 'environment');
     assert.deepEqual(point.tags, {
@@ -146,13 +152,19 @@ describe('environment point', () => {
     });
     assert.deepEqual(Object.keys(point.fields), ['Temperature', 'Humidity', 'Pressure', 'CO2', 'TVOC', 'Lat', 'Lon']);
     assert.equal(point.fields.Temperature, generateValue(30, 0, 40, time, constant(0.5)));
-    assert.deepEqual(point.fields.CO2, { type: 'int', value: Math.floor(generateValue(1, 400, 3000, time, constant(0.5))) });
-    assert.deepEqual(point.fields.TVOC, { type: 'int', value: Math.floor(generateValue(1, 250, 2000, time, constant(0.5))) });
+    assert.deepEqual(point.fields.CO2, {
+      type: 'int',
+      value: Math.floor(generateValue(1, 400, 3000, time, constant(0.5))),
+    });
+    assert.deepEqual(point.fields.TVOC, {
+      type: 'int',
+      value: Math.floor(generateValue(1, 250, 2000, time, constant(0.5))),
+    });
     assert.equal(point.timestamp, time);
     assert.equal(Object.keys(VIRTUAL_SENSOR_TAGS).length, 6);
   });
 
-  it('is a point the write pipeline turns into IoT Center\'s line protocol', () => {
+  it("is a point the write pipeline turns into IoT Center's line protocol", () => {
     const point: WritePointObject = environmentPoint('dev-1', time, constant(0.5));
     const { lines, errors } = toLines(point, { precision: 'ms' });
     assert.deepEqual(errors, []);

@@ -20,7 +20,10 @@ const SQUARE: GpsTrack = [
 const SEGMENT_MS = MONTH_MS / GPX_SPEED_MODIFIER;
 
 function near(actual: { lat: number; lon: number }, lat: number, lon: number): void {
-  assert.ok(Math.abs(actual.lat - lat) < 1e-6 && Math.abs(actual.lon - lon) < 1e-6, `got ${JSON.stringify(actual)}, expected ${lat}, ${lon}`);
+  assert.ok(
+    Math.abs(actual.lat - lat) < 1e-6 && Math.abs(actual.lon - lon) < 1e-6,
+    `got ${JSON.stringify(actual)}, expected ${lat}, ${lon}`,
+  );
 }
 
 describe('GPS track position', () => {
@@ -55,7 +58,7 @@ describe('GPS track position', () => {
     near(gpsPosition(SQUARE, MONTH_MS - SEGMENT_MS / 2), 5, 0);
   });
 
-  it('uses M = floor(400000/N)·N: 330256 for IoT Center\'s 82564-point track', () => {
+  it("uses M = floor(400000/N)·N: 330256 for IoT Center's 82564-point track", () => {
     const n = 82564;
     assert.equal(gpsTrackIndex(n, MONTH_MS / 8), 330256 / 8);
     assert.equal(gpsTrackIndex(n, MONTH_MS / 2), (330256 / 2) % n);
@@ -87,7 +90,14 @@ describe('GPS track parsing', () => {
   });
 
   it('rejects a latitude outside -90..90 and names the point', () => {
-    assert.throws(() => parseGpsTrack([[0, 0], [91, 0]]), /point 1 has latitude 91/);
+    assert.throws(
+      () =>
+        parseGpsTrack([
+          [0, 0],
+          [91, 0],
+        ]),
+      /point 1 has latitude 91/,
+    );
   });
 
   it('rejects a longitude that is not a number', () => {
@@ -102,7 +112,7 @@ describe('built-in GPS track', () => {
     assert.equal(track.length, 360);
   });
 
-  it('starts at IoT Center\'s default location', () => {
+  it("starts at IoT Center's default location", () => {
     assert.deepEqual(track[0], [DEFAULT_LAT, DEFAULT_LON]);
   });
 

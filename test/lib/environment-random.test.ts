@@ -15,7 +15,10 @@ describe('environment random source', () => {
     const values = take(createRandom('spread'), 10000);
     const buckets = new Array<number>(10).fill(0);
     for (const v of values) buckets[Math.floor(v * 10)]++;
-    assert.ok(buckets.every((count) => count > 900 && count < 1100), `uneven buckets: ${buckets.join(',')}`);
+    assert.ok(
+      buckets.every((count) => count > 900 && count < 1100),
+      `uneven buckets: ${buckets.join(',')}`,
+    );
   });
 
   it('repeats the same series for the same seed', () => {

@@ -4,7 +4,12 @@ import { withParamsRecord } from '../../lib/query';
 
 describe('flux editor error positions', () => {
   it('reads the range InfluxDB writes as @line:col-line:col', () => {
-    assert.deepEqual(errorRange('error @3:6-3:12: undefined identifier foo'), { line: 3, column: 6, endLine: 3, endColumn: 12 });
+    assert.deepEqual(errorRange('error @3:6-3:12: undefined identifier foo'), {
+      line: 3,
+      column: 6,
+      endLine: 3,
+      endColumn: 12,
+    });
   });
 
   it('reads a single position', () => {

@@ -47,10 +47,14 @@ describe('flux editor schema lists', () => {
   });
 
   it('lists the values of a tag, escaped names included', async () => {
-    assert.deepEqual(await listSchema(api(), { kind: 'tagValues', bucket: influx.bucket, tag: 'clientId' }), ['dev1', 'dev2']);
-    assert.deepEqual(await listSchema(api(), { kind: 'tagValues', bucket: influx.bucket, measurement: 'cpu', tag: 'host' }), [
-      'server 1',
+    assert.deepEqual(await listSchema(api(), { kind: 'tagValues', bucket: influx.bucket, tag: 'clientId' }), [
+      'dev1',
+      'dev2',
     ]);
+    assert.deepEqual(
+      await listSchema(api(), { kind: 'tagValues', bucket: influx.bucket, measurement: 'cpu', tag: 'host' }),
+      ['server 1'],
+    );
   });
 
   it('writes user names into Flux as string literals', () => {
@@ -70,7 +74,9 @@ describe('flux editor row preview', () => {
   before(async () => {
     influx = await startOnboarded();
     const write = influx.influx.getWriteApi(influx.org, influx.bucket, 's');
-    write.writeRecords([1, 2, 3, 4, 5].map((i) => `m,t=a v=${i} ${NOW_S - 600 + i}`).concat([`m,t=b v=9 ${NOW_S - 500}`]));
+    write.writeRecords(
+      [1, 2, 3, 4, 5].map((i) => `m,t=a v=${i} ${NOW_S - 600 + i}`).concat([`m,t=b v=9 ${NOW_S - 500}`]),
+    );
     await write.close();
   });
   after(() => influx.emulator.close());
@@ -78,7 +84,11 @@ describe('flux editor row preview', () => {
   const api = () => influx.influx.getQueryApi(influx.org);
 
   it('returns the rows aligned with the columns', async () => {
-    const preview = await firstRows(api(), `from(bucket: "${influx.bucket}") |> range(start: -1h) |> filter(fn: (r) => r.t == "b")`, 10);
+    const preview = await firstRows(
+      api(),
+      `from(bucket: "${influx.bucket}") |> range(start: -1h) |> filter(fn: (r) => r.t == "b")`,
+      10,
+    );
     assert.equal(preview.truncated, false);
     assert.equal(preview.rows.length, 1);
     const row = preview.rows[0];
@@ -93,6 +103,9 @@ describe('flux editor row preview', () => {
   });
 
   it('rejects with InfluxDB error and its position', async () => {
-    await assert.rejects(firstRows(api(), 'from(bucket: "x") |> rnge(start: -1h)', 3), /@1:22-1:26.*undefined identifier rnge/);
+    await assert.rejects(
+      firstRows(api(), 'from(bucket: "x") |> rnge(start: -1h)', 3),
+      /@1:22-1:26.*undefined identifier rnge/,
+    );
   });
 });

@@ -11,7 +11,9 @@ interface SchemaContext {
 
 // The browser file exports its pure part to Node when `module` exists.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { schemaContext } = require('../../resources/flux/flux-schema.js') as { schemaContext: (before: string) => SchemaContext | null };
+const { schemaContext } = require('../../resources/flux/flux-schema.js') as {
+  schemaContext: (before: string) => SchemaContext | null;
+};
 
 const FROM = 'from(bucket: "iot")\n  |> range(start: -1h)\n';
 

@@ -14,15 +14,47 @@ import { calledFunctions, isValidFlux, stringLiterals, syntaxErrors } from '../s
 
 /** The functions the emulator's Flux engine offers. */
 const EMULATOR_FUNCTIONS = new Set([
-  'from', 'range', 'filter', 'pivot', 'v1.fieldsAsCols', 'schema.fieldsAsCols', 'aggregateWindow', 'window', 'mean',
-  'max', 'min', 'sum', 'count', 'first', 'last', 'median', 'sort', 'limit', 'tail', 'group', 'keep', 'drop', 'rename',
-  'map', 'yield', 'duplicate', 'set', 'distinct', 'unique', 'schema.tagValues', 'schema.measurements', 'schema.fieldKeys',
+  'from',
+  'range',
+  'filter',
+  'pivot',
+  'v1.fieldsAsCols',
+  'schema.fieldsAsCols',
+  'aggregateWindow',
+  'window',
+  'mean',
+  'max',
+  'min',
+  'sum',
+  'count',
+  'first',
+  'last',
+  'median',
+  'sort',
+  'limit',
+  'tail',
+  'group',
+  'keep',
+  'drop',
+  'rename',
+  'map',
+  'yield',
+  'duplicate',
+  'set',
+  'distinct',
+  'unique',
+  'schema.tagValues',
+  'schema.measurements',
+  'schema.fieldKeys',
 ]);
 
 const HOSTILE = 'dev") |> drop(columns: ["_value"]) // ${x} \\';
 
 const presets: Array<[string, () => ParameterizedQuery]> = [
-  ['device measurements', () => deviceMeasurementsQuery({ bucket: 'iot_center', deviceId: 'dev1', fields: ['Temperature', 'CO2'] })],
+  [
+    'device measurements',
+    () => deviceMeasurementsQuery({ bucket: 'iot_center', deviceId: 'dev1', fields: ['Temperature', 'CO2'] }),
+  ],
   ['last values', () => lastValuesQuery({ bucket: 'iot_center', deviceId: 'dev1' })],
   ['downsampled series', () => downsampledQuery({ bucket: 'iot_center', deviceId: 'dev1', range: '-7d', fn: 'max' })],
   ['device list', () => deviceListQuery({ bucket: 'iot_center' })],
@@ -34,7 +66,11 @@ function flux(query: ParameterizedQuery): string {
 }
 
 function rejectsParameter(build: () => unknown, parameter: string): void {
-  assert.throws(build, (e: unknown) => e instanceof QueryParameterError && e.parameter === parameter && e.code === 'invalid_query_parameter');
+  assert.throws(
+    build,
+    (e: unknown) =>
+      e instanceof QueryParameterError && e.parameter === parameter && e.code === 'invalid_query_parameter',
+  );
 }
 
 describe('query presets', () => {
@@ -48,7 +84,10 @@ describe('query presets', () => {
     it(`${name}: calls only functions the emulator offers`, () => {
       const called = calledFunctions(flux(build()));
       assert.ok(called.length > 2);
-      assert.deepEqual(called.filter((fn) => !EMULATOR_FUNCTIONS.has(fn)), []);
+      assert.deepEqual(
+        called.filter((fn) => !EMULATOR_FUNCTIONS.has(fn)),
+        [],
+      );
     });
   }
 
@@ -76,7 +115,9 @@ describe('query presets', () => {
   });
 
   it('keeps hostile bucket and field names string literals', () => {
-    const source = flux(deviceMeasurementsQuery({ bucket: 'b") |> yield(name: "x', deviceId: 'd', fields: ['T" or true or "', 'CO2'] }));
+    const source = flux(
+      deviceMeasurementsQuery({ bucket: 'b") |> yield(name: "x', deviceId: 'd', fields: ['T" or true or "', 'CO2'] }),
+    );
     assert.equal(isValidFlux(source), true, source);
     const literals = stringLiterals(source);
     assert.ok(literals.includes('b") |> yield(name: "x'));
@@ -86,7 +127,10 @@ describe('query presets', () => {
 
   it('takes the last value of each field', () => {
     const source = flux(lastValuesQuery({ bucket: 'b', deviceId: 'd', range: '-30d' }));
-    assert.match(source, /range\(start: -30d\)[\s\S]*\|> last\(\)\n\s+\|> group\(columns: \["_field"\]\)\n\s+\|> max\(column: "_time"\)/);
+    assert.match(
+      source,
+      /range\(start: -30d\)[\s\S]*\|> last\(\)\n\s+\|> group\(columns: \["_field"\]\)\n\s+\|> max\(column: "_time"\)/,
+    );
   });
 
   it('downsamples with aggregateWindow and the mean by default', () => {
@@ -110,11 +154,17 @@ describe('query presets', () => {
     const source = flux(missingMinutesQuery({ bucket: 'b', deviceId: 'd' }));
     assert.match(source, /range\(start: -7d\)/);
     assert.match(source, /r\._field == "Temperature"/);
-    assert.match(source, /aggregateWindow\(every: 1m, fn: count, createEmpty: true\)\n\s+\|> filter\(fn: \(r\) => r\._value == 0\)$/);
+    assert.match(
+      source,
+      /aggregateWindow\(every: 1m, fn: count, createEmpty: true\)\n\s+\|> filter\(fn: \(r\) => r\._value == 0\)$/,
+    );
   });
 
   it('stops the missing-minutes range where asked', () => {
-    assert.match(flux(missingMinutesQuery({ bucket: 'b', deviceId: 'd', stop: '-1m' })), /range\(start: -7d, stop: -1m\)/);
+    assert.match(
+      flux(missingMinutesQuery({ bucket: 'b', deviceId: 'd', stop: '-1m' })),
+      /range\(start: -7d, stop: -1m\)/,
+    );
   });
 
   it('rejects a range that is not a negative Flux duration', () => {
@@ -149,10 +199,16 @@ describe('query durations', () => {
 
   it('chooses every from the range: -1h → 1m … -30d → 6h', () => {
     const every = (range: string) => everyForRange(parseRange(range));
-    assert.deepEqual(
-      ['-5m', '-1h', '-6h', '-1d', '-3d', '-7d', '-30d', '-1y'].map(every),
-      ['10s', '1m', '5m', '15m', '30m', '1h', '6h', '1d'],
-    );
+    assert.deepEqual(['-5m', '-1h', '-6h', '-1d', '-3d', '-7d', '-30d', '-1y'].map(every), [
+      '10s',
+      '1m',
+      '5m',
+      '15m',
+      '30m',
+      '1h',
+      '6h',
+      '1d',
+    ]);
   });
 
   it('rejects durations too long for Flux', () => {

@@ -67,10 +67,13 @@ describe('query result shapes', () => {
 
   it('splits rows into one payload per table', async () => {
     const tables = rowsPerTable(await rowsOf(LONG));
-    assert.deepEqual(tables.map((t) => [t.result, t.table, t.rows.length]), [
-      ['_result', 0, 2],
-      ['_result', 1, 3],
-    ]);
+    assert.deepEqual(
+      tables.map((t) => [t.result, t.table, t.rows.length]),
+      [
+        ['_result', 0, 2],
+        ['_result', 1, 3],
+      ],
+    );
     assert.equal(tables[1].rows[0]._field, 'Humidity');
     assert.ok(!('table' in tables[1].rows[0]));
   });
@@ -156,7 +159,7 @@ describe('query result shapes', () => {
 });
 
 describe('in-band Flux errors', () => {
-  it('become a FluxResultError with InfluxDB\'s message and reference', async () => {
+  it("become a FluxResultError with InfluxDB's message and reference", async () => {
     const rows = await rowsOf(ERROR);
     assert.throws(
       () => assertNoFluxError(rows),
@@ -164,7 +167,8 @@ describe('in-band Flux errors', () => {
         e instanceof FluxResultError &&
         e.code === 'flux_error' &&
         e.reference === '897' &&
-        e.message === 'the Flux query failed in InfluxDB: runtime error @4:6-4:12: max: column _time does not exist (reference 897)',
+        e.message ===
+          'the Flux query failed in InfluxDB: runtime error @4:6-4:12: max: column _time does not exist (reference 897)',
     );
   });
 
@@ -176,6 +180,8 @@ describe('in-band Flux errors', () => {
   });
 
   it('are not confused with data that has a tag named error', () => {
-    assert.doesNotThrow(() => assertNoFluxError([{ _time: '2024-03-10T12:00:00Z', _value: 1, error: 'E42', reference: 'x' }]));
+    assert.doesNotThrow(() =>
+      assertNoFluxError([{ _time: '2024-03-10T12:00:00Z', _value: 1, error: 'E42', reference: 'x' }]),
+    );
   });
 });

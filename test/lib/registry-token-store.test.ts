@@ -69,7 +69,13 @@ describe('device token store', () => {
     afterEach(() => influx.emulator.close());
 
     const registry = (grantRead = false) =>
-      new DeviceRegistry({ influxDB: influx.influx, org: influx.org, bucket: influx.bucket, tokens: new FileTokenStore(file), grantRead });
+      new DeviceRegistry({
+        influxDB: influx.influx,
+        org: influx.org,
+        bucket: influx.bucket,
+        tokens: new FileTokenStore(file),
+        grantRead,
+      });
 
     it('hands out the same token after a restart', async () => {
       const first = await registry().register('dev1');
@@ -84,7 +90,10 @@ describe('device token store', () => {
       assert.equal(await registry(true).get('dev1'), undefined);
       const readWrite = await registry(true).register('dev1');
       assert.notEqual(readWrite.authorizationId, writeOnly.authorizationId);
-      assert.deepEqual((await registry(true).list()).map((d) => [d.deviceId, d.canRead]), [['dev1', true]]);
+      assert.deepEqual(
+        (await registry(true).list()).map((d) => [d.deviceId, d.canRead]),
+        [['dev1', true]],
+      );
     });
 
     it('tolerates an authorization that another registry removes at the same time', async () => {

@@ -23,7 +23,11 @@ describe('device registry', () => {
     const all = await new AuthorizationsAPI(influx.influx).getAuthorizations({ orgID: influx.orgID });
     return (all.authorizations ?? []).filter((a) => a.description === `IoT Center: ${deviceId}`);
   };
-  const writeWith = async (token: string, bucket: string, line = 'environment,clientId=dev1 Temperature=21.5 1700000000000') => {
+  const writeWith = async (
+    token: string,
+    bucket: string,
+    line = 'environment,clientId=dev1 Temperature=21.5 1700000000000',
+  ) => {
     const api = clientFor(influx.emulator, token).getWriteApi(influx.org, bucket, 'ms', { maxRetries: 0 });
     api.writeRecord(line);
     await api.close();
@@ -68,7 +72,12 @@ describe('device registry', () => {
     const device = await registry().register('dev1');
     const [auth] = await authorizationsOf('dev1');
     assert.deepEqual(
-      auth.permissions?.map((p) => ({ action: p.action, type: p.resource.type, id: p.resource.id, orgID: p.resource.orgID })),
+      auth.permissions?.map((p) => ({
+        action: p.action,
+        type: p.resource.type,
+        id: p.resource.id,
+        orgID: p.resource.orgID,
+      })),
       [{ action: 'write', type: 'buckets', id: influx.bucketID, orgID: influx.orgID }],
     );
     assert.equal(device.bucketID, influx.bucketID);
@@ -87,13 +96,20 @@ describe('device registry', () => {
     await registry().register('dev2');
     await registry({ grantRead: true }).register('dev1');
     await new AuthorizationsAPI(influx.influx).postAuthorizations({
-      body: { orgID: influx.orgID, description: 'someone else', permissions: [{ action: 'read', resource: { type: 'buckets', orgID: influx.orgID } }] },
+      body: {
+        orgID: influx.orgID,
+        description: 'someone else',
+        permissions: [{ action: 'read', resource: { type: 'buckets', orgID: influx.orgID } }],
+      },
     });
     const list = await registry().list();
-    assert.deepEqual(list.map((d) => [d.deviceId, d.canRead, d.canWrite, d.status]), [
-      ['dev1', true, true, 'active'],
-      ['dev2', false, true, 'active'],
-    ]);
+    assert.deepEqual(
+      list.map((d) => [d.deviceId, d.canRead, d.canWrite, d.status]),
+      [
+        ['dev1', true, true, 'active'],
+        ['dev2', false, true, 'active'],
+      ],
+    );
     assert.ok(!JSON.stringify(list).includes('token'), 'no token field in the list');
   });
 
@@ -147,7 +163,10 @@ describe('device registry', () => {
     const device = await registry().register('dev1');
     assert.notEqual(device.authorizationId, wide.id);
     const remaining = await authorizationsOf('dev1');
-    assert.deepEqual(remaining.map((a) => a.id), [device.authorizationId]);
+    assert.deepEqual(
+      remaining.map((a) => a.id),
+      [device.authorizationId],
+    );
   });
 
   it('follows a bucket that was deleted and created again under the same name', async () => {
@@ -155,7 +174,9 @@ describe('device registry', () => {
     const before = await r.register('dev1');
     const buckets = new BucketsAPI(influx.influx);
     await buckets.deleteBucketsID({ bucketID: influx.bucketID });
-    const bucket = await buckets.postBuckets({ body: { orgID: influx.orgID, name: influx.bucket, retentionRules: [] } });
+    const bucket = await buckets.postBuckets({
+      body: { orgID: influx.orgID, name: influx.bucket, retentionRules: [] },
+    });
     const after = await r.register('dev1');
     assert.equal(after.bucketID, bucket.id);
     assert.notEqual(after.token, before.token);
@@ -175,21 +196,30 @@ describe('device registry', () => {
 
     it('writes to the bucket', async () => {
       await writeWith(token, influx.bucket);
-      const rows = await influx.influx.getQueryApi(influx.org).collectRows<{ _value: number }>(
-        `from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r.clientId == "dev1")`,
+      const rows = await influx.influx
+        .getQueryApi(influx.org)
+        .collectRows<{ _value: number }>(
+          `from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r.clientId == "dev1")`,
+        );
+      assert.deepEqual(
+        rows.map((r) => r._value),
+        [21.5],
       );
-      assert.deepEqual(rows.map((r) => r._value), [21.5]);
     });
 
     it('cannot query the bucket', async () => {
       await assert.rejects(
-        clientFor(influx.emulator, token).getQueryApi(influx.org).collectRows(`from(bucket: "${influx.bucket}") |> range(start: 0)`),
+        clientFor(influx.emulator, token)
+          .getQueryApi(influx.org)
+          .collectRows(`from(bucket: "${influx.bucket}") |> range(start: 0)`),
         (e: unknown) => e instanceof HttpError && e.statusCode === 404,
       );
     });
 
     it('cannot write to another bucket', async () => {
-      await new BucketsAPI(influx.influx).postBuckets({ body: { orgID: influx.orgID, name: 'other', retentionRules: [] } });
+      await new BucketsAPI(influx.influx).postBuckets({
+        body: { orgID: influx.orgID, name: 'other', retentionRules: [] },
+      });
       await assertHttpError(writeWith(token, 'other'), 403, 'forbidden');
     });
 
@@ -199,7 +229,11 @@ describe('device registry', () => {
       assert.deepEqual(seen.authorizations, []);
       await assertHttpError(
         new AuthorizationsAPI(device).postAuthorizations({
-          body: { orgID: influx.orgID, description: 'IoT Center: evil', permissions: [{ action: 'write', resource: { type: 'buckets', id: influx.bucketID, orgID: influx.orgID } }] },
+          body: {
+            orgID: influx.orgID,
+            description: 'IoT Center: evil',
+            permissions: [{ action: 'write', resource: { type: 'buckets', id: influx.bucketID, orgID: influx.orgID } }],
+          },
         }),
         401,
         'unauthorized',

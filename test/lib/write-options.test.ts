@@ -19,7 +19,16 @@ describe('write pipeline: options', () => {
   it('fills in the documented defaults', () => {
     const o = resolveOptions(base);
     assert.deepEqual(
-      [o.batchSize, o.flushInterval, o.maxBufferLines, o.precision, o.measurement, o.minRetryDelay, o.maxRetryDelay, o.gzipThreshold],
+      [
+        o.batchSize,
+        o.flushInterval,
+        o.maxBufferLines,
+        o.precision,
+        o.measurement,
+        o.minRetryDelay,
+        o.maxRetryDelay,
+        o.gzipThreshold,
+      ],
       [1000, 1000, 100_000, 'ms', 'environment', 1000, 60_000, 1000],
     );
     assert.equal(o.spoolDir, undefined);
@@ -42,7 +51,10 @@ describe('write pipeline: options', () => {
   });
 
   it('refuses a buffer smaller than a batch', () => {
-    assert.match(refusal({ ...base, batchSize: 500, maxBufferLines: 100 }), /maxBufferLines must be at least batchSize/);
+    assert.match(
+      refusal({ ...base, batchSize: 500, maxBufferLines: 100 }),
+      /maxBufferLines must be at least batchSize/,
+    );
   });
 
   it('refuses a batch size of zero', () => {

@@ -25,7 +25,8 @@ const hurriedClock: Clock = {
 
 const points = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ measurement: 'm', fields: { v: from + i }, timestamp: from + i }));
-const linesOf = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
+const linesOf = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
 
 describe('write pipeline: retries and failures', () => {
   let server: ScriptedInflux;
@@ -56,8 +57,7 @@ describe('write pipeline: retries and failures', () => {
     dirs.push(dir);
     return dir;
   };
-  const writtenLines = (): string[] =>
-    server.received.filter((_, i) => replies[i] === 204).flatMap((r) => r.lines);
+  const writtenLines = (): string[] => server.received.filter((_, i) => replies[i] === 204).flatMap((r) => r.lines);
   let replies: number[];
   /** Scripts the server and notes each status, so that writtenLines() knows what it accepted. */
   const script = (fn: Script) => {
@@ -87,8 +87,14 @@ describe('write pipeline: retries and failures', () => {
     const retries = collect<RetryNotice>(p, 'retry');
     p.write(points(1, 3));
     await eventually(() => p.stats.written === 3, 'the batch is written');
-    assert.deepEqual(retries.map((r) => r.delay), [1000, 2000]);
-    assert.deepEqual(server.received.map((r) => r.lines), [linesOf(1, 3), linesOf(1, 3), linesOf(1, 3)]);
+    assert.deepEqual(
+      retries.map((r) => r.delay),
+      [1000, 2000],
+    );
+    assert.deepEqual(
+      server.received.map((r) => r.lines),
+      [linesOf(1, 3), linesOf(1, 3), linesOf(1, 3)],
+    );
     assert.equal(p.stats.retrying, false);
   });
 
@@ -98,7 +104,10 @@ describe('write pipeline: retries and failures', () => {
     const retries = collect<RetryNotice>(p, 'retry');
     p.write(points(1, 1));
     await eventually(() => p.stats.written === 1, 'the point is written');
-    assert.deepEqual(retries.map((r) => [r.delay, r.error.code]), [[7000, 'too-many-requests']]);
+    assert.deepEqual(
+      retries.map((r) => [r.delay, r.error.code]),
+      [[7000, 'too-many-requests']],
+    );
   });
 
   it('keeps the lines and waits maxRetryDelay while the token is refused, then writes them', async () => {
@@ -107,7 +116,13 @@ describe('write pipeline: retries and failures', () => {
     const retries = collect<RetryNotice>(p, 'retry');
     p.write(points(1, 2));
     await eventually(() => p.stats.written === 2, 'the points are written');
-    assert.deepEqual(retries.map((r) => [r.delay, r.error.code]), [[30_000, 'unauthorized'], [30_000, 'unauthorized']]);
+    assert.deepEqual(
+      retries.map((r) => [r.delay, r.error.code]),
+      [
+        [30_000, 'unauthorized'],
+        [30_000, 'unauthorized'],
+      ],
+    );
     assert.equal(p.stats.lastError?.code, 'unauthorized');
     assert.equal(p.stats.retrying, false);
   });
@@ -135,27 +150,49 @@ describe('write pipeline: retries and failures', () => {
     script(rejectLinesContaining('BAD'));
     const p = pipeline();
     const failed = collect<FailedLines>(p, 'failed');
-    p.write([{ measurement: 'm', fields: { v: 1 } }, { measurement: 'm', fields: { BAD: 1 } }, { measurement: 'm', fields: { v: 3 } }]);
+    p.write([
+      { measurement: 'm', fields: { v: 1 } },
+      { measurement: 'm', fields: { BAD: 1 } },
+      { measurement: 'm', fields: { v: 3 } },
+    ]);
     await eventually(() => p.stats.written === 2, 'the good points are written');
-    assert.deepEqual(failed.map((f) => f.lines), [[{ line: 'm BAD=1', reason: 'invalid field format' }]]);
-    assert.deepEqual(server.received.map((r) => r.lines), [['m v=1', 'm BAD=1', 'm v=3'], ['m v=1', 'm v=3']]);
+    assert.deepEqual(
+      failed.map((f) => f.lines),
+      [[{ line: 'm BAD=1', reason: 'invalid field format' }]],
+    );
+    assert.deepEqual(
+      server.received.map((r) => r.lines),
+      [
+        ['m v=1', 'm BAD=1', 'm v=3'],
+        ['m v=1', 'm v=3'],
+      ],
+    );
     assert.equal(p.stats.failed, 1);
     assert.equal(p.stats.lastError?.code, 'rejected-line');
   });
 
   it('finds a rejected line by halving the batch when the server does not say which', async () => {
-    script(({ lines }) => (lines.some((l) => l.includes('BAD')) ? { status: 400, code: 'invalid', message: "unable to parse 'elsewhere': bad" } : ok));
+    script(({ lines }) =>
+      lines.some((l) => l.includes('BAD'))
+        ? { status: 400, code: 'invalid', message: "unable to parse 'elsewhere': bad" }
+        : ok,
+    );
     const p = pipeline();
     const failed = collect<FailedLines>(p, 'failed');
     p.write([...points(1, 5), { measurement: 'm', fields: { BAD: 1 } }, ...points(6, 8)]);
     await eventually(() => p.stats.written + p.stats.failed === 9, 'every line is settled');
     assert.equal(p.stats.written, 8);
-    assert.deepEqual(failed.map((f) => f.lines.map((l) => l.line)), [['m BAD=1']]);
+    assert.deepEqual(
+      failed.map((f) => f.lines.map((l) => l.line)),
+      [['m BAD=1']],
+    );
     assert.deepEqual(writtenLines().sort(), linesOf(1, 8).sort());
   });
 
   it('splits a batch the server finds too large', async () => {
-    script(({ lines }) => (lines.length > 2 ? { status: 413, code: 'request too large', message: 'points batch is too large' } : ok));
+    script(({ lines }) =>
+      lines.length > 2 ? { status: 413, code: 'request too large', message: 'points batch is too large' } : ok,
+    );
     const p = pipeline();
     p.write(points(1, 7));
     await eventually(() => p.stats.written === 7, 'all points are written');
@@ -163,13 +200,20 @@ describe('write pipeline: retries and failures', () => {
   });
 
   it('counts the points a 422 partial write dropped as failed', async () => {
-    script(() => ({ status: 422, code: 'unprocessable entity', message: 'partial write: field type conflict dropped=1' }));
+    script(() => ({
+      status: 422,
+      code: 'unprocessable entity',
+      message: 'partial write: field type conflict dropped=1',
+    }));
     const p = pipeline();
     const failed = collect<FailedLines>(p, 'failed');
     p.write(points(1, 3));
     await eventually(() => p.stats.failed === 1, 'the dropped point is counted');
     assert.equal(p.stats.written, 2);
-    assert.deepEqual(failed.map((f) => [f.count, f.error.code]), [[1, 'partial-write']]);
+    assert.deepEqual(
+      failed.map((f) => [f.count, f.error.code]),
+      [[1, 'partial-write']],
+    );
   });
 
   it('drops the oldest waiting lines when the buffer is full, never the batch being sent', async () => {
@@ -205,7 +249,10 @@ describe('write pipeline: retries and failures', () => {
     const retries = collect<RetryNotice>(p, 'retry');
     p.write(points(1, 2));
     await eventually(() => p.stats.written === 2, 'the points are written');
-    assert.deepEqual(retries.map((r) => r.error.code), ['timeout']);
+    assert.deepEqual(
+      retries.map((r) => r.error.code),
+      ['timeout'],
+    );
   });
 
   it('close() sends what is buffered', async () => {
@@ -277,7 +324,10 @@ describe('write pipeline: retries and failures', () => {
     const p = pipeline({ clock: undefined, minRetryDelay: 60_000, spoolDir: spoolDir() });
     p.write(points(1, 1));
     await p.close();
-    await assert.rejects(p.flush(), (e: Error & { code?: string }) => e.code === 'closed' && /kept in the spool/.test(e.message));
+    await assert.rejects(
+      p.flush(),
+      (e: Error & { code?: string }) => e.code === 'closed' && /kept in the spool/.test(e.message),
+    );
   });
 
   it('takes the measurement and default tags of one write() call', async () => {
@@ -291,7 +341,11 @@ describe('write pipeline: retries and failures', () => {
     const p = pipeline({ org: 'my-org', bucket: 'my-bucket', precision: 's' });
     p.write({ fields: { v: 1 }, timestamp: new Date('2024-01-02T00:00:00Z') });
     await p.flush();
-    assert.deepEqual(Object.fromEntries(server.received[0].query), { org: 'my-org', bucket: 'my-bucket', precision: 's' });
+    assert.deepEqual(Object.fromEntries(server.received[0].query), {
+      org: 'my-org',
+      bucket: 'my-bucket',
+      precision: 's',
+    });
     assert.deepEqual(writtenLines(), ['environment v=1 1704153600']);
   });
 
@@ -307,7 +361,10 @@ describe('write pipeline: retries and failures', () => {
       });
       p.write(points(1, 4));
       await eventually(() => p.stats.written === 4 && surfaced.length === 2, 'both batches are written');
-      assert.deepEqual(surfaced.map((e) => e.message), ['listener bug', 'listener bug']);
+      assert.deepEqual(
+        surfaced.map((e) => e.message),
+        ['listener bug', 'listener bug'],
+      );
     } finally {
       process.removeAllListeners('uncaughtException');
       for (const handler of mochaHandlers) process.on('uncaughtException', handler);

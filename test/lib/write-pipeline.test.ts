@@ -111,7 +111,10 @@ describe('write pipeline: against the emulator', () => {
     const p = pipeline();
     const result = p.write([reading(1), { fields: { Temperature: NaN }, timestamp: T0 }, reading(2)]);
     assert.equal(result.accepted, 2);
-    assert.deepEqual(result.errors.map((e) => e.index), [1]);
+    assert.deepEqual(
+      result.errors.map((e) => e.index),
+      [1],
+    );
     assert.match(result.errors[0].reason, /Temperature' is NaN/);
     await p.flush();
     assert.deepEqual(await stored(), expected(1, 2));
@@ -141,7 +144,10 @@ describe('write pipeline: against the emulator', () => {
     p.on('failed', (f: FailedLines) => failed.push(f));
     p.write([{ ...reading(2), fields: { Temperature: 'warm' } }, reading(3)]);
     await p.flush();
-    assert.deepEqual(failed.map((f) => [f.count, f.error.code]), [[1, 'partial-write']]);
+    assert.deepEqual(
+      failed.map((f) => [f.count, f.error.code]),
+      [[1, 'partial-write']],
+    );
     assert.match(failed[0].error.message, /field type conflict/);
     assert.deepEqual(await stored(), [...expected(1, 1), ...expected(3, 3)]);
   });

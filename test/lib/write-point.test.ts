@@ -7,7 +7,11 @@ import type { PointObject } from '../../lib/write/point';
 
 describe('write: point objects to line protocol', () => {
   it('writes a point with the default measurement, sorted tags and a ms timestamp', () => {
-    const { lines, errors } = toLines({ tags: { b: '2', a: '1' }, fields: { Temperature: 21.5 }, timestamp: 1700000000000 });
+    const { lines, errors } = toLines({
+      tags: { b: '2', a: '1' },
+      fields: { Temperature: 21.5 },
+      timestamp: 1700000000000,
+    });
     assert.deepEqual(errors, []);
     assert.deepEqual(lines, ['environment,a=1,b=2 Temperature=21.5 1700000000000']);
   });
@@ -59,8 +63,12 @@ describe('write: point objects to line protocol', () => {
 
   it('converts a Date timestamp to the precision', () => {
     const at = new Date('2024-01-02T03:04:05.678Z');
-    assert.deepEqual(toLines({ fields: { v: 1 }, timestamp: at }, { precision: 's' }).lines, ['environment v=1 1704164645']);
-    assert.deepEqual(toLines({ fields: { v: 1 }, timestamp: at }, { precision: 'ns' }).lines, ['environment v=1 1704164645678000000']);
+    assert.deepEqual(toLines({ fields: { v: 1 }, timestamp: at }, { precision: 's' }).lines, [
+      'environment v=1 1704164645',
+    ]);
+    assert.deepEqual(toLines({ fields: { v: 1 }, timestamp: at }, { precision: 'ns' }).lines, [
+      'environment v=1 1704164645678000000',
+    ]);
   });
 
   it('keeps the sub-millisecond digits of an RFC 3339 text in ns precision', () => {
@@ -74,7 +82,9 @@ describe('write: point objects to line protocol', () => {
   });
 
   it('takes a numeric timestamp in the configured precision', () => {
-    assert.deepEqual(toLines({ fields: { v: 1 }, timestamp: 1704164645 }, { precision: 's' }).lines, ['environment v=1 1704164645']);
+    assert.deepEqual(toLines({ fields: { v: 1 }, timestamp: 1704164645 }, { precision: 's' }).lines, [
+      'environment v=1 1704164645',
+    ]);
   });
 
   it('takes a text of digits as an exact timestamp beyond 2^53', () => {
@@ -83,7 +93,11 @@ describe('write: point objects to line protocol', () => {
   });
 
   it('accepts the point object type of lib/environment', () => {
-    const p: EnvironmentPointObject = { measurement: 'environment', tags: { clientId: 'a' }, fields: { CO2: { type: 'int', value: 400 } } };
+    const p: EnvironmentPointObject = {
+      measurement: 'environment',
+      tags: { clientId: 'a' },
+      fields: { CO2: { type: 'int', value: 400 } },
+    };
     const mine: PointObject = p;
     assert.deepEqual(toLines(mine).lines, ['environment,clientId=a CO2=400i']);
   });
@@ -190,7 +204,10 @@ describe('write: bad points', () => {
       'not a point',
     ]);
     assert.deepEqual(lines, ['m v=1', 'm v=3']);
-    assert.deepEqual(errors.map((e) => e.index), [1, 3]);
+    assert.deepEqual(
+      errors.map((e) => e.index),
+      [1, 3],
+    );
   });
 });
 
@@ -246,7 +263,11 @@ describe('write: line protocol text', () => {
 
 describe('write: what the server reads back', () => {
   const name = fc
-    .string({ unit: fc.constantFrom('a', 'Z', '7', ' ', ',', '=', '"', '\\', '_', '#', 'é', '😀'), minLength: 1, maxLength: 8 })
+    .string({
+      unit: fc.constantFrom('a', 'Z', '7', ' ', ',', '=', '"', '\\', '_', '#', 'é', '😀'),
+      minLength: 1,
+      maxLength: 8,
+    })
     .filter((s) => !/\\([,= "]|$)/.test(s));
   const fieldValue = fc.oneof(
     fc.double({ noNaN: true, noDefaultInfinity: true }),
@@ -257,8 +278,16 @@ describe('write: what the server reads back', () => {
   );
   const point = fc.record({
     measurement: name.filter((s) => !s.startsWith('#')),
-    tags: fc.dictionary(name.filter((k) => !['_field', '_measurement', 'time'].includes(k)), name, { maxKeys: 3 }),
-    fields: fc.dictionary(name.filter((k) => k !== 'time'), fieldValue, { minKeys: 1, maxKeys: 3 }),
+    tags: fc.dictionary(
+      name.filter((k) => !['_field', '_measurement', 'time'].includes(k)),
+      name,
+      { maxKeys: 3 },
+    ),
+    fields: fc.dictionary(
+      name.filter((k) => k !== 'time'),
+      fieldValue,
+      { minKeys: 1, maxKeys: 3 },
+    ),
     timestamp: fc.integer({ min: 0, max: 4102444800000 }),
   });
 

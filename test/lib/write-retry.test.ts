@@ -11,11 +11,17 @@ describe('write: retry delays', () => {
   });
 
   it('doubles the step with each attempt', () => {
-    assert.deepEqual([1, 2, 3, 4].map((a) => backoffDelay(a, DEFAULT_RETRY_DELAY, lowest)), [1000, 2000, 4000, 8000]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((a) => backoffDelay(a, DEFAULT_RETRY_DELAY, lowest)),
+      [1000, 2000, 4000, 8000],
+    );
   });
 
   it('adds jitter up to the next step', () => {
-    assert.equal(backoffDelay(1, DEFAULT_RETRY_DELAY, () => 0.5), 1500);
+    assert.equal(
+      backoffDelay(1, DEFAULT_RETRY_DELAY, () => 0.5),
+      1500,
+    );
     assert.equal(backoffDelay(2, DEFAULT_RETRY_DELAY, highest), 4000);
   });
 

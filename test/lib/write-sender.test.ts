@@ -8,7 +8,15 @@ describe('write: one write request', () => {
   let server: ScriptedInflux;
   const now = Date.parse('2024-01-02T03:04:05Z');
   const sender = (extra: Partial<ConstructorParameters<typeof Sender>[0]> = {}): Sender =>
-    new Sender({ url: server.url, token: 'tok', org: 'my org', bucket: 'b&1', precision: 'ms', now: () => now, ...extra });
+    new Sender({
+      url: server.url,
+      token: 'tok',
+      org: 'my org',
+      bucket: 'b&1',
+      precision: 'ms',
+      now: () => now,
+      ...extra,
+    });
   const answer = async (reply: ScriptedReply, lines = ['m v=1 1']): Promise<SendResult> => {
     server.script = () => reply;
     return sender().send(lines);
@@ -42,25 +50,40 @@ describe('write: one write request', () => {
   });
 
   it('retries a 429 after Retry-After read as seconds', async () => {
-    const result = await answer({ status: 429, code: 'too many requests', message: 'slow down', headers: { 'Retry-After': '7' } });
+    const result = await answer({
+      status: 429,
+      code: 'too many requests',
+      message: 'slow down',
+      headers: { 'Retry-After': '7' },
+    });
     assert.equal(result.kind, 'retry');
     assert.equal(result.kind === 'retry' && result.retryAfter, 7000);
     assert.equal(result.kind === 'retry' && result.error.code, 'too-many-requests');
   });
 
   it('retries a 503 after a Retry-After HTTP date', async () => {
-    const result = await answer({ status: 503, code: 'unavailable', headers: { 'Retry-After': 'Tue, 02 Jan 2024 03:04:15 GMT' } });
+    const result = await answer({
+      status: 503,
+      code: 'unavailable',
+      headers: { 'Retry-After': 'Tue, 02 Jan 2024 03:04:15 GMT' },
+    });
     assert.deepEqual(result.kind === 'retry' && [result.error.code, result.retryAfter], ['unavailable', 10_000]);
   });
 
   it('retries a 500 with backoff when there is no Retry-After', async () => {
     const result = await answer({ status: 500, message: 'boom' });
-    assert.deepEqual(result.kind === 'retry' && [result.error.code, result.error.status, result.retryAfter], ['unavailable', 500, undefined]);
+    assert.deepEqual(result.kind === 'retry' && [result.error.code, result.error.status, result.retryAfter], [
+      'unavailable',
+      500,
+      undefined,
+    ]);
   });
 
   it('retries when the connection is refused', async () => {
     const port = await freePort();
-    const result = await new Sender({ url: `http://127.0.0.1:${port}`, org: 'o', bucket: 'b', precision: 'ms' }).send(['m v=1']);
+    const result = await new Sender({ url: `http://127.0.0.1:${port}`, org: 'o', bucket: 'b', precision: 'ms' }).send([
+      'm v=1',
+    ]);
     assert.equal(result.kind, 'retry');
     assert.equal(result.kind === 'retry' && result.error.code, 'network');
     assert.match(result.kind === 'retry' ? result.error.message : '', /ECONNREFUSED/);
@@ -89,14 +112,22 @@ describe('write: one write request', () => {
 
   it('knows that Cloud wrote the lines a 400 does not name', async () => {
     const result = await answer(
-      { status: 400, code: 'invalid', message: "partial write error (1 written): unable to parse 'm BAD=1': invalid field format" },
+      {
+        status: 400,
+        code: 'invalid',
+        message: "partial write error (1 written): unable to parse 'm BAD=1': invalid field format",
+      },
       ['m v=1', 'm BAD=1'],
     );
     assert.equal(result.kind === 'rejected' && result.othersWritten, true);
   });
 
   it('keeps the lines when a 400 is about the request, not the data', async () => {
-    const result = await answer({ status: 400, code: 'invalid', message: 'invalid precision; valid precision units are ns, us, ms, and s' });
+    const result = await answer({
+      status: 400,
+      code: 'invalid',
+      message: 'invalid precision; valid precision units are ns, us, ms, and s',
+    });
     assert.equal(result.kind === 'blocked' && result.error.code, 'bad-request');
   });
 
@@ -120,7 +151,11 @@ describe('write: one write request', () => {
   });
 
   it('asks for smaller requests on a 413', async () => {
-    const result = await answer({ status: 413, code: 'request too large', message: 'unable to read data: points batch is too large' });
+    const result = await answer({
+      status: 413,
+      code: 'request too large',
+      message: 'unable to read data: points batch is too large',
+    });
     assert.equal(result.kind, 'too-large');
   });
 
@@ -128,7 +163,8 @@ describe('write: one write request', () => {
     const result = await answer({
       status: 422,
       code: 'unprocessable entity',
-      message: 'failure writing points to database: partial write: field type conflict: input field "v" on measurement "m" is type integer, already exists as type float dropped=1',
+      message:
+        'failure writing points to database: partial write: field type conflict: input field "v" on measurement "m" is type integer, already exists as type float dropped=1',
     });
     assert.deepEqual(result.kind === 'partial' && [result.dropped, result.error.code], [1, 'partial-write']);
   });

@@ -84,7 +84,11 @@ describe('write: spool in memory', () => {
 describe('write: spool on disk', () => {
   let dir: string;
   const open = (extra: Partial<Parameters<typeof openSpool>[0]> = {}): Spool => openSpool({ ...big, dir, ...extra });
-  const segmentFiles = (): string[] => fs.readdirSync(dir).filter((f) => f.endsWith('.seg')).sort();
+  const segmentFiles = (): string[] =>
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.seg'))
+      .sort();
   const drain = (spool: Spool): string[] => {
     const out: string[] = [];
     while (spool.size > 0) {

@@ -14,7 +14,13 @@ import { FlowNode, helper, loadFlow, Onboarded, startOnboarded, TAB, until, useN
 
 const ROOT = path.join(__dirname, '..', '..');
 const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'flows.json'), 'utf8')) as FlowNode[];
-const OUR_TYPES = Object.keys((JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: Record<string, string> } })['node-red'].nodes);
+const OUR_TYPES = Object.keys(
+  (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      'node-red': { nodes: Record<string, string> };
+    }
+  )['node-red'].nodes,
+);
 
 /** Node types registered by the editor files of a package folder (`RED.nodes.registerType('x', ...)`). */
 function registeredTypes(folder: string): Set<string> {
@@ -49,27 +55,42 @@ describe('example flow', () => {
     ]);
     const unknown = [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t));
     assert.deepEqual(unknown, []);
-    for (const type of OUR_TYPES) assert.ok(flow.some((n) => n.type === type), `the example uses ${type}`);
+    for (const type of OUR_TYPES)
+      assert.ok(
+        flow.some((n) => n.type === type),
+        `the example uses ${type}`,
+      );
   });
 
   it('starts every IoT Center node of the flow, with the token taken from INFLUX_TOKEN', async () => {
     const ours = flow
       .filter((n) => OUR_TYPES.includes(n.type))
       .map((n) => {
-        const node: FlowNode = { ...n, wires: (n.wires ?? []).map((out) => out.filter((id) => flow.find((m) => m.id === id && OUR_TYPES.includes(m.type)))) };
+        const node: FlowNode = {
+          ...n,
+          wires: (n.wires ?? []).map((out) =>
+            out.filter((id) => flow.find((m) => m.id === id && OUR_TYPES.includes(m.type))),
+          ),
+        };
         if (node.z) node.z = TAB;
-        if (node.type === 'iot-influxdb') Object.assign(node, { url: influx.emulator.url, org: influx.org, bucket: influx.bucket });
+        if (node.type === 'iot-influxdb')
+          Object.assign(node, { url: influx.emulator.url, org: influx.org, bucket: influx.bucket });
         return node;
       });
     const previous = process.env.INFLUX_TOKEN;
     process.env.INFLUX_TOKEN = influx.token;
     try {
-      await loadFlow([iotInfluxdb, iotRegister, iotWrite, iotQuery, virtualDevice], [{ id: TAB, type: 'tab' }, ...ours]);
+      await loadFlow(
+        [iotInfluxdb, iotRegister, iotWrite, iotQuery, virtualDevice],
+        [{ id: TAB, type: 'tab' }, ...ours],
+      );
       for (const node of ours) assert.ok(helper.getNode(node.id), `${node.type} ${node.id} started`);
       // The flow's startup registers virtual_device through the config node's token.
       helper.getNode('iotc.reg.virtual')?.receive({ payload: Date.now() } as never);
       await until(async () => {
-        const list = await fetch(`${influx.emulator.url}/api/v2/authorizations`, { headers: { Authorization: `Token ${influx.token}` } });
+        const list = await fetch(`${influx.emulator.url}/api/v2/authorizations`, {
+          headers: { Authorization: `Token ${influx.token}` },
+        });
         const body = (await list.json()) as { authorizations: { description: string }[] };
         return body.authorizations.some((a) => a.description === 'IoT Center: virtual_device');
       }, 'virtual_device registered');

@@ -24,8 +24,19 @@ describe('iot-influxdb settings', () => {
   });
 
   it('turns the timeout into ms and keeps certificate checks on unless unticked', () => {
-    const s = influxSettings({ url: ' http://h:8086 ', org: 'o', bucket: 'b', timeout: '30', rejectUnauthorized: true }, 't');
-    assert.deepEqual(s, { url: 'http://h:8086', org: 'o', bucket: 'b', token: 't', timeoutMs: 30_000, rejectUnauthorized: true, caFile: '' });
+    const s = influxSettings(
+      { url: ' http://h:8086 ', org: 'o', bucket: 'b', timeout: '30', rejectUnauthorized: true },
+      't',
+    );
+    assert.deepEqual(s, {
+      url: 'http://h:8086',
+      org: 'o',
+      bucket: 'b',
+      token: 't',
+      timeoutMs: 30_000,
+      rejectUnauthorized: true,
+      caFile: '',
+    });
     assert.equal(influxSettings({ rejectUnauthorized: false }, 't').rejectUnauthorized, false);
     assert.equal(influxSettings({}, 't').rejectUnauthorized, true);
     assert.equal(influxSettings({}, 't').timeoutMs, 10_000);

@@ -6,7 +6,17 @@ import writeNode = require('../../nodes/iot-write/iot-write');
 import { InfluxConnection } from '../../lib/connection/influx-connection';
 import type { InfluxConfigNode } from '../../nodes/iot-influxdb/types';
 import type { Onboarded } from '../support/node-red';
-import { helper, influxConfig, loadFlow, send, startOnboarded, TAB, useNodeRed, waitForStatus, watch } from '../support/node-red';
+import {
+  helper,
+  influxConfig,
+  loadFlow,
+  send,
+  startOnboarded,
+  TAB,
+  useNodeRed,
+  waitForStatus,
+  watch,
+} from '../support/node-red';
 import { quietClientLogs } from '../support/emulator';
 
 describe('iot-influxdb', () => {
@@ -22,11 +32,15 @@ describe('iot-influxdb', () => {
 
   it('creates one connection that every node of the flow shares', async () => {
     const cfg = influxConfig(influx);
-    await loadFlow([influxdbNode, registerNode], [
-      cfg.node,
-      { id: 'r1', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
-      { id: 'r2', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
-    ], cfg.credentials);
+    await loadFlow(
+      [influxdbNode, registerNode],
+      [
+        cfg.node,
+        { id: 'r1', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
+        { id: 'r2', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
+      ],
+      cfg.credentials,
+    );
     const connection = configNode().connection;
     assert.ok(connection instanceof InfluxConnection);
     assert.equal(connection.problem, undefined);
@@ -45,7 +59,14 @@ describe('iot-influxdb', () => {
     const cfg = influxConfig(influx);
     await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
     const before = configNode().connection;
-    await helper.setFlows([{ id: TAB, type: 'tab' }, { ...cfg.node, bucket: 'other' }], 'full', cfg.credentials);
+    await helper.setFlows(
+      [
+        { id: TAB, type: 'tab' },
+        { ...cfg.node, bucket: 'other' },
+      ],
+      'full',
+      cfg.credentials,
+    );
     assert.equal(before.isClosed, true);
     assert.equal(configNode().connection.bucket, 'other');
   });
@@ -76,13 +97,21 @@ describe('iot-influxdb', () => {
 
   it('says which environment variable is missing, to the nodes that use it', async () => {
     const cfg = influxConfig(influx, { tokenSource: 'env', tokenEnv: 'IOT_CENTER_NO_SUCH_VAR' }, '');
-    await loadFlow([influxdbNode, registerNode], [
-      cfg.node,
-      { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
-      ...watch('r'),
-    ], {});
+    await loadFlow(
+      [influxdbNode, registerNode],
+      [
+        cfg.node,
+        { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
+        ...watch('r'),
+      ],
+      {},
+    );
     assert.equal(configNode().connection.problem?.code, 'misconfigured');
-    await waitForStatus('r', (s) => s.text === 'InfluxDB config incomplete' && s.fill === 'red', 'the register node shows it');
+    await waitForStatus(
+      'r',
+      (s) => s.text === 'InfluxDB config incomplete' && s.fill === 'red',
+      'the register node shows it',
+    );
     const outcome = await send('r', {});
     assert.equal(outcome.ok, false);
     assert.match(outcome.ok ? '' : outcome.error, /no token: enter it, or name the environment variable that holds it/);
@@ -90,21 +119,33 @@ describe('iot-influxdb', () => {
 
   it('shows in the nodes when the server is not healthy, and when it is again', async () => {
     const cfg = influxConfig(influx);
-    await loadFlow([influxdbNode, registerNode, writeNode], [
-      cfg.node,
-      { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
-      { id: 'w', type: 'iot-write', z: TAB, influxdb: 'influx', wires: [[]] },
-    ], cfg.credentials);
+    await loadFlow(
+      [influxdbNode, registerNode, writeNode],
+      [
+        cfg.node,
+        { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
+        { id: 'w', type: 'iot-write', z: TAB, influxdb: 'influx', wires: [[]] },
+      ],
+      cfg.credentials,
+    );
     const connection = configNode().connection;
     await connection.checkHealth();
     const port = influx.emulator.port;
     await influx.emulator.close();
     assert.equal((await connection.checkHealth()).status, 'fail');
     await waitForStatus('r', (s) => s.fill === 'red' && s.text === 'InfluxDB unreachable', 'iot-register shows it');
-    await waitForStatus('w', (s) => s.fill === 'red' && s.text?.startsWith('InfluxDB not healthy · buffered 0') === true, 'iot-write shows it');
+    await waitForStatus(
+      'w',
+      (s) => s.fill === 'red' && s.text?.startsWith('InfluxDB not healthy · buffered 0') === true,
+      'iot-write shows it',
+    );
     influx = await startOnboarded({ port });
     assert.equal((await connection.checkHealth()).status, 'pass');
-    await waitForStatus('w', (s) => s.fill === 'green' && s.text === 'buffered 0 · written 0 · failed 0', 'iot-write shows counts again');
+    await waitForStatus(
+      'w',
+      (s) => s.fill === 'green' && s.text === 'buffered 0 · written 0 · failed 0',
+      'iot-write shows counts again',
+    );
   });
 
   describe('test connection (editor)', () => {
@@ -130,7 +171,14 @@ describe('iot-influxdb', () => {
       const cfg = influxConfig(influx);
       await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
       const result = await post(form({ id: 'not-deployed', token: influx.token }));
-      assert.deepEqual(result.checks.map((c) => [c.name, c.ok]), [['health', true], ['org', true], ['bucket', true]]);
+      assert.deepEqual(
+        result.checks.map((c) => [c.name, c.ok]),
+        [
+          ['health', true],
+          ['org', true],
+          ['bucket', true],
+        ],
+      );
     });
 
     it('uses the deployed token when the field is unchanged, and never sends it back', async () => {
@@ -147,7 +195,14 @@ describe('iot-influxdb', () => {
       const result = await post(form({ token: '__PWRD__', url: 'http://127.0.0.2:9' }));
       assert.deepEqual(result, {
         ok: false,
-        checks: [{ name: 'settings', ok: false, message: 'the saved token is only sent to the URL it was deployed with; enter the token again to test this URL' }],
+        checks: [
+          {
+            name: 'settings',
+            ok: false,
+            message:
+              'the saved token is only sent to the URL it was deployed with; enter the token again to test this URL',
+          },
+        ],
       });
     });
 
@@ -163,7 +218,11 @@ describe('iot-influxdb', () => {
       await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
       const result = await post(form({ token: influx.token, bucket: 'missing' }));
       assert.equal(result.ok, false);
-      assert.deepEqual(result.checks[2], { name: 'bucket', ok: false, message: 'bucket "missing" not found, or the token may not read it' });
+      assert.deepEqual(result.checks[2], {
+        name: 'bucket',
+        ok: false,
+        message: 'bucket "missing" not found, or the token may not read it',
+      });
     });
   });
 });

@@ -29,7 +29,11 @@ describe('iot-query editor endpoints', () => {
 
   async function load(): Promise<void> {
     const cfg = influxConfig(influx);
-    await loadFlow([influxdbNode, queryNode], [cfg.node, { id: 'q', type: 'iot-query', z: TAB, influxdb: 'influx', source: 'flux', wires: [[]] }], cfg.credentials);
+    await loadFlow(
+      [influxdbNode, queryNode],
+      [cfg.node, { id: 'q', type: 'iot-query', z: TAB, influxdb: 'influx', source: 'flux', wires: [[]] }],
+      cfg.credentials,
+    );
   }
 
   const run = async (body: object): Promise<RunAnswer> => {
@@ -40,7 +44,10 @@ describe('iot-query editor endpoints', () => {
 
   it('runs Flux through the deployed config node and returns rows aligned with columns', async () => {
     await load();
-    const answer = await run({ config: 'influx', flux: 'from(bucket: params.bucket) |> range(start: -1h) |> filter(fn: (r) => r.clientId == "dev2")' });
+    const answer = await run({
+      config: 'influx',
+      flux: 'from(bucket: params.bucket) |> range(start: -1h) |> filter(fn: (r) => r.clientId == "dev2")',
+    });
     assert.equal(answer.error, undefined);
     assert.equal(answer.rows?.length, 1);
     assert.equal(answer.rows?.[0][answer.columns?.indexOf('_value') ?? -1], 30);
@@ -58,7 +65,11 @@ describe('iot-query editor endpoints', () => {
 
   it('returns no more rows than asked and says the result was cut', async () => {
     await load();
-    const answer = await run({ config: 'influx', flux: `from(bucket: "${influx.bucket}") |> range(start: -1h)`, limit: 2 });
+    const answer = await run({
+      config: 'influx',
+      flux: `from(bucket: "${influx.bucket}") |> range(start: -1h)`,
+      limit: 2,
+    });
     assert.equal(answer.rows?.length, 2);
     assert.equal(answer.truncated, true);
   });
@@ -79,7 +90,8 @@ describe('iot-query editor endpoints', () => {
 
   it('lists measurements, fields and tag values for completion, in the config node bucket by default', async () => {
     await load();
-    const get = async (query: string): Promise<unknown> => (await helper.request().get(`/iot-query/schema?config=influx&${query}`)).body;
+    const get = async (query: string): Promise<unknown> =>
+      (await helper.request().get(`/iot-query/schema?config=influx&${query}`)).body;
     assert.deepEqual(await get('kind=measurements'), ['environment']);
     assert.deepEqual(await get('kind=fields&measurement=environment'), ['Temperature']);
     assert.deepEqual(await get(`kind=tagValues&bucket=${influx.bucket}&tag=clientId`), ['dev1', 'dev2']);

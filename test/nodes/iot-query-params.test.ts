@@ -4,7 +4,8 @@ import { buildQuery } from '../../nodes/iot-query/query-request';
 import { calledFunctions, isValidFlux, stringLiterals, syntaxErrors } from '../support/flux-validate';
 
 const HOSTILE = 'dev") |> drop(columns: ["_value"]) // ${x} \\';
-const READS_PARAMS = 'from(bucket: params.bucket) |> range(start: params.range) |> filter(fn: (r) => r.clientId == params.deviceId)';
+const READS_PARAMS =
+  'from(bucket: params.bucket) |> range(start: params.range) |> filter(fn: (r) => r.clientId == params.deviceId)';
 
 function rejectsParameter(build: () => unknown, parameter: string): void {
   assert.throws(build, (e: unknown) => e instanceof QueryParameterError && e.parameter === parameter);
@@ -12,8 +13,17 @@ function rejectsParameter(build: () => unknown, parameter: string): void {
 
 describe('iot-query params record', () => {
   it('writes range and every as durations, fields as a list, texts as escaped strings', () => {
-    const record = fluxParamsRecord({ bucket: 'b', deviceId: 'dev1', range: '-1h', every: '5m', fields: 'Temperature, CO2' }).toString();
-    assert.equal(record, 'params = {bucket: "b", deviceId: "dev1", range: -1h, every: 5m, fields: ["Temperature","CO2"]}');
+    const record = fluxParamsRecord({
+      bucket: 'b',
+      deviceId: 'dev1',
+      range: '-1h',
+      every: '5m',
+      fields: 'Temperature, CO2',
+    }).toString();
+    assert.equal(
+      record,
+      'params = {bucket: "b", deviceId: "dev1", range: -1h, every: 5m, fields: ["Temperature","CO2"]}',
+    );
     assert.equal(isValidFlux(record), true);
   });
 
@@ -27,7 +37,10 @@ describe('iot-query params record', () => {
   it('puts the record after the package clause, comments and imports', () => {
     const flux = '// a comment\npackage main\nimport "influxdata/influxdb/v1"\nimport s "strings"\n' + READS_PARAMS;
     const source = withParamsRecord(flux, { bucket: 'b', range: '-1h', deviceId: 'd' });
-    assert.match(source, /import s "strings"\nparams = \{bucket: "b", deviceId: "d", range: -1h\}\nfrom\(bucket: params.bucket\)/);
+    assert.match(
+      source,
+      /import s "strings"\nparams = \{bucket: "b", deviceId: "d", range: -1h\}\nfrom\(bucket: params.bucket\)/,
+    );
     assert.deepEqual(syntaxErrors(source), []);
   });
 
@@ -36,7 +49,13 @@ describe('iot-query params record', () => {
   });
 
   it('takes numbers, booleans, Dates and lists of them under other names', () => {
-    const record = fluxParamsRecord({ limit: 5, ratio: 0.5, on: true, since: new Date(Date.UTC(2024, 0, 1)), ids: ['a', 'b'] }).toString();
+    const record = fluxParamsRecord({
+      limit: 5,
+      ratio: 0.5,
+      on: true,
+      since: new Date(Date.UTC(2024, 0, 1)),
+      ids: ['a', 'b'],
+    }).toString();
     assert.equal(record, 'params = {limit: 5, ratio: 0.5, on: true, since: 2024-01-01T00:00:00.000Z, ids: ["a","b"]}');
     assert.equal(isValidFlux(record), true);
   });
@@ -60,10 +79,22 @@ describe('iot-query params record', () => {
 });
 
 describe('iot-query request', () => {
-  const base = { source: 'preset', preset: 'lastValues', flux: '', settings: {}, fn: '', defaultBucket: 'iot', msg: {} };
+  const base = {
+    source: 'preset',
+    preset: 'lastValues',
+    flux: '',
+    settings: {},
+    fn: '',
+    defaultBucket: 'iot',
+    msg: {},
+  };
 
   it("lets msg properties win over the node's settings and uses the config node's bucket last", () => {
-    const flux = buildQuery({ ...base, settings: { deviceId: 'node-device', range: '-2h' }, msg: { deviceId: 'msg-device' } }).toString();
+    const flux = buildQuery({
+      ...base,
+      settings: { deviceId: 'node-device', range: '-2h' },
+      msg: { deviceId: 'msg-device' },
+    }).toString();
     assert.match(flux, /from\(bucket: "iot"\)/);
     assert.match(flux, /r\.clientId == "msg-device"/);
     assert.match(flux, /range\(start: -2h\)/);

@@ -126,7 +126,10 @@ describe('iot-query', () => {
     return received;
   }
 
-  async function failure(fields: Partial<FlowNode>, msg: NodeMessage = {}): Promise<{ error: string; received: NodeMessage[] }> {
+  async function failure(
+    fields: Partial<FlowNode>,
+    msg: NodeMessage = {},
+  ): Promise<{ error: string; received: NodeMessage[] }> {
     const received = await load(fields);
     const outcome: Outcome = await send('q', msg);
     assert.equal(outcome.ok, false, 'the query should have failed');
@@ -160,14 +163,19 @@ describe('iot-query', () => {
     });
 
     it('downsampled series: the aggregate of each window', async () => {
-      const rows = rowsOf(await query({ preset: 'downsampled', range: '-1h', every: '5m', fn: 'max', fields: 'Temperature' }));
+      const rows = rowsOf(
+        await query({ preset: 'downsampled', range: '-1h', every: '5m', fn: 'max', fields: 'Temperature' }),
+      );
       const windows = new Map<number, number>();
       for (const p of data.dev1) {
         const start = Math.floor(p.time / (5 * MINUTE_MS));
         windows.set(start, Math.max(windows.get(start) ?? -Infinity, p.Temperature));
       }
       assert.ok(rows.every((r) => r._field === 'Temperature'));
-      assert.deepEqual(rows.map((r) => r._value), [...windows.values()]);
+      assert.deepEqual(
+        rows.map((r) => r._value),
+        [...windows.values()],
+      );
     });
 
     it('device list: each device with its last-seen time', async () => {
@@ -183,16 +191,27 @@ describe('iot-query', () => {
       const rows = rowsOf(await query({ preset: 'missingMinutes', range: '-1h' }));
       const missing = new Set(rows.map((r) => Date.parse(String(r._time)) - MINUTE_MS));
       const written = data.dev1.map((p) => p.time);
-      assert.deepEqual(written.filter((t) => missing.has(t)), []);
+      assert.deepEqual(
+        written.filter((t) => missing.has(t)),
+        [],
+      );
       // 60 windows in an hour (61 when the range does not start on a minute), the first cut short.
       assert.ok(rows.length >= 49 && rows.length <= 51, `${rows.length} rows`);
       assert.ok(rows.every((r) => r._value === 0));
     });
 
     it('takes the preset and its parameters from the message', async () => {
-      const rows = rowsOf(await query({ preset: 'measurements' }, { preset: 'lastValues', deviceId: 'dev2', range: '-3h', fields: ['CO2'] }));
+      const rows = rowsOf(
+        await query(
+          { preset: 'measurements' },
+          { preset: 'lastValues', deviceId: 'dev2', range: '-3h', fields: ['CO2'] },
+        ),
+      );
       const last = data.dev2[data.dev2.length - 1];
-      assert.deepEqual(rows.map((r) => [r._field, r._value, r.clientId]), [['CO2', last.CO2, 'dev2']]);
+      assert.deepEqual(
+        rows.map((r) => [r._field, r._value, r.clientId]),
+        [['CO2', last.CO2, 'dev2']],
+      );
     });
 
     it('takes a parameter from a flow variable through the typedInput', async () => {
@@ -229,38 +248,52 @@ describe('iot-query', () => {
     it('tables: one message per table with msg.parts for a join node', async () => {
       const messages = await query({ preset: 'lastValues', format: 'tables' });
       assert.equal(messages.length, 3);
-      assert.deepEqual(messages.map((m) => (m.parts as { index: number; count: number }).index), [0, 1, 2]);
+      assert.deepEqual(
+        messages.map((m) => (m.parts as { index: number; count: number }).index),
+        [0, 1, 2],
+      );
       assert.ok(messages.every((m) => (m.parts as { count: number }).count === 3 && m.result === '_result'));
-      assert.deepEqual(messages.map((m) => (m.payload as Row[]).map((r) => r._field)).sort(), [['CO2'], ['Humidity'], ['Temperature']]);
+      assert.deepEqual(messages.map((m) => (m.payload as Row[]).map((r) => r._field)).sort(), [
+        ['CO2'],
+        ['Humidity'],
+        ['Temperature'],
+      ]);
     });
 
     it('node-red-dashboard ui_chart: one line per field, x in ms', async () => {
       const [msg] = await query({ preset: 'measurements', format: 'chart' });
-      const chart = msg.payload as Array<{ series: string[]; data: Array<Array<{ x: number; y: number }>>; labels: string[] }>;
+      const chart = msg.payload as Array<{
+        series: string[];
+        data: Array<Array<{ x: number; y: number }>>;
+        labels: string[];
+      }>;
       assert.equal(chart.length, 1);
       assert.deepEqual([...chart[0].series].sort(), ['CO2', 'Humidity', 'Temperature']);
       const temperature = chart[0].data[chart[0].series.indexOf('Temperature')];
-      assert.deepEqual(temperature, data.dev1.map((p) => ({ x: p.time, y: p.Temperature })));
+      assert.deepEqual(
+        temperature,
+        data.dev1.map((p) => ({ x: p.time, y: p.Temperature })),
+      );
       assert.deepEqual(chart[0].labels, ['']);
     });
 
     it('Dashboard 2.0 ui-chart: {series, x, y} points oldest first, replacing the chart', async () => {
       const [msg] = await query({ preset: 'measurements', format: 'dashboard2Chart', fields: 'Humidity' });
       assert.equal(msg.action, 'replace');
-      assert.deepEqual(msg.payload, data.dev1.map((p) => ({ series: 'Humidity', x: p.time, y: p.Humidity })));
+      assert.deepEqual(
+        msg.payload,
+        data.dev1.map((p) => ({ series: 'Humidity', x: p.time, y: p.Humidity })),
+      );
     });
 
     it('gauge values: one message per field with msg.topic and its time', async () => {
       const messages = await query({ preset: 'lastValues', format: 'gauge' });
       const last = data.dev1[data.dev1.length - 1];
-      assert.deepEqual(
-        messages.map((m) => [m.topic, m.payload, m.timestamp]).sort(),
-        [
-          ['CO2', last.CO2, last.time],
-          ['Humidity', last.Humidity, last.time],
-          ['Temperature', last.Temperature, last.time],
-        ],
-      );
+      assert.deepEqual(messages.map((m) => [m.topic, m.payload, m.timestamp]).sort(), [
+        ['CO2', last.CO2, last.time],
+        ['Humidity', last.Humidity, last.time],
+        ['Temperature', last.Temperature, last.time],
+      ]);
     });
 
     it('gauge values in one object', async () => {
@@ -286,35 +319,60 @@ describe('iot-query', () => {
 
     it('runs the Flux written in the node with params.* from the node settings', async () => {
       const rows = rowsOf(await query({ source: 'flux', flux: byParams, range: '-1h', fields: 'CO2' }));
-      assert.deepEqual(rows.map((r) => r._value), data.dev1.map((p) => p.CO2));
+      assert.deepEqual(
+        rows.map((r) => r._value),
+        data.dev1.map((p) => p.CO2),
+      );
     });
 
     it('puts the params record after the imports', async () => {
       const flux = `import "influxdata/influxdb/v1"\n${byParams}\n  |> v1.fieldsAsCols()`;
       const rows = rowsOf(await query({ source: 'flux', flux, range: '-1h', fields: 'Temperature' }));
-      assert.deepEqual(rows.map((r) => r.Temperature), data.dev1.map((p) => p.Temperature));
+      assert.deepEqual(
+        rows.map((r) => r.Temperature),
+        data.dev1.map((p) => p.Temperature),
+      );
     });
 
     it('runs Flux text from msg.query', async () => {
       const rows = rowsOf(
         await query(
           { source: 'msg', deviceId: '' },
-          { query: `from(bucket: "${influx.bucket}") |> range(start: -3h) |> filter(fn: (r) => r.clientId == "dev2" and r._field == "CO2")` },
+          {
+            query: `from(bucket: "${influx.bucket}") |> range(start: -3h) |> filter(fn: (r) => r.clientId == "dev2" and r._field == "CO2")`,
+          },
         ),
       );
-      assert.deepEqual(rows.map((r) => r._value), data.dev2.map((p) => p.CO2));
+      assert.deepEqual(
+        rows.map((r) => r._value),
+        data.dev2.map((p) => p.CO2),
+      );
     });
 
     it('runs msg.query {query, params} with its params winning over the others', async () => {
       const rows = rowsOf(
-        await query({ source: 'msg' }, { deviceId: 'dev1', query: { query: byParams, params: { deviceId: 'dev2', range: '-3h', fields: ['Humidity'] } } }),
+        await query(
+          { source: 'msg' },
+          {
+            deviceId: 'dev1',
+            query: { query: byParams, params: { deviceId: 'dev2', range: '-3h', fields: ['Humidity'] } },
+          },
+        ),
       );
-      assert.deepEqual(rows.map((r) => [r.clientId, r._value]), data.dev2.map((p) => ['dev2', p.Humidity]));
+      assert.deepEqual(
+        rows.map((r) => [r.clientId, r._value]),
+        data.dev2.map((p) => ['dev2', p.Humidity]),
+      );
     });
 
     it('keeps a hostile device id in params a string', async () => {
-      const rows = rowsOf(await query({ source: 'flux', flux: byParams, range: '-1h', fields: 'Temperature' }, { deviceId: HOSTILE }));
-      assert.deepEqual(rows.map((r) => [r.clientId, r._value]), data[HOSTILE].map((p) => [HOSTILE, p.Temperature]));
+      const rows = rowsOf(
+        await query({ source: 'flux', flux: byParams, range: '-1h', fields: 'Temperature' }, { deviceId: HOSTILE }),
+      );
+      assert.deepEqual(
+        rows.map((r) => [r.clientId, r._value]),
+        data[HOSTILE].map((p) => [HOSTILE, p.Temperature]),
+      );
     });
 
     it('rejects a msg.query that is neither Flux text nor {query, params}', async () => {
@@ -369,7 +427,13 @@ describe('iot-query', () => {
     });
 
     it('says so when no InfluxDB is configured', async () => {
-      await loadFlow([queryNode], [{ id: 'q', type: 'iot-query', z: TAB, influxdb: '', source: 'preset', preset: 'lastValues', wires: [[]] }, ...watch('q')]);
+      await loadFlow(
+        [queryNode],
+        [
+          { id: 'q', type: 'iot-query', z: TAB, influxdb: '', source: 'preset', preset: 'lastValues', wires: [[]] },
+          ...watch('q'),
+        ],
+      );
       assert.equal(lastStatus('q').text, 'no InfluxDB configured');
       const outcome = await send('q', {});
       assert.equal(outcome.ok, false);

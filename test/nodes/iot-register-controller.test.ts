@@ -10,7 +10,10 @@ describe('iot-register controller', () => {
   });
 
   it('refuses an unknown action', () => {
-    assert.throws(() => chooseAction('delete', 'register'), { code: 'invalid_action', message: 'unknown action "delete"; use one of register, get, list, remove, rotate' });
+    assert.throws(() => chooseAction('delete', 'register'), {
+      code: 'invalid_action',
+      message: 'unknown action "delete"; use one of register, get, list, remove, rotate',
+    });
     assert.throws(() => chooseAction(7, 'register'), { message: /^unknown action 7;/ });
   });
 

@@ -4,7 +4,17 @@ import { AuthorizationsAPI } from '@influxdata/influxdb-client-apis';
 import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import registerNode = require('../../nodes/iot-register/iot-register');
 import type { FlowNode, Onboarded, Outcome } from '../support/node-red';
-import { influxConfig, lastStatus, loadFlow, send, startOnboarded, statuses, TAB, useNodeRed, watch } from '../support/node-red';
+import {
+  influxConfig,
+  lastStatus,
+  loadFlow,
+  send,
+  startOnboarded,
+  statuses,
+  TAB,
+  useNodeRed,
+  watch,
+} from '../support/node-red';
 import { assertHttpError, clientFor, quietClientLogs } from '../support/emulator';
 
 describe('iot-register', () => {
@@ -18,11 +28,25 @@ describe('iot-register', () => {
 
   const load = async (fields: Partial<FlowNode> = {}) => {
     const cfg = influxConfig(influx);
-    await loadFlow([influxdbNode, registerNode], [
-      cfg.node,
-      { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'register', deviceId: 'deviceId', deviceIdType: 'msg', wires: [[]], ...fields },
-      ...watch('r'),
-    ], cfg.credentials);
+    await loadFlow(
+      [influxdbNode, registerNode],
+      [
+        cfg.node,
+        {
+          id: 'r',
+          type: 'iot-register',
+          z: TAB,
+          influxdb: 'influx',
+          action: 'register',
+          deviceId: 'deviceId',
+          deviceIdType: 'msg',
+          wires: [[]],
+          ...fields,
+        },
+        ...watch('r'),
+      ],
+      cfg.credentials,
+    );
   };
   /** The output msg of a msg that must succeed. */
   const run = async (msg: Record<string, unknown>) => {
@@ -35,7 +59,9 @@ describe('iot-register', () => {
     return outcome.ok ? '' : outcome.error;
   };
   const deviceAuthorizations = async () =>
-    ((await new AuthorizationsAPI(influx.influx).getAuthorizations({})).authorizations ?? []).filter((a) => a.description?.startsWith('IoT Center: '));
+    ((await new AuthorizationsAPI(influx.influx).getAuthorizations({})).authorizations ?? []).filter((a) =>
+      a.description?.startsWith('IoT Center: '),
+    );
 
   it('registers a device once, however often asked', async () => {
     await load();
@@ -60,7 +86,15 @@ describe('iot-register', () => {
         write_endpoint: config.write_endpoint,
         measurement_interval: config.measurement_interval,
       },
-      { id: 'dev1', influx_url: influx.emulator.url, influx_org: 'my-org', influx_bucket: 'my-bucket', influx_token: '***', write_endpoint: '/influx', measurement_interval: 60 },
+      {
+        id: 'dev1',
+        influx_url: influx.emulator.url,
+        influx_org: 'my-org',
+        influx_bucket: 'my-bucket',
+        influx_token: '***',
+        write_endpoint: '/influx',
+        measurement_interval: 60,
+      },
     );
     assert.ok(typeof config.createdAt === 'string' && typeof config.serverTime === 'string');
   });
@@ -114,10 +148,17 @@ describe('iot-register', () => {
     await run({ deviceId: 'dev2' });
     await run({ deviceId: 'dev1' });
     const { payload } = await run({ action: 'list' });
-    assert.deepEqual((payload as Array<{ deviceId: string; canWrite: boolean; canRead: boolean }>).map((d) => [d.deviceId, d.canWrite, d.canRead]), [
-      ['dev1', true, false],
-      ['dev2', true, false],
-    ]);
+    assert.deepEqual(
+      (payload as Array<{ deviceId: string; canWrite: boolean; canRead: boolean }>).map((d) => [
+        d.deviceId,
+        d.canWrite,
+        d.canRead,
+      ]),
+      [
+        ['dev1', true, false],
+        ['dev2', true, false],
+      ],
+    );
     assert.ok(!JSON.stringify(payload).includes('token'));
     assert.equal(lastStatus('r').text, '2 device(s)');
   });
@@ -136,7 +177,9 @@ describe('iot-register', () => {
     const after = (await run({ deviceId: 'dev1', action: 'rotate' })).payload as { influx_token: string };
     assert.notEqual(after.influx_token, before.influx_token);
     assert.equal(lastStatus('r').text, 'new token for dev1');
-    const api = clientFor(influx.emulator, before.influx_token).getWriteApi('my-org', 'my-bucket', 'ms', { maxRetries: 0 });
+    const api = clientFor(influx.emulator, before.influx_token).getWriteApi('my-org', 'my-bucket', 'ms', {
+      maxRetries: 0,
+    });
     api.writeRecord('environment Temperature=1 1');
     await assertHttpError(api.close(), 401, 'unauthorized');
   });
@@ -165,7 +208,9 @@ describe('iot-register', () => {
 
   it('answers JSON to other requests when the output follows the request', async () => {
     await load({ format: 'accept', deviceId: 'req.params.deviceId' });
-    const msg = await run({ req: { params: { deviceId: 'dev1' }, headers: { accept: 'application/json, text/plain, */*' }, query: {} } });
+    const msg = await run({
+      req: { params: { deviceId: 'dev1' }, headers: { accept: 'application/json, text/plain, */*' }, query: {} },
+    });
     assert.equal((msg.payload as { id: string }).id, 'dev1');
     assert.equal(msg.headers, undefined);
   });
@@ -180,7 +225,11 @@ describe('iot-register', () => {
     await load();
     const error = failure(await send('r', { deviceId: 'dev1\n' }));
     assert.equal(error, 'DeviceIdError: deviceId contains a control character (U+000A) at position 4');
-    assert.deepEqual(lastStatus('r'), { fill: 'red', shape: 'ring', text: 'deviceId contains a control character (U+000A) at position 4' });
+    assert.deepEqual(lastStatus('r'), {
+      fill: 'red',
+      shape: 'ring',
+      text: 'deviceId contains a control character (U+000A) at position 4',
+    });
   });
 
   it('fails when the device id is missing', async () => {
@@ -190,17 +239,34 @@ describe('iot-register', () => {
 
   it('fails for an unknown msg.action, listing the actions', async () => {
     await load();
-    assert.equal(failure(await send('r', { deviceId: 'dev1', action: 'delete' })), 'RegisterInputError: unknown action "delete"; use one of register, get, list, remove, rotate');
+    assert.equal(
+      failure(await send('r', { deviceId: 'dev1', action: 'delete' })),
+      'RegisterInputError: unknown action "delete"; use one of register, get, list, remove, rotate',
+    );
   });
 
   it('says when InfluxDB refuses the config node token', async () => {
     const cfg = influxConfig(influx, {}, 'wrong-token');
-    await loadFlow([influxdbNode, registerNode], [cfg.node, { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] }, ...watch('r')], cfg.credentials);
-    assert.match(failure(await send('r', {})), /^ConnectionError: InfluxDB at http:\/\/127\.0\.0\.1:\d+ refused to list devices \(401 unauthorized access\); check the token of the InfluxDB config node$/);
+    await loadFlow(
+      [influxdbNode, registerNode],
+      [
+        cfg.node,
+        { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
+        ...watch('r'),
+      ],
+      cfg.credentials,
+    );
+    assert.match(
+      failure(await send('r', {})),
+      /^ConnectionError: InfluxDB at http:\/\/127\.0\.0\.1:\d+ refused to list devices \(401 unauthorized access\); check the token of the InfluxDB config node$/,
+    );
   });
 
   it('fails without a config node', async () => {
-    await loadFlow([registerNode], [{ id: 'r', type: 'iot-register', z: TAB, influxdb: '', action: 'list', wires: [[]] }, ...watch('r')]);
+    await loadFlow(
+      [registerNode],
+      [{ id: 'r', type: 'iot-register', z: TAB, influxdb: '', action: 'list', wires: [[]] }, ...watch('r')],
+    );
     assert.deepEqual(lastStatus('r'), { fill: 'red', shape: 'ring', text: 'no InfluxDB configured' });
     assert.equal(failure(await send('r', {})), 'Error: no InfluxDB configured: choose an iot-influxdb config node');
   });

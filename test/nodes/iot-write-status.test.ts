@@ -17,16 +17,37 @@ const stats = (extra: Partial<WriteStats> = {}): WriteStats => ({
 
 describe('iot-write messages', () => {
   it('names each refused point of an array by its index', () => {
-    const message = refusalMessage([{}, {}, {}], { accepted: 1, errors: [{ index: 0, reason: 'a' }, { index: 2, reason: 'b' }] });
+    const message = refusalMessage([{}, {}, {}], {
+      accepted: 1,
+      errors: [
+        { index: 0, reason: 'a' },
+        { index: 2, reason: 'b' },
+      ],
+    });
     assert.equal(message, '2 of 3 points refused (the others are buffered): point 0: a; point 2: b');
   });
 
   it('names refused lines of a text', () => {
-    assert.equal(refusalMessage('x\ny', { accepted: 0, errors: [{ index: 0, reason: 'a' }, { index: 1, reason: 'b' }] }), '2 of 2 lines refused: line 0: a; line 1: b');
+    assert.equal(
+      refusalMessage('x\ny', {
+        accepted: 0,
+        errors: [
+          { index: 0, reason: 'a' },
+          { index: 1, reason: 'b' },
+        ],
+      }),
+      '2 of 2 lines refused: line 0: a; line 1: b',
+    );
   });
 
   it('says why a single point was refused', () => {
-    assert.equal(refusalMessage({ fields: {} }, { accepted: 0, errors: [{ index: 0, reason: 'a point needs at least one field' }] }), 'the point was refused: a point needs at least one field');
+    assert.equal(
+      refusalMessage(
+        { fields: {} },
+        { accepted: 0, errors: [{ index: 0, reason: 'a point needs at least one field' }] },
+      ),
+      'the point was refused: a point needs at least one field',
+    );
   });
 
   it('lists ten refusals and counts the rest', () => {
@@ -55,7 +76,13 @@ describe('iot-write status', () => {
 
   it('is red with a short reason and the seconds until the next attempt while retrying', () => {
     const view = writeStatus(
-      stats({ buffered: 4, retrying: true, attempts: 1, nextRetryAt: 10_000, lastError: { code: 'unauthorized', message: 'long words', status: 401 } }),
+      stats({
+        buffered: 4,
+        retrying: true,
+        attempts: 1,
+        nextRetryAt: 10_000,
+        lastError: { code: 'unauthorized', message: 'long words', status: 401 },
+      }),
       5_500,
     );
     assert.deepEqual(view, {
@@ -67,7 +94,15 @@ describe('iot-write status', () => {
   });
 
   it('calls a lost connection unreachable', () => {
-    const view = writeStatus(stats({ retrying: true, attempts: 2, nextRetryAt: 1000, lastError: { code: 'network', message: 'ECONNREFUSED' } }), 0);
+    const view = writeStatus(
+      stats({
+        retrying: true,
+        attempts: 2,
+        nextRetryAt: 1000,
+        lastError: { code: 'network', message: 'ECONNREFUSED' },
+      }),
+      0,
+    );
     assert.equal(view.vars.reason, 'InfluxDB unreachable');
   });
 });

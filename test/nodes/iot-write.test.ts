@@ -33,7 +33,11 @@ import { quietClientLogs } from '../support/emulator';
 import { freePort } from '../support/scripted-influx';
 
 const T0 = Date.parse('2024-01-02T00:00:00Z');
-const reading = (i: number, extra: Record<string, unknown> = {}) => ({ fields: { Temperature: 20 + i }, timestamp: T0 + i * 1000, ...extra });
+const reading = (i: number, extra: Record<string, unknown> = {}) => ({
+  fields: { Temperature: 20 + i },
+  timestamp: T0 + i * 1000,
+  ...extra,
+});
 
 describe('iot-write', () => {
   useNodeRed();
@@ -62,7 +66,11 @@ describe('iot-write', () => {
   });
   const load = async (fields: Partial<FlowNode> = {}, config: Partial<FlowNode> = {}, token?: string) => {
     const cfg = influxConfig(influx, config, token);
-    await loadFlow([influxdbNode, writeNode], [cfg.node, writer(fields), { id: 'out', type: 'helper', z: TAB }, ...watch('w')], cfg.credentials);
+    await loadFlow(
+      [influxdbNode, writeNode],
+      [cfg.node, writer(fields), { id: 'out', type: 'helper', z: TAB }, ...watch('w')],
+      cfg.credentials,
+    );
   };
   const ok = (outcome: Outcome) => assert.ok(outcome.ok, `expected done(), got ${outcome.ok ? '' : outcome.error}`);
   const pipeline = () => (helper.getNode('influx') as InfluxConfigNode).connection.pipeline();
@@ -90,7 +98,11 @@ describe('iot-write', () => {
   it('takes a single point and line protocol text', async () => {
     await load();
     ok(await send('w', { payload: reading(1) }));
-    ok(await send('w', { payload: `environment,clientId=lp Temperature=22 ${T0 + 2000}\nenvironment,clientId=lp Temperature=23 ${T0 + 3000}` }));
+    ok(
+      await send('w', {
+        payload: `environment,clientId=lp Temperature=22 ${T0 + 2000}\nenvironment,clientId=lp Temperature=23 ${T0 + 3000}`,
+      }),
+    );
     await until(async () => (await storedCount()) === 3, 'three points are stored');
     assert.deepEqual(await stored(), [
       ['environment', '', 21],
@@ -121,14 +133,19 @@ describe('iot-write', () => {
 
   it('names each bad point with its reason and still writes the good ones', async () => {
     await load();
-    const outcome = await send('w', { payload: [reading(1), { fields: {} }, reading(3), { fields: { t: 1 }, colour: 'red' }] });
+    const outcome = await send('w', {
+      payload: [reading(1), { fields: {} }, reading(3), { fields: { t: 1 }, colour: 'red' }],
+    });
     assert.equal(outcome.ok, false);
     assert.equal(
       outcome.ok ? '' : outcome.error,
       "Error: 2 of 4 points refused (the others are buffered): point 1: a point needs at least one field; point 3: unknown property 'colour'; a point has measurement, tags, fields and timestamp",
     );
     await until(async () => (await storedCount()) === 2, 'the good points are stored');
-    assert.deepEqual((await stored()).map((r) => r[2]), [21, 23]);
+    assert.deepEqual(
+      (await stored()).map((r) => r[2]),
+      [21, 23],
+    );
     await waitForStatus('w', (s) => s.text === 'buffered 0 · written 2 · failed 2', 'the refused points are counted');
     assert.equal(lastStatus('w').fill, 'yellow');
   });
@@ -145,7 +162,10 @@ describe('iot-write', () => {
     const output = nextMessage('out');
     const outcome = await send('w', { payload: [reading(1), 'not line protocol'] });
     assert.equal(outcome.ok, false);
-    assert.deepEqual((await output).write, { accepted: 1, errors: [{ index: 1, reason: "missing field value: 'not line protocol'" }] });
+    assert.deepEqual((await output).write, {
+      accepted: 1,
+      errors: [{ index: 1, reason: "missing field value: 'not line protocol'" }],
+    });
   });
 
   it('sends nothing on when forwarding is off', async () => {
@@ -195,7 +215,10 @@ describe('iot-write', () => {
     await load({}, {}, 'wrong-token');
     const outcome = await send('w', { payload: reading(1), flush: true });
     assert.equal(outcome.ok, false);
-    assert.match(outcome.ok ? '' : outcome.error, /InfluxDB refused the token \(401 unauthorized access\); check the token of the InfluxDB config node/);
+    assert.match(
+      outcome.ok ? '' : outcome.error,
+      /InfluxDB refused the token \(401 unauthorized access\); check the token of the InfluxDB config node/,
+    );
     assert.equal(pipeline().stats.buffered, 1);
   });
 
@@ -251,7 +274,10 @@ describe('iot-write', () => {
 
       await startServer(false);
       ok(await send('w', { payload: [], flush: true }));
-      assert.deepEqual((await stored({ url: url() })).map((r) => r[2]), [21, 22, 23, 24, 25]);
+      assert.deepEqual(
+        (await stored({ url: url() })).map((r) => r[2]),
+        [21, 22, 23, 24, 25],
+      );
       await waitForStatus('w', (s) => s.text === 'buffered 0 · written 5 · failed 0', 'the counts after the outage');
     });
 
@@ -264,7 +290,10 @@ describe('iot-write', () => {
       await startServer(true);
       await load({ flushInterval: 0 }, { url: url() });
       await until(() => pipeline().stats.written === 3, 'the spooled points are written at start');
-      assert.deepEqual((await stored({ url: url() })).map((r) => r[2]), [21, 22, 23]);
+      assert.deepEqual(
+        (await stored({ url: url() })).map((r) => r[2]),
+        [21, 22, 23],
+      );
     });
   });
 });

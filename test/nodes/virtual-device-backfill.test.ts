@@ -35,7 +35,10 @@ describe('virtual-device backfill with InfluxDB', () => {
   });
   after(() => influx.emulator.close());
 
-  async function load(deviceId: string, configFields: Partial<FlowNode> = {}): Promise<{ points: NodeMessage[]; progress: NodeMessage[] }> {
+  async function load(
+    deviceId: string,
+    configFields: Partial<FlowNode> = {},
+  ): Promise<{ points: NodeMessage[]; progress: NodeMessage[] }> {
     const cfg = influxConfig(influx, configFields);
     await loadFlow(
       [influxdbNode, virtualDeviceNode],
@@ -73,7 +76,11 @@ describe('virtual-device backfill with InfluxDB', () => {
     const api = influx.influx.getWriteApi(influx.org, influx.bucket, 'ms');
     api.writePoints(
       times.map((t) =>
-        new Point('environment').tag('clientId', deviceId).floatField('Temperature', 21.5).floatField('Humidity', 40).timestamp(new Date(t)),
+        new Point('environment')
+          .tag('clientId', deviceId)
+          .floatField('Temperature', 21.5)
+          .floatField('Humidity', 40)
+          .timestamp(new Date(t)),
       ),
     );
     await api.close();
@@ -125,11 +132,17 @@ describe('virtual-device backfill with InfluxDB', () => {
   it('sends nothing for a device that has written every minute, and reports 100 percent', async () => {
     const now = floorToMinute(Date.now());
     // One minute more than the window on each side, so that the minute changing during the test changes nothing.
-    await writeAt('complete', Array.from({ length: WEEK_MINUTES + 3 }, (_, i) => now + MINUTE_MS - i * MINUTE_MS));
+    await writeAt(
+      'complete',
+      Array.from({ length: WEEK_MINUTES + 3 }, (_, i) => now + MINUTE_MS - i * MINUTE_MS),
+    );
     const { points, progress } = await load('complete');
     assert.equal((await send('vd', { payload: 'backfill' })).ok, true);
     assert.equal(points.length, 0);
-    assert.deepEqual(progress.map((m) => m.payload), [{ written: 0, total: 0, percent: 100 }]);
+    assert.deepEqual(
+      progress.map((m) => m.payload),
+      [{ written: 0, total: 0, percent: 100 }],
+    );
   });
 
   it('reports a query InfluxDB refuses with done(err) and sends no points', async () => {

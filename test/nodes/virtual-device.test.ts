@@ -4,7 +4,18 @@ import path from 'node:path';
 import type { NodeMessage } from 'node-red';
 import { ENVIRONMENT_FIELDS, MINUTE_MS, floorToMinute } from '../../lib/environment';
 import virtualDeviceNode = require('../../nodes/virtual-device/virtual-device');
-import { type FlowNode, helper, lastStatus, loadFlow, send, TAB, until, useNodeRed, userDir, watch } from '../support/node-red';
+import {
+  type FlowNode,
+  helper,
+  lastStatus,
+  loadFlow,
+  send,
+  TAB,
+  until,
+  useNodeRed,
+  userDir,
+  watch,
+} from '../support/node-red';
 
 const DAY_MS = 86_400_000;
 /** A fixed time: 2024-03-01T12:00:00Z. */
@@ -97,7 +108,10 @@ describe('virtual-device', () => {
       for (const point of await tickAt(times)) {
         for (const spec of ENVIRONMENT_FIELDS) {
           const value = fieldValue(point, spec.name);
-          assert.ok(value >= spec.min && value < spec.max + 1, `${spec.name} ${value} outside [${spec.min}, ${spec.max + 1})`);
+          assert.ok(
+            value >= spec.min && value < spec.max + 1,
+            `${spec.name} ${value} outside [${spec.min}, ${spec.max + 1})`,
+          );
           if (spec.type === 'int') assert.ok(Number.isInteger(value), `${spec.name} ${value} is not an integer`);
         }
         assert.ok(fieldValue(point, 'Lat') > 50 && fieldValue(point, 'Lat') < 50.2);
@@ -117,7 +131,10 @@ describe('virtual-device', () => {
       await loadFlow([virtualDeviceNode], device({ seed: 'beta' }));
       const other = await tickAt(times);
       assert.deepEqual(again, first);
-      assert.notDeepEqual(other.map((p) => p.fields), first.map((p) => p.fields));
+      assert.notDeepEqual(
+        other.map((p) => p.fields),
+        first.map((p) => p.fields),
+      );
     });
 
     it('takes the device id from the message when set to msg.deviceId', async () => {
@@ -153,7 +170,12 @@ describe('virtual-device', () => {
   describe('GPS track', () => {
     it('drives along a track given in msg.track', async () => {
       await loadFlow([virtualDeviceNode], device());
-      const set = await send('vd', { track: [[10, 20], [10, 20]] });
+      const set = await send('vd', {
+        track: [
+          [10, 20],
+          [10, 20],
+        ],
+      });
       assert.equal(set.ok, true);
       const [point] = await tickAt([T0]);
       assert.equal(fieldValue(point, 'Lat'), 10);
@@ -161,7 +183,13 @@ describe('virtual-device', () => {
     });
 
     it('reads a track from a JSON file relative to the user directory', async () => {
-      fs.writeFileSync(path.join(userDir(), 'track.json'), JSON.stringify([{ lat: 42.35, lon: -71.12 }, { lat: 42.35, lon: -71.12 }]));
+      fs.writeFileSync(
+        path.join(userDir(), 'track.json'),
+        JSON.stringify([
+          { lat: 42.35, lon: -71.12 },
+          { lat: 42.35, lon: -71.12 },
+        ]),
+      );
       await loadFlow([virtualDeviceNode], device({ track: 'file', trackFile: 'track.json' }));
       const [point] = await tickAt([T0]);
       assert.equal(fieldValue(point, 'Lat'), 42.35);
@@ -190,7 +218,10 @@ describe('virtual-device', () => {
       const points = collect('points');
       await until(() => points.length >= 4, 'four live points arrived');
       const times = points.map((m) => (m.payload as EmittedPoint).timestamp.getTime());
-      assert.deepEqual([...times].sort((a, b) => a - b), times);
+      assert.deepEqual(
+        [...times].sort((a, b) => a - b),
+        times,
+      );
       assert.equal(points[0].topic, 'dev1');
       assert.equal(lastStatus('vd').fill, 'green');
       assert.match(String(lastStatus('vd').text), /^running: [\d.]+ °C/);
@@ -249,18 +280,27 @@ describe('virtual-device', () => {
       const after = Date.now();
       assert.equal(outcome.ok, true);
 
-      assert.deepEqual(points.map((m) => (m.payload as unknown[]).length), [2000, 2000, 2000, 2000, 2000, 80]);
+      assert.deepEqual(
+        points.map((m) => (m.payload as unknown[]).length),
+        [2000, 2000, 2000, 2000, 2000, 80],
+      );
       const times = points.flatMap((m) => (m.payload as EmittedPoint[]).map((p) => p.timestamp.getTime()));
       const last = times[times.length - 1];
       assert.ok(last === floorToMinute(before) || last === floorToMinute(after));
-      assert.deepEqual(times, Array.from({ length: 7 * 1440 }, (_, i) => last - (7 * 1440 - 1 - i) * MINUTE_MS));
+      assert.deepEqual(
+        times,
+        Array.from({ length: 7 * 1440 }, (_, i) => last - (7 * 1440 - 1 - i) * MINUTE_MS),
+      );
       assert.ok(points.every((m) => m.topic === 'dev1'));
 
       const bar = progress.map((m) => m.payload as { written: number; total: number; percent: number });
       assert.ok(progress.every((m) => m.topic === 'progress'));
       assert.deepEqual(bar[0], { written: 0, total: 10080, percent: 0 });
       assert.deepEqual(bar[bar.length - 1], { written: 10080, total: 10080, percent: 100 });
-      assert.deepEqual(bar.map((p) => p.written), [0, 2000, 4000, 6000, 8000, 10000, 10080]);
+      assert.deepEqual(
+        bar.map((p) => p.written),
+        [0, 2000, 4000, 6000, 8000, 10000, 10080],
+      );
       assert.equal(lastStatus('vd').text, 'backfilled 10080 points');
     });
 
@@ -289,7 +329,10 @@ describe('virtual-device', () => {
 
     it('refuses a second backfill while one is running', async () => {
       await loadFlow([virtualDeviceNode], device());
-      const [first, second] = await Promise.all([send('vd', { payload: 'backfill' }), send('vd', { payload: 'backfill' })]);
+      const [first, second] = await Promise.all([
+        send('vd', { payload: 'backfill' }),
+        send('vd', { payload: 'backfill' }),
+      ]);
       assert.equal(first.ok, true);
       assert.equal(second.ok, false);
       assert.match(second.ok ? '' : second.error, /a backfill is already running/);
@@ -301,7 +344,10 @@ describe('virtual-device', () => {
       const points = collect('points');
       await send('vd', { payload: 'backfill', since: Date.now() + 2 * MINUTE_MS });
       assert.equal(points.length, 0);
-      assert.deepEqual(progress.map((m) => m.payload), [{ written: 0, total: 0, percent: 100 }]);
+      assert.deepEqual(
+        progress.map((m) => m.payload),
+        [{ written: 0, total: 0, percent: 100 }],
+      );
     });
   });
 });

@@ -32,7 +32,8 @@ export function diffTables(got: Table[], want: Table[]): string[] {
   }
   for (const w of unmatchedWant) diffs.push(`missing table ${describeKey(w.table)} (want table ${w.index})`);
   for (const g of unmatchedGot) diffs.push(`unexpected table ${describeKey(g.table)} (got table ${g.index})`);
-  for (const pair of pairs) diffs.push(...diffTable(pair.got, pair.want).map((d) => `table ${describeKey(pair.want)}: ${d}`));
+  for (const pair of pairs)
+    diffs.push(...diffTable(pair.got, pair.want).map((d) => `table ${describeKey(pair.want)}: ${d}`));
   return diffs;
 }
 
@@ -46,7 +47,8 @@ function diffTable(got: Table, want: Table): string[] {
     for (const label of wantKey) {
       const g = keyValue(got, label);
       const w = keyValue(want, label);
-      if (!sameCell(g, w)) diffs.push(`group key ${label}: got ${show(g, typeOf(got, label))}, want ${show(w, typeOf(want, label))}`);
+      if (!sameCell(g, w))
+        diffs.push(`group key ${label}: got ${show(g, typeOf(got, label))}, want ${show(w, typeOf(want, label))}`);
     }
   }
   const gotColumns = new Map(got.columns.map((c, j) => [c.label, { column: c, j }]));
@@ -54,7 +56,8 @@ function diffTable(got: Table, want: Table): string[] {
   want.columns.forEach((column, wantIndex) => {
     const g = gotColumns.get(column.label);
     if (!g) diffs.push(`missing column ${column.label} (${column.type})`);
-    else if (g.column.type !== column.type) diffs.push(`column ${column.label} is ${g.column.type}, want ${column.type}`);
+    else if (g.column.type !== column.type)
+      diffs.push(`column ${column.label} is ${g.column.type}, want ${column.type}`);
     else shared.push({ column, gotIndex: g.j, wantIndex });
   });
   const wantLabels = new Set(want.columns.map((c) => c.label));
@@ -66,8 +69,9 @@ function diffTable(got: Table, want: Table): string[] {
   for (let i = 0; i < n; i++) {
     const cells = shared
       .filter(({ gotIndex, wantIndex }) => !sameCell(got.rows[i][gotIndex] ?? null, want.rows[i][wantIndex] ?? null))
-      .map(({ column, gotIndex, wantIndex }) =>
-        `${column.label} got ${show(got.rows[i][gotIndex] ?? null, column.type)}, want ${show(want.rows[i][wantIndex] ?? null, column.type)}`,
+      .map(
+        ({ column, gotIndex, wantIndex }) =>
+          `${column.label} got ${show(got.rows[i][gotIndex] ?? null, column.type)}, want ${show(want.rows[i][wantIndex] ?? null, column.type)}`,
       );
     if (cells.length > 0) rowDiffs.push(`row ${i}: ${cells.join('; ')}`);
   }
@@ -85,7 +89,9 @@ function keySignature(table: Table): string {
 }
 
 function describeKey(table: Table): string {
-  const parts = table.keyColumns.map((label, k) => `${label}=${show(table.keyValues[k] ?? null, typeOf(table, label))}`);
+  const parts = table.keyColumns.map(
+    (label, k) => `${label}=${show(table.keyValues[k] ?? null, typeOf(table, label))}`,
+  );
   return `{${parts.join(', ')}}`;
 }
 

@@ -51,7 +51,10 @@ export interface TestHelper {
   unload(): Promise<void>;
   getNode(id: string): Node | null;
   /** supertest against the admin app (RED.httpAdmin). */
-  request(): { post(url: string): { send(body: object): PromiseLike<TestResponse> }; get(url: string): PromiseLike<TestResponse> };
+  request(): {
+    post(url: string): { send(body: object): PromiseLike<TestResponse> };
+    get(url: string): PromiseLike<TestResponse>;
+  };
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -132,7 +135,10 @@ export function send(id: string, msg: NodeMessage, ms = 20_000): Promise<Outcome
   const done = requireNode(`${id}-done`);
   const errors = requireNode(`${id}-errors`);
   return new Promise<Outcome>((resolve, reject) => {
-    const timer = setTimeout(() => finish(() => reject(new Error(`node ${id} did not call done() within ${ms} ms`))), ms);
+    const timer = setTimeout(
+      () => finish(() => reject(new Error(`node ${id} did not call done() within ${ms} ms`))),
+      ms,
+    );
     const onDone = (m: NodeMessage): void => {
       if (m._msgid === msg._msgid) finish(() => resolve({ ok: true, msg: m }));
     };
@@ -186,7 +192,12 @@ export function lastStatus(id: string): NodeStatus {
 }
 
 /** Polls the node's current status until `check` holds; fails with the last status after `ms`. */
-export async function waitForStatus(id: string, check: (s: NodeStatus) => boolean, what: string, ms = 15_000): Promise<NodeStatus> {
+export async function waitForStatus(
+  id: string,
+  check: (s: NodeStatus) => boolean,
+  what: string,
+  ms = 15_000,
+): Promise<NodeStatus> {
   const deadline = Date.now() + ms;
   for (;;) {
     const status = lastStatus(id);
@@ -238,5 +249,8 @@ export function translate(key: string, vars: Record<string, unknown> = {}): stri
 }
 
 function withCatalogs(module: NodeModule): NodeModule {
-  return (RED) => module(new Proxy(RED, { get: (target, p, receiver) => (p === '_' ? translate : Reflect.get(target, p, receiver)) }));
+  return (RED) =>
+    module(
+      new Proxy(RED, { get: (target, p, receiver) => (p === '_' ? translate : Reflect.get(target, p, receiver)) }),
+    );
 }

@@ -42,7 +42,11 @@ export function rejectLinesContaining(marker: string): Script {
   return (req) => {
     const bad = req.lines.filter((l) => l.includes(marker));
     if (bad.length === 0) return ok;
-    return { status: 400, code: 'invalid', message: bad.map((l) => `unable to parse '${l}': invalid field format`).join('\n') };
+    return {
+      status: 400,
+      code: 'invalid',
+      message: bad.map((l) => `unable to parse '${l}': invalid field format`).join('\n'),
+    };
   };
 }
 

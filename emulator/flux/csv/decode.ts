@@ -46,7 +46,8 @@ function readBlockHead(records: CsvRecord[], start: number): { head: BlockHead; 
   let width = -1;
   for (; i < records.length && records[i].fields[0] !== ''; i++) {
     const { fields, line } = records[i];
-    if (!fields[0].startsWith('#')) throw invalid(line, `expected an annotation (#...) or an empty first field, got ${JSON.stringify(fields[0])}`);
+    if (!fields[0].startsWith('#'))
+      throw invalid(line, `expected an annotation (#...) or an empty first field, got ${JSON.stringify(fields[0])}`);
     if (width >= 0 && fields.length !== width) throw invalid(line, 'wrong number of fields in annotation row');
     width = fields.length;
     annotations.set(fields[0].slice(1), fields); // unknown annotations are ignored, as in Flux
@@ -71,10 +72,13 @@ function readBlockHead(records: CsvRecord[], start: number): { head: BlockHead; 
     const j = k + 3;
     const datatype = datatypes?.[j] ?? 'string';
     const type = parseDatatype(datatype);
-    if (!type) throw invalid(header.line, `column ${JSON.stringify(label)} has invalid datatype ${JSON.stringify(datatype)}`);
+    if (!type)
+      throw invalid(header.line, `column ${JSON.stringify(label)} has invalid datatype ${JSON.stringify(datatype)}`);
     columns.push({ label, type });
     group.push(groups?.[j] === 'true');
-    defaults.push(readValue(defaultRow?.[j] ?? '', type, null, header.line, `default of column ${JSON.stringify(label)}`));
+    defaults.push(
+      readValue(defaultRow?.[j] ?? '', type, null, header.line, `default of column ${JSON.stringify(label)}`),
+    );
   });
   // Tables carry no id in the model, but Flux still rejects a bad one.
   const tableId = defaultRow?.[2] ?? '';
@@ -92,7 +96,8 @@ function isDataRow(record: CsvRecord, head: BlockHead): boolean {
   if (fields[0] !== '') return false;
   if (fields[1] === 'result' && fields[2] === 'table') return false;
   if (fields.length === 3 && fields[1] === 'error' && fields[2] === 'reference') return false;
-  if (fields.length !== head.width) throw invalid(line, `wrong number of fields: ${fields.length}, expected ${head.width}`);
+  if (fields.length !== head.width)
+    throw invalid(line, `wrong number of fields: ${fields.length}, expected ${head.width}`);
   return true;
 }
 

@@ -186,19 +186,24 @@ export class Compiler {
         };
       }
       default:
-        throw compileError(stmt.loc, `${stmt.kind === 'OptionStatement' ? 'option' : 'this'} statement is not allowed in a function body`);
+        throw compileError(
+          stmt.loc,
+          `${stmt.kind === 'OptionStatement' ? 'option' : 'this'} statement is not allowed in a function body`,
+        );
     }
   }
 
   private identifier(name: string, loc: Loc, scope: StaticScope): Evaluator {
     const binding = scope.resolve(name);
     if (!binding) {
-      if (this.names.isUnsupported(name)) throw compileError(loc, `unsupported function "${name}": the emulator implements a subset of Flux`);
+      if (this.names.isUnsupported(name))
+        throw compileError(loc, `unsupported function "${name}": the emulator implements a subset of Flux`);
       throw compileError(loc, `undefined identifier ${name}`);
     }
     return (env) => {
       const v = env.get(name);
-      if (v === undefined) throw new FluxError(`error ${formatLoc(loc)}: undefined identifier ${name}`, 'invalid', true);
+      if (v === undefined)
+        throw new FluxError(`error ${formatLoc(loc)}: undefined identifier ${name}`, 'invalid', true);
       return v;
     };
   }
@@ -207,7 +212,10 @@ export class Compiler {
     if (objectNode.kind === 'Identifier') {
       const binding = scope.resolve(objectNode.name);
       if (binding?.kind === 'package' && !binding.members.has(property)) {
-        throw compileError(loc, `unsupported function "${objectNode.name}.${property}": the emulator implements a subset of package "${binding.path}"`);
+        throw compileError(
+          loc,
+          `unsupported function "${objectNode.name}.${property}": the emulator implements a subset of package "${binding.path}"`,
+        );
       }
     }
     const object = this.expression(objectNode, scope);
@@ -215,11 +223,19 @@ export class Compiler {
       const o = object(env);
       if (o.type === 'record') return o.value.get(property) ?? NULL;
       if (o.type === 'null') return NULL;
-      throw new FluxError(`error ${formatLoc(loc)}: cannot access property "${property}" of ${typeName(o)}`, 'invalid', true);
+      throw new FluxError(
+        `error ${formatLoc(loc)}: cannot access property "${property}" of ${typeName(o)}`,
+        'invalid',
+        true,
+      );
     };
   }
 
-  private stringExpression(parts: ({ text: string } | { expression: Expression })[], scope: StaticScope, loc: Loc): Evaluator {
+  private stringExpression(
+    parts: ({ text: string } | { expression: Expression })[],
+    scope: StaticScope,
+    loc: Loc,
+  ): Evaluator {
     const pieces = parts.map((p): Evaluator | string => ('text' in p ? p.text : this.expression(p.expression, scope)));
     return (env) => {
       let out = '';
@@ -247,7 +263,12 @@ export class Compiler {
       let fields: Map<string, Value>;
       if (base) {
         const b = base(env);
-        if (b.type !== 'record') throw new FluxError(`error ${formatLoc(node.loc)}: "with" needs a record, got ${typeName(b)}`, 'invalid', true);
+        if (b.type !== 'record')
+          throw new FluxError(
+            `error ${formatLoc(node.loc)}: "with" needs a record, got ${typeName(b)}`,
+            'invalid',
+            true,
+          );
         fields = new Map(b.value);
       } else fields = new Map();
       for (const p of properties) fields.set(p.key, p.value(env));
@@ -259,8 +280,13 @@ export class Compiler {
     const inner = new StaticScope(scope);
     for (const p of node.params) inner.declare(p.name);
     const defaults = node.params.map((p) => (p.defaultValue ? this.expression(p.defaultValue, inner) : undefined));
-    const body = node.body.kind === 'Block' ? this.block(node.body, new StaticScope(inner)) : this.expression(node.body, inner);
-    const params: ParamSpec[] = node.params.map((p, i) => ({ name: p.name, required: !p.pipe && !defaults[i], pipe: p.pipe }));
+    const body =
+      node.body.kind === 'Block' ? this.block(node.body, new StaticScope(inner)) : this.expression(node.body, inner);
+    const params: ParamSpec[] = node.params.map((p, i) => ({
+      name: p.name,
+      required: !p.pipe && !defaults[i],
+      pipe: p.pipe,
+    }));
     return (closure) => {
       const value: FluxFunction = {
         name,
@@ -293,7 +319,11 @@ export class Compiler {
     return (env) => {
       const f = callee(env);
       if (f.type !== 'function') {
-        throw new FluxError(`error ${formatLoc(node.loc)}: ${name} is a ${typeName(f)}, not a function`, 'invalid', true);
+        throw new FluxError(
+          `error ${formatLoc(node.loc)}: ${name} is a ${typeName(f)}, not a function`,
+          'invalid',
+          true,
+        );
       }
       const piped = pipe ? pipe(env) : undefined;
       const values = new Map<string, Value>();
@@ -317,12 +347,20 @@ function indexValue(target: Value, index: Value, loc: Loc): Value {
   if (target.type === 'array' && index.type === 'int') {
     const i = Number(index.value);
     if (i < 0 || i >= target.value.length) {
-      throw new FluxError(`error ${formatLoc(loc)}: index out of bounds: ${i} (array length ${target.value.length})`, 'invalid', true);
+      throw new FluxError(
+        `error ${formatLoc(loc)}: index out of bounds: ${i} (array length ${target.value.length})`,
+        'invalid',
+        true,
+      );
     }
     return target.value[i];
   }
   if (target.type === 'record' && index.type === 'string') return target.value.get(index.value) ?? NULL;
-  throw new FluxError(`error ${formatLoc(loc)}: cannot index ${typeName(target)} with ${typeName(index)}`, 'invalid', true);
+  throw new FluxError(
+    `error ${formatLoc(loc)}: cannot index ${typeName(target)} with ${typeName(index)}`,
+    'invalid',
+    true,
+  );
 }
 
 /** Gives an error the location of the expression that raised it, unless it already has one. */

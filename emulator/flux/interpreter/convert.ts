@@ -82,7 +82,8 @@ export function toIntValue(v: Value): Value {
       return int(v.value.nanoseconds);
     case 'string': {
       const n = parseInteger(v.value);
-      if (n === undefined || n < INT64_MIN || n > INT64_MAX) throw new FluxError(`cannot convert string "${v.value}" to int`);
+      if (n === undefined || n < INT64_MIN || n > INT64_MAX)
+        throw new FluxError(`cannot convert string "${v.value}" to int`);
       return int(n);
     }
     default:
@@ -109,7 +110,8 @@ export function toUintValue(v: Value): Value {
       return uint(v.value.nanoseconds);
     case 'string': {
       const n = parseInteger(v.value);
-      if (n === undefined || n < 0n || n > UINT64_MAX) throw new FluxError(`cannot convert string "${v.value}" to uint`);
+      if (n === undefined || n < 0n || n > UINT64_MAX)
+        throw new FluxError(`cannot convert string "${v.value}" to uint`);
       return uint(n);
     }
     default:

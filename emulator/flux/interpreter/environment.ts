@@ -29,6 +29,7 @@ export class Environment {
 
   get(name: string): Value | undefined {
     // Iterative: row functions look names up once per row, often through several scopes.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks the scope chain up from this scope
     for (let env: Environment | undefined = this; env; env = env.parent) {
       const v = env.vars.get(name);
       if (v !== undefined) return v;
@@ -42,6 +43,7 @@ export class Environment {
 
   /** Reassigns a binding where it is defined (how `option now = ...` replaces the universe's `now`). */
   assign(name: string, value: Value): boolean {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- walks the scope chain up from this scope
     for (let env: Environment | undefined = this; env; env = env.parent) {
       if (env.vars.has(name)) {
         env.vars.set(name, value);

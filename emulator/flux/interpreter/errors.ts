@@ -29,7 +29,9 @@ export function compileError(loc: Loc, message: string): FluxError {
  */
 export function atCallSite(e: unknown, name: string, loc: Loc): unknown {
   const bare = unlocated(e);
-  return bare ? new FluxError(`error calling function "${name}" ${formatLoc(loc)}: ${bare.message}`, bare.code, true) : e;
+  return bare
+    ? new FluxError(`error calling function "${name}" ${formatLoc(loc)}: ${bare.message}`, bare.code, true)
+    : e;
 }
 
 /** Same for errors raised while a transformation processes tables (after the script was evaluated). */

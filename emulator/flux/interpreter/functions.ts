@@ -17,7 +17,8 @@ export function callFunction(
   const bound = new Map(args);
   try {
     for (const name of args.keys()) {
-      if (!fn.params.some((p) => p.name === name)) throw new FluxError(`function "${fn.name}" has no parameter "${name}"`);
+      if (!fn.params.some((p) => p.name === name))
+        throw new FluxError(`function "${fn.name}" has no parameter "${name}"`);
     }
     if (pipe !== undefined) {
       const p = fn.params.find((q) => q.pipe);

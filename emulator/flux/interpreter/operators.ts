@@ -179,7 +179,8 @@ export function unaryOperation(operator: string, v: Value): Value {
           throw new FluxError(`operator - cannot be applied to ${typeName(v)}`);
       }
     case '+':
-      if (v.type === 'null' || v.type === 'int' || v.type === 'uint' || v.type === 'float' || v.type === 'duration') return v;
+      if (v.type === 'null' || v.type === 'int' || v.type === 'uint' || v.type === 'float' || v.type === 'duration')
+        return v;
       throw new FluxError(`operator + cannot be applied to ${typeName(v)}`);
     default:
       throw new FluxError(`unsupported operator ${operator}`);

@@ -38,7 +38,13 @@ export function executeFile(file: FluxFile, compiler: Compiler, universe: Univer
 }
 
 /** Top-level assignments of a Flux source, run into `env` (how preludes and packages are loaded). */
-export function executeDefinitions(file: FluxFile, compiler: Compiler, scope: StaticScope, env: Environment, runtime: Runtime): void {
+export function executeDefinitions(
+  file: FluxFile,
+  compiler: Compiler,
+  scope: StaticScope,
+  env: Environment,
+  runtime: Runtime,
+): void {
   const steps = file.body.map((stmt) => compileStatement(stmt, compiler, scope, runtime));
   for (const step of steps) step(env);
 }
@@ -51,7 +57,11 @@ function compileStatement(stmt: Statement, compiler: Compiler, scope: StaticScop
       return (env) => env.set(stmt.name, init(env));
     }
     case 'OptionStatement': {
-      const init = compiler.expression(stmt.init, scope, 'name' in stmt.target ? stmt.target.name : stmt.target.property);
+      const init = compiler.expression(
+        stmt.init,
+        scope,
+        'name' in stmt.target ? stmt.target.name : stmt.target.property,
+      );
       const target = stmt.target;
       // Options of packages (`option v1.x = ...`) change nothing the emulator uses; they are accepted.
       if (!('name' in target)) return (env) => void init(env);
@@ -66,12 +76,16 @@ function compileStatement(stmt: Statement, compiler: Compiler, scope: StaticScop
       const expression = compiler.expression(stmt.expression, scope);
       return (env) => {
         const value = expression(env);
-        if (value.type === 'stream' && !runtime.isYielded(value.value)) runtime.addYield('_result', value.value, stmt.loc);
+        if (value.type === 'stream' && !runtime.isYielded(value.value))
+          runtime.addYield('_result', value.value, stmt.loc);
       };
     }
     case 'ReturnStatement':
       throw compileError(stmt.loc, 'return is only allowed in a function body');
     case 'UnsupportedStatement':
-      throw compileError(stmt.loc, `unsupported statement: ${stmt.what} (the emulator runs queries, not test cases or builtin declarations)`);
+      throw compileError(
+        stmt.loc,
+        `unsupported statement: ${stmt.what} (the emulator runs queries, not test cases or builtin declarations)`,
+      );
   }
 }

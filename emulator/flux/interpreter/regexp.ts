@@ -13,7 +13,10 @@ export function compileRegexp(pattern: string): RegExp {
     flags = [...new Set(leading[1])].join('');
     source = source.slice(leading[0].length);
   }
-  source = source.replace(/\(\?P</g, '(?<').replace(/\\A/g, '^').replace(/\\z/g, '$');
+  source = source
+    .replace(/\(\?P</g, '(?<')
+    .replace(/\\A/g, '^')
+    .replace(/\\z/g, '$');
   try {
     return new RegExp(source, flags);
   } catch (e) {

@@ -35,7 +35,11 @@ export class FluxRuntime implements Runtime {
 
   addYield(name: string, stream: TableStream, loc: Loc): void {
     if (this.yields.some((y) => y.name === name)) {
-      throw new FluxError(`error ${formatLoc(loc)}: duplicate yield name "${name}": give each yield() its own name`, 'invalid', true);
+      throw new FluxError(
+        `error ${formatLoc(loc)}: duplicate yield name "${name}": give each yield() its own name`,
+        'invalid',
+        true,
+      );
     }
     this.yields.push({ name, stream, loc });
     this.yielded.add(stream);

@@ -124,7 +124,7 @@ export function formatDuration(d: Duration): string {
 
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n) && ((a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 /** Howard Hinnant's civil-from-days, on day numbers since 1970-01-01. */

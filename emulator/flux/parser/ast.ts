@@ -80,7 +80,12 @@ export interface Block {
 
 export type Statement =
   | { kind: 'VariableAssignment'; name: string; init: Expression; loc: Loc }
-  | { kind: 'OptionStatement'; target: { name: string } | { object: string; property: string }; init: Expression; loc: Loc }
+  | {
+      kind: 'OptionStatement';
+      target: { name: string } | { object: string; property: string };
+      init: Expression;
+      loc: Loc;
+    }
   | { kind: 'ExpressionStatement'; expression: Expression; loc: Loc }
   | { kind: 'ReturnStatement'; argument: Expression; loc: Loc }
   | { kind: 'UnsupportedStatement'; what: string; loc: Loc };

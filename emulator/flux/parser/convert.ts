@@ -52,7 +52,12 @@ function toStatement(raw: unknown): Statement {
           loc: loc(node),
         };
       }
-      return { kind: 'OptionStatement', target: { name: identName(assignment.id) }, init: toExpression(assignment.init), loc: loc(node) };
+      return {
+        kind: 'OptionStatement',
+        target: { name: identName(assignment.id) },
+        init: toExpression(assignment.init),
+        loc: loc(node),
+      };
     }
     case 'ExpressionStatement':
       return { kind: 'ExpressionStatement', expression: toExpression(node.expression), loc: loc(node) };
@@ -103,17 +108,40 @@ export function toExpression(raw: unknown): Expression {
     case 'CallExpression':
       return toCall(node);
     case 'PipeExpression':
-      return { kind: 'PipeExpression', argument: toExpression(node.argument), call: toCall(obj(node.call, 'CallExpression')), loc: at };
+      return {
+        kind: 'PipeExpression',
+        argument: toExpression(node.argument),
+        call: toCall(obj(node.call, 'CallExpression')),
+        loc: at,
+      };
     case 'MemberExpression':
-      return { kind: 'MemberExpression', object: toExpression(node.object), property: propertyName(node.property), loc: at };
+      return {
+        kind: 'MemberExpression',
+        object: toExpression(node.object),
+        property: propertyName(node.property),
+        loc: at,
+      };
     case 'IndexExpression':
       return { kind: 'IndexExpression', array: toExpression(node.array), index: toExpression(node.index), loc: at };
     case 'BinaryExpression':
-      return { kind: 'BinaryExpression', operator: str(node.operator), left: toExpression(node.left), right: toExpression(node.right), loc: at };
+      return {
+        kind: 'BinaryExpression',
+        operator: str(node.operator),
+        left: toExpression(node.left),
+        right: toExpression(node.right),
+        loc: at,
+      };
     case 'LogicalExpression': {
       const operator = str(node.operator).toLowerCase();
-      if (operator !== 'and' && operator !== 'or') return { kind: 'Unsupported', what: `logical operator ${operator}`, loc: at };
-      return { kind: 'LogicalExpression', operator, left: toExpression(node.left), right: toExpression(node.right), loc: at };
+      if (operator !== 'and' && operator !== 'or')
+        return { kind: 'Unsupported', what: `logical operator ${operator}`, loc: at };
+      return {
+        kind: 'LogicalExpression',
+        operator,
+        left: toExpression(node.left),
+        right: toExpression(node.right),
+        loc: at,
+      };
     }
     case 'UnaryExpression':
       return { kind: 'UnaryExpression', operator: str(node.operator), argument: toExpression(node.argument), loc: at };

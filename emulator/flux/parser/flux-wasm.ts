@@ -14,7 +14,10 @@ interface FluxWasm {
 /** The slice of the WebAssembly global used here (tsconfig's lib has no WebAssembly typings). */
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: Record<string, Record<string, unknown>>) => { exports: Record<string, unknown> };
+  Instance: new (
+    module: object,
+    imports: Record<string, Record<string, unknown>>,
+  ) => { exports: Record<string, unknown> };
 }
 
 let loaded: FluxWasm | undefined;

@@ -38,12 +38,14 @@ function walk(node: unknown, found: FluxSyntaxError[]): void {
     }
   }
   if (node.type === 'BadStatement') found.push({ message: `invalid statement: ${String(node.text ?? '')}`, loc: at });
-  if (node.type === 'BadExpression' && node.text) found.push({ message: `invalid expression: ${String(node.text)}`, loc: at });
+  if (node.type === 'BadExpression' && node.text)
+    found.push({ message: `invalid expression: ${String(node.text)}`, loc: at });
   // The parser marks two operands with nothing between them (e.g. `1.5e3`, `3u`) with this operator.
   if (node.type === 'BinaryExpression' && node.operator === '<INVALID_OP>') {
     found.push({ message: 'invalid expression: missing operator between two operands', loc: at });
   }
-  if (node.type === 'ObjectExpression' && Array.isArray(node.properties)) checkObjectProperties(node.properties, at, found);
+  if (node.type === 'ObjectExpression' && Array.isArray(node.properties))
+    checkObjectProperties(node.properties, at, found);
   for (const [key, child] of Object.entries(node)) {
     if (key !== 'location' && key !== 'errors' && typeof child === 'object') walk(child, found);
   }

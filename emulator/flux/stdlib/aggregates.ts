@@ -15,7 +15,12 @@ export type Reducer = (values: Cell[], type: ColumnType) => { cell: Cell; type: 
 /** The aggregates `aggregateWindow` can compute window by window without building window tables. */
 export const windowReducers = new Map<FluxFunction, Reducer>();
 
-function aggregateBuiltin(name: string, extraParams: string[], reducerFor: (args: Args) => Reducer, hasDefaults = true) {
+function aggregateBuiltin(
+  name: string,
+  extraParams: string[],
+  reducerFor: (args: Args) => Reducer,
+  hasDefaults = true,
+) {
   const f = builtin({
     name,
     params: ['tables', 'column', ...extraParams],
@@ -33,8 +38,12 @@ function aggregateBuiltin(name: string, extraParams: string[], reducerFor: (args
 export function aggregateTable(table: Table, column: string, reduce: Reducer): Table {
   const j = table.columns.findIndex((c) => c.label === column);
   if (j < 0) throw new FluxError(`column "${column}" does not exist`);
-  if (table.keyColumns.includes(column)) throw new FluxError(`cannot aggregate column "${column}": it is part of the group key`);
-  const { cell, type } = reduce(table.rows.map((r) => r[j] ?? null), table.columns[j].type);
+  if (table.keyColumns.includes(column))
+    throw new FluxError(`cannot aggregate column "${column}": it is part of the group key`);
+  const { cell, type } = reduce(
+    table.rows.map((r) => r[j] ?? null),
+    table.columns[j].type,
+  );
   const keyColumns = table.columns.filter((c) => table.keyColumns.includes(c.label));
   const key = keyMap(table);
   const columns: Column[] = [...keyColumns, { label: column, type }];
@@ -92,7 +101,8 @@ export const spread = aggregateBuiltin('spread', [], () => (values, type) => {
 
 export const stddev = aggregateBuiltin('stddev', ['mode'], (args) => {
   const mode = args.string('mode', 'sample');
-  if (mode !== 'sample' && mode !== 'population') throw new FluxError(`stddev mode must be "sample" or "population", got "${mode}"`);
+  if (mode !== 'sample' && mode !== 'population')
+    throw new FluxError(`stddev mode must be "sample" or "population", got "${mode}"`);
   return (values, type) => {
     const xs = numbers(values, type, 'stddev');
     const n = xs.length;
@@ -106,7 +116,9 @@ export const stddev = aggregateBuiltin('stddev', ['mode'], (args) => {
 function quantileReducer(q: number, method: string): Reducer {
   if (!(q >= 0 && q <= 1)) throw new FluxError(`quantile q must be between 0 and 1, got ${q}`);
   if (method !== 'estimate_tdigest' && method !== 'exact_mean') {
-    throw new FluxError(`quantile method "${method}" is not supported by the emulator (use estimate_tdigest or exact_mean)`);
+    throw new FluxError(
+      `quantile method "${method}" is not supported by the emulator (use estimate_tdigest or exact_mean)`,
+    );
   }
   return (values, type) => {
     const xs = numbers(values, type, 'quantile').sort((a, b) => a - b);

@@ -56,10 +56,12 @@ export const contains = builtin({
     const value = args.value('value');
     const set = args.value('set');
     if (set.type !== 'array') throw new FluxError(`argument set must be an array, got ${typeName(set)}`);
-    return bool(set.value.some((e) => {
-      const eq = binaryOperation('==', value, e);
-      return eq.type === 'bool' && eq.value;
-    }));
+    return bool(
+      set.value.some((e) => {
+        const eq = binaryOperation('==', value, e);
+        return eq.type === 'bool' && eq.value;
+      }),
+    );
   },
 });
 

@@ -67,7 +67,8 @@ export const rename = builtin({
     } else {
       const mapping = new Map<string, string>();
       for (const [from, to] of args.record('columns')) {
-        if (to.type !== 'string') throw new FluxError(`new name for column "${from}" must be a string, got ${typeName(to)}`);
+        if (to.type !== 'string')
+          throw new FluxError(`new name for column "${from}" must be a string, got ${typeName(to)}`);
         mapping.set(from, to.value);
       }
       newName = (label) => mapping.get(label) ?? label;
@@ -121,7 +122,12 @@ export function duplicateColumn(table: Table, column: string, as: string): Table
     });
     return makeTable(columns, key.keys(), rows, key);
   }
-  return makeTable([...table.columns, { label: as, type }], key.keys(), table.rows.map((r) => [...r, r[from] ?? null]), key);
+  return makeTable(
+    [...table.columns, { label: as, type }],
+    key.keys(),
+    table.rows.map((r) => [...r, r[from] ?? null]),
+    key,
+  );
 }
 
 export const set = builtin({
@@ -140,7 +146,13 @@ function setColumn(table: Table, label: string, value: string): Table {
   const j = table.columns.findIndex((c) => c.label === label);
   const key = keyMap(table);
   if (key.has(label)) key.set(label, value);
-  if (j < 0) return makeTable([...table.columns, { label, type: 'string' }], key.keys(), table.rows.map((r) => [...r, value]), key);
+  if (j < 0)
+    return makeTable(
+      [...table.columns, { label, type: 'string' }],
+      key.keys(),
+      table.rows.map((r) => [...r, value]),
+      key,
+    );
   const columns = table.columns.map((c, i): Column => (i === j ? { label, type: 'string' } : c));
   const rows = table.rows.map((r) => {
     const copy = r.slice();

@@ -17,7 +17,8 @@ export const union = builtin({
   required: ['tables'],
   run(args) {
     const list = args.value('tables');
-    if (list.type !== 'array' || list.value.length < 2) throw new FluxError('union needs an array of at least two streams in tables');
+    if (list.type !== 'array' || list.value.length < 2)
+      throw new FluxError('union needs an array of at least two streams in tables');
     const streams = list.value.map((v) => {
       if (v.type !== 'stream') throw new FluxError(`union tables must be streams, got ${typeName(v)}`);
       return v.value;
@@ -41,7 +42,8 @@ function mergeByKey(tables: Table[]): Table[] {
       for (const c of t.columns) {
         const known = columns.find((x) => x.label === c.label);
         if (!known) columns.push(c);
-        else if (known.type !== c.type) throw new FluxError(`union: column "${c.label}" is both ${known.type} and ${c.type}`);
+        else if (known.type !== c.type)
+          throw new FluxError(`union: column "${c.label}" is both ${known.type} and ${c.type}`);
       }
     }
     const rows = g.flatMap((t) => {

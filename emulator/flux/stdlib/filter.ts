@@ -17,10 +17,13 @@ export const filter = builtin({
     const input = args.stream('tables');
     const fn = args.fn('fn');
     const onEmpty = args.string('onEmpty', 'drop');
-    if (onEmpty !== 'drop' && onEmpty !== 'keep') throw new FluxError(`onEmpty must be "drop" or "keep", got "${onEmpty}"`);
+    if (onEmpty !== 'drop' && onEmpty !== 'keep')
+      throw new FluxError(`onEmpty must be "drop" or "keep", got "${onEmpty}"`);
     const pending = input.pendingRead;
     if (pending) {
-      return stream(pendingStream({ ...pending, filters: [...pending.filters, { fn, onEmpty, loc: site.loc }] }, site.runtime));
+      return stream(
+        pendingStream({ ...pending, filters: [...pending.filters, { fn, onEmpty, loc: site.loc }] }, site.runtime),
+      );
     }
     return stream(
       input.derive('filter', site.loc, (data) => ({

@@ -70,7 +70,12 @@ export function groupTables(tables: Table[], columns: string[], mode: 'by' | 'ex
       const index = g.columns.map((c) => table.columns.findIndex((x) => x.label === c.label));
       return index.map((j) => (j < 0 ? null : (row[j] ?? null)));
     });
-    return makeTable(g.columns, g.keyLabels, rows, new Map(g.keyLabels.map((l, k): [string, Cell] => [l, g.keyCells[k]])));
+    return makeTable(
+      g.columns,
+      g.keyLabels,
+      rows,
+      new Map(g.keyLabels.map((l, k): [string, Cell] => [l, g.keyCells[k]])),
+    );
   });
 }
 

@@ -22,7 +22,8 @@ export const pivot = builtin({
     const rowKey = args.stringArray('rowKey');
     const columnKey = args.stringArray('columnKey');
     const valueColumn = args.string('valueColumn');
-    for (const c of columnKey) if (rowKey.includes(c)) throw new FluxError(`column name found in both rowKey and colKey: ${c}`);
+    for (const c of columnKey)
+      if (rowKey.includes(c)) throw new FluxError(`column name found in both rowKey and colKey: ${c}`);
     return stream(
       args.stream('tables').derive('pivot', site.loc, (data) => ({
         tables: pivotTables(data.tables, rowKey, columnKey, valueColumn),
@@ -61,7 +62,12 @@ function pivotTables(tables: Table[], rowKey: string[], columnKey: string[], val
     const keyLabels = kept.map((j) => table.columns[j].label).filter((l) => table.keyColumns.includes(l));
     const oldKey = keyMap(table);
     const keyValues = new Map(keyLabels.map((l): [string, Cell] => [l, oldKey.get(l) ?? null]));
-    const probe = makeTable(kept.map((j) => table.columns[j]), keyLabels, [], keyValues);
+    const probe = makeTable(
+      kept.map((j) => table.columns[j]),
+      keyLabels,
+      [],
+      keyValues,
+    );
     const id = keyId(probe);
     let b = builders.get(id);
     if (!b) {

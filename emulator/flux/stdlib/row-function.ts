@@ -16,7 +16,10 @@ export function rowCaller(
     throw new FluxError(`the function passed as fn must take a parameter named "${param}"`);
   }
   const missing = fn.params.find((p) => p.required && p.name !== param);
-  if (missing) throw new FluxError(`the function passed as fn has a required parameter "${missing.name}" that ${site.name} cannot give`);
+  if (missing)
+    throw new FluxError(
+      `the function passed as fn has a required parameter "${missing.name}" that ${site.name} cannot give`,
+    );
   const callSite = { name: fn.name, loc: site.loc, runtime: site.runtime };
   return (value) => callFunction(fn, new Map([[param, value]]), undefined, callSite);
 }

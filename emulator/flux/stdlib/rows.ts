@@ -41,7 +41,9 @@ export const limit = builtin({
   run(args, site) {
     const n = nonNegative(args.int('n'), 'n');
     const offset = nonNegative(args.int('offset', 0n), 'offset');
-    return stream(args.stream('tables').mapTables('limit', site.loc, (t) => ({ ...t, rows: t.rows.slice(offset, offset + n) })));
+    return stream(
+      args.stream('tables').mapTables('limit', site.loc, (t) => ({ ...t, rows: t.rows.slice(offset, offset + n) })),
+    );
   },
 });
 
@@ -84,7 +86,11 @@ export const distinct = builtin({
         const prefix = keyColumns.map((c) => key.get(c.label) ?? null);
         const seen = new Set<string>();
         const rows: Cell[][] = [];
-        const values = key.has(column) ? (t.rows.length > 0 ? [key.get(column) ?? null] : []) : t.rows.map((r) => r[j] ?? null);
+        const values = key.has(column)
+          ? t.rows.length > 0
+            ? [key.get(column) ?? null]
+            : []
+          : t.rows.map((r) => r[j] ?? null);
         for (const v of values) {
           const id = cellId(v);
           if (seen.has(id)) continue;

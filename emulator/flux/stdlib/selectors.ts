@@ -32,7 +32,10 @@ function selectorBuiltin(name: string, pick: Pick) {
 function selectRow(table: Table, column: string, pick: Pick): Table {
   const j = table.columns.findIndex((c) => c.label === column);
   if (j < 0) throw new FluxError(`column "${column}" does not exist`);
-  const i = pick(table.rows.map((r) => r[j] ?? null), table.columns[j].type);
+  const i = pick(
+    table.rows.map((r) => r[j] ?? null),
+    table.columns[j].type,
+  );
   return { ...table, rows: i < 0 ? [] : [table.rows[i]] };
 }
 
@@ -55,5 +58,11 @@ function extreme(name: string, better: (c: number) => boolean): Pick {
   };
 }
 
-export const min = selectorBuiltin('min', extreme('min', (c) => c < 0));
-export const max = selectorBuiltin('max', extreme('max', (c) => c > 0));
+export const min = selectorBuiltin(
+  'min',
+  extreme('min', (c) => c < 0),
+);
+export const max = selectorBuiltin(
+  'max',
+  extreme('max', (c) => c > 0),
+);

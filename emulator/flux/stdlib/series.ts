@@ -21,13 +21,15 @@ function indexOf(table: Table, label: string): number {
 function numericIndex(table: Table, label: string, fn: string): number {
   const j = indexOf(table, label);
   const type = table.columns[j].type;
-  if (type !== 'double' && type !== 'long' && type !== 'unsignedLong') throw new FluxError(`${fn} needs a numeric column, "${label}" is ${type}`);
+  if (type !== 'double' && type !== 'long' && type !== 'unsignedLong')
+    throw new FluxError(`${fn} needs a numeric column, "${label}" is ${type}`);
   return j;
 }
 
 /** Nanoseconds of a fixed duration (months have no fixed length). */
 function fixedNanoseconds(d: Duration, name: string): bigint {
-  if (d.months !== 0n || d.infinite || isNegative(d) || isZero(d)) throw new FluxError(`${name} must be a positive duration without months`);
+  if (d.months !== 0n || d.infinite || isNegative(d) || isZero(d))
+    throw new FluxError(`${name} must be a positive duration without months`);
   return d.nanoseconds;
 }
 
@@ -39,8 +41,10 @@ export const fill = builtin({
     const column = args.string('column', '_value');
     const usePrevious = args.bool('usePrevious', false);
     const value = args.optional('value');
-    if (usePrevious === (value !== undefined)) throw new FluxError('fill needs exactly one of value or usePrevious: true');
-    const replacement = value === undefined ? undefined : { cell: valueToCell(value), type: columnTypeOf(value, 'value') };
+    if (usePrevious === (value !== undefined))
+      throw new FluxError('fill needs exactly one of value or usePrevious: true');
+    const replacement =
+      value === undefined ? undefined : { cell: valueToCell(value), type: columnTypeOf(value, 'value') };
     return stream(
       args.stream('tables').mapTables('fill', site.loc, (t) => {
         const j = indexOf(t, column);
@@ -87,7 +91,9 @@ export const difference = builtin({
     return stream(
       args.stream('tables').mapTables('difference', site.loc, (t) => {
         const targets = columns.map((l) => numericIndex(t, l, 'difference'));
-        const outColumns = t.columns.map((c, j): Column => (targets.includes(j) && c.type === 'unsignedLong' ? { label: c.label, type: 'long' } : c));
+        const outColumns = t.columns.map((c, j): Column =>
+          targets.includes(j) && c.type === 'unsignedLong' ? { label: c.label, type: 'long' } : c,
+        );
         const last: Cell[] = targets.map(() => null);
         const rows: Cell[][] = [];
         t.rows.forEach((r, i) => {
@@ -101,11 +107,17 @@ export const difference = builtin({
             const before = last[k];
             last[k] = cell;
             if (before === null) {
-              out[j] = nonNegative && initialZero ? (t.columns[j].type === 'unsignedLong' ? BigInt.asIntN(64, cell as bigint) : cell) : null;
+              out[j] =
+                nonNegative && initialZero
+                  ? t.columns[j].type === 'unsignedLong'
+                    ? BigInt.asIntN(64, cell as bigint)
+                    : cell
+                  : null;
               return;
             }
             let d = subtract(cell, before, t.columns[j].type);
-            if (nonNegative && isBelowZero(d)) d = initialZero ? (t.columns[j].type === 'double' ? cell : BigInt.asIntN(64, cell as bigint)) : null;
+            if (nonNegative && isBelowZero(d))
+              d = initialZero ? (t.columns[j].type === 'double' ? cell : BigInt.asIntN(64, cell as bigint)) : null;
             out[j] = d;
           });
           if (i > 0 || keepFirst) rows.push(out);
@@ -129,7 +141,9 @@ export const derivative = builtin({
       args.stream('tables').mapTables('derivative', site.loc, (t) => {
         const ti = indexOf(t, timeColumn);
         const targets = columns.map((l) => numericIndex(t, l, 'derivative'));
-        const outColumns = t.columns.map((c, j): Column => (targets.includes(j) ? { label: c.label, type: 'double' } : c));
+        const outColumns = t.columns.map((c, j): Column =>
+          targets.includes(j) ? { label: c.label, type: 'double' } : c,
+        );
         const last: { t: bigint; v: number }[] = [];
         const rows: Cell[][] = [];
         t.rows.forEach((r, i) => {
@@ -178,10 +192,13 @@ export const cumulativeSum = builtin({
             const total = sums[k];
             const type = t.columns[j].type;
             sums[k] =
-              total === null ? cell
-              : type === 'double' ? (total as number) + (cell as number)
-              : type === 'long' ? BigInt.asIntN(64, (total as bigint) + (cell as bigint))
-              : BigInt.asUintN(64, (total as bigint) + (cell as bigint));
+              total === null
+                ? cell
+                : type === 'double'
+                  ? (total as number) + (cell as number)
+                  : type === 'long'
+                    ? BigInt.asIntN(64, (total as bigint) + (cell as bigint))
+                    : BigInt.asUintN(64, (total as bigint) + (cell as bigint));
             out[j] = sums[k];
           });
           return out;
@@ -207,7 +224,8 @@ export const elapsed = builtin({
         for (let i = 1; i < t.rows.length; i++) {
           const a = t.rows[i - 1][ti];
           const b = t.rows[i][ti];
-          if (typeof a !== 'bigint' || typeof b !== 'bigint') throw new FluxError(`elapsed needs a time in every row of "${timeColumn}"`);
+          if (typeof a !== 'bigint' || typeof b !== 'bigint')
+            throw new FluxError(`elapsed needs a time in every row of "${timeColumn}"`);
           rows.push([...t.rows[i], (b - a) / unit]);
         }
         return makeTable([...t.columns, { label: columnName, type: 'long' }], t.keyColumns, rows, keyMap(t));
@@ -227,9 +245,12 @@ export const timeShift = builtin({
     const move = (c: Cell): Cell => (typeof c === 'bigint' ? addDuration(c, shift) : c);
     return stream(
       args.stream('tables').mapTables('timeShift', site.loc, (t) => {
-        const targets = t.columns.flatMap((c, j) => (columns.includes(c.label) && c.type === 'dateTime:RFC3339' ? [j] : []));
+        const targets = t.columns.flatMap((c, j) =>
+          columns.includes(c.label) && c.type === 'dateTime:RFC3339' ? [j] : [],
+        );
         const key = keyMap(t);
-        for (const j of targets) if (key.has(t.columns[j].label)) key.set(t.columns[j].label, move(key.get(t.columns[j].label) ?? null));
+        for (const j of targets)
+          if (key.has(t.columns[j].label)) key.set(t.columns[j].label, move(key.get(t.columns[j].label) ?? null));
         const rows = t.rows.map((r) => {
           const out = r.slice();
           for (const j of targets) out[j] = move(r[j] ?? null);

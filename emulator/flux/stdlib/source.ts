@@ -15,7 +15,8 @@ export const from = builtin({
   name: 'from',
   params: ['bucket', 'bucketID', 'org', 'orgID', 'host', 'token'],
   run(args, site) {
-    if (args.has('host') || args.has('token')) throw new FluxError('reading from another host is not supported by the emulator');
+    if (args.has('host') || args.has('token'))
+      throw new FluxError('reading from another host is not supported by the emulator');
     const name = args.optString('bucket');
     const id = args.optString('bucketID');
     if (name === undefined && id === undefined) throw new FluxError('must specify one of bucket or bucketID');
@@ -30,7 +31,8 @@ export const buckets = builtin({
   name: 'buckets',
   params: ['org', 'orgID', 'host', 'token'],
   run(args, site) {
-    if (args.has('host') || args.has('token')) throw new FluxError('listing buckets of another host is not supported by the emulator');
+    if (args.has('host') || args.has('token'))
+      throw new FluxError('listing buckets of another host is not supported by the emulator');
     const list = site.runtime.context.listBuckets();
     return stream(new TableStream(() => ({ tables: [bucketsTable(list)] })));
   },

@@ -19,7 +19,9 @@ export function pendingStream(read: PendingRead, runtime: Runtime): TableStream 
 
 function executeRead(read: PendingRead, runtime: Runtime): StreamData {
   if (!read.range) {
-    throw new FluxError(`cannot submit unbounded read to "${read.bucket.name}"; try bounding 'from' with a call to 'range'`);
+    throw new FluxError(
+      `cannot submit unbounded read to "${read.bucket.name}"; try bounding 'from' with a call to 'range'`,
+    );
   }
   let bounds: Bounds;
   try {

@@ -34,8 +34,12 @@ export const STRINGS: Record<string, FluxFunction> = {
   hasSuffix: stringFunction('hasSuffix', ['v', 'suffix'], (a) => bool(a.string('v').endsWith(a.string('suffix')))),
   containsStr: stringFunction('containsStr', ['v', 'substr'], (a) => bool(a.string('v').includes(a.string('substr')))),
   trim: stringFunction('trim', ['v', 'cutset'], (a) => str(cutsetTrimmer('both')(a.string('v'), a.string('cutset')))),
-  trimLeft: stringFunction('trimLeft', ['v', 'cutset'], (a) => str(cutsetTrimmer('left')(a.string('v'), a.string('cutset')))),
-  trimRight: stringFunction('trimRight', ['v', 'cutset'], (a) => str(cutsetTrimmer('right')(a.string('v'), a.string('cutset')))),
+  trimLeft: stringFunction('trimLeft', ['v', 'cutset'], (a) =>
+    str(cutsetTrimmer('left')(a.string('v'), a.string('cutset'))),
+  ),
+  trimRight: stringFunction('trimRight', ['v', 'cutset'], (a) =>
+    str(cutsetTrimmer('right')(a.string('v'), a.string('cutset'))),
+  ),
   trimPrefix: stringFunction('trimPrefix', ['v', 'prefix'], (a) => {
     const v = a.string('v');
     const p = a.string('prefix');
@@ -46,7 +50,9 @@ export const STRINGS: Record<string, FluxFunction> = {
     const s = a.string('suffix');
     return str(s && v.endsWith(s) ? v.slice(0, v.length - s.length) : v);
   }),
-  replaceAll: stringFunction('replaceAll', ['v', 't', 'u'], (a) => str(a.string('v').split(a.string('t')).join(a.string('u')))),
+  replaceAll: stringFunction('replaceAll', ['v', 't', 'u'], (a) =>
+    str(a.string('v').split(a.string('t')).join(a.string('u'))),
+  ),
   split: stringFunction('split', ['v', 't'], (a) => array(a.string('v').split(a.string('t')).map(str))),
   joinStr: stringFunction('joinStr', ['arr', 'v'], (a) => {
     const arr = a.value('arr');

@@ -33,10 +33,51 @@ import { contains, conversions, die, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
 
 const BUILTINS: Record<string, FluxFunction> = {
-  from, buckets, range, filter, map, keep, drop, rename, duplicate, set, pivot, group, sort, limit, tail,
-  distinct, unique, keys, mean, sum, count, median, quantile, spread, stddev, first, last, min, max, window,
-  aggregateWindow, yield: yieldResult, now, length, contains, die, ...conversions,
-  fill, difference, derivative, cumulativeSum, elapsed, timeShift, union, columns,
+  from,
+  buckets,
+  range,
+  filter,
+  map,
+  keep,
+  drop,
+  rename,
+  duplicate,
+  set,
+  pivot,
+  group,
+  sort,
+  limit,
+  tail,
+  distinct,
+  unique,
+  keys,
+  mean,
+  sum,
+  count,
+  median,
+  quantile,
+  spread,
+  stddev,
+  first,
+  last,
+  min,
+  max,
+  window,
+  aggregateWindow,
+  yield: yieldResult,
+  now,
+  length,
+  contains,
+  die,
+  ...conversions,
+  fill,
+  difference,
+  derivative,
+  cumulativeSum,
+  elapsed,
+  timeShift,
+  union,
+  columns,
 };
 
 interface PackageDef {
@@ -104,7 +145,11 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
         if (stmt.kind === 'VariableAssignment' && value) members.set(stmt.name, value);
       }
     }
-    const pkg: LoadedPackage = { name: path.split('/').pop() ?? path, value: record(members), members: new Set(members.keys()) };
+    const pkg: LoadedPackage = {
+      name: path.split('/').pop() ?? path,
+      value: record(members),
+      members: new Set(members.keys()),
+    };
     loaded.set(path, pkg);
     return pkg;
   };

@@ -80,7 +80,9 @@ export const aggregateWindow = builtin({
     if (fast && (timeSrc === spec.startColumn || timeSrc === spec.stopColumn)) {
       return stream(
         input.derive('aggregateWindow', site.loc, (data) => ({
-          tables: data.tables.map((t) => aggregateWindows(t, spec, windower, data.bounds, fast, { column, timeSrc, timeDst })),
+          tables: data.tables.map((t) =>
+            aggregateWindows(t, spec, windower, data.bounds, fast, { column, timeSrc, timeDst }),
+          ),
           bounds: data.bounds,
         })),
       );
@@ -91,8 +93,15 @@ export const aggregateWindow = builtin({
       loc: site.loc,
       runtime: site.runtime,
     });
-    if (aggregated.type !== 'stream') throw new FluxError(`fn must return a stream of tables, got ${typeName(aggregated)}`);
-    const unwindow: WindowSpec = { ...spec, every: INFINITE_DURATION, period: INFINITE_DURATION, createEmpty: false, timeColumn: timeDst };
+    if (aggregated.type !== 'stream')
+      throw new FluxError(`fn must return a stream of tables, got ${typeName(aggregated)}`);
+    const unwindow: WindowSpec = {
+      ...spec,
+      every: INFINITE_DURATION,
+      period: INFINITE_DURATION,
+      createEmpty: false,
+      timeColumn: timeDst,
+    };
     return stream(
       aggregated.value.derive('aggregateWindow', site.loc, (data) => {
         let tables = data.tables;
@@ -111,7 +120,8 @@ function checkLocation(args: Args): void {
   const zone = location.type === 'record' ? location.value.get('zone') : undefined;
   const offset = location.type === 'record' ? location.value.get('offset') : undefined;
   const utc = zone?.type === 'string' && zone.value === 'UTC';
-  const noOffset = !offset || (offset.type === 'duration' && offset.value.months === 0n && offset.value.nanoseconds === 0n);
+  const noOffset =
+    !offset || (offset.type === 'duration' && offset.value.months === 0n && offset.value.nanoseconds === 0n);
   if (!utc || !noOffset) throw new FluxError('the emulator only supports windows in UTC (location)');
 }
 
@@ -123,7 +133,12 @@ interface Assignment {
   windows: { w: Window; rows: Cell[][] }[];
 }
 
-function assignWindows(table: Table, spec: WindowSpec, windower: Windower | undefined, bounds: Bounds | undefined): Assignment {
+function assignWindows(
+  table: Table,
+  spec: WindowSpec,
+  windower: Windower | undefined,
+  bounds: Bounds | undefined,
+): Assignment {
   let columns: Column[] = table.columns;
   let rows = table.rows;
   const missing: Column[] = [spec.startColumn, spec.stopColumn]
@@ -135,7 +150,8 @@ function assignWindows(table: Table, spec: WindowSpec, windower: Windower | unde
   }
   const ti = columns.findIndex((c) => c.label === spec.timeColumn);
   if (ti < 0) throw new FluxError(`missing time column "${spec.timeColumn}"`);
-  if (columns[ti].type !== 'dateTime:RFC3339') throw new FluxError(`time column "${spec.timeColumn}" is ${columns[ti].type}, not a time`);
+  if (columns[ti].type !== 'dateTime:RFC3339')
+    throw new FluxError(`time column "${spec.timeColumn}" is ${columns[ti].type}, not a time`);
 
   const byWindow = new Map<string, { w: Window; rows: Cell[][] }>();
   const add = (w: Window) => {
@@ -148,7 +164,8 @@ function assignWindows(table: Table, spec: WindowSpec, windower: Windower | unde
     // window(every: inf): one window, the query bounds, holding every row whatever its time.
     add(bounds ?? { start: MIN_TIME, stop: MAX_TIME }).rows.push(...rows);
   } else {
-    if (spec.createEmpty && bounds) for (const w of windower.overlapping(bounds.start, bounds.stop)) add(clip(w, bounds) ?? w);
+    if (spec.createEmpty && bounds)
+      for (const w of windower.overlapping(bounds.start, bounds.stop)) add(clip(w, bounds) ?? w);
     for (const r of rows) {
       const t = r[ti];
       if (typeof t !== 'bigint') continue;
@@ -194,7 +211,12 @@ function alignRows(from: Table, into: Table): Cell[][] {
 }
 
 /** The tables one input table splits into, earliest window first. */
-function windowTable(table: Table, spec: WindowSpec, windower: Windower | undefined, bounds: Bounds | undefined): Table[] {
+function windowTable(
+  table: Table,
+  spec: WindowSpec,
+  windower: Windower | undefined,
+  bounds: Bounds | undefined,
+): Table[] {
   const { columns, startIndex, stopIndex, windows } = assignWindows(table, spec, windower, bounds);
   const keyLabels = windowKeyLabels(table, spec);
   const key = keyMap(table);
@@ -213,7 +235,11 @@ function windowTable(table: Table, spec: WindowSpec, windower: Windower | undefi
 }
 
 function windowKeyLabels(table: Table, spec: WindowSpec): string[] {
-  return [...table.keyColumns.filter((l) => l !== spec.startColumn && l !== spec.stopColumn), spec.startColumn, spec.stopColumn];
+  return [
+    ...table.keyColumns.filter((l) => l !== spec.startColumn && l !== spec.stopColumn),
+    spec.startColumn,
+    spec.stopColumn,
+  ];
 }
 
 type FastOperation = { kind: 'aggregate'; reduce: Reducer } | { kind: 'selector'; pick: Pick };
@@ -246,7 +272,8 @@ function aggregateWindows(
   key.set(spec.stopColumn, outer.stop);
   const vi = columns.findIndex((c) => c.label === names.column);
   if (vi < 0) throw new FluxError(`column "${names.column}" does not exist`);
-  if (keyLabels.includes(names.column)) throw new FluxError(`cannot aggregate column "${names.column}": it is part of the group key`);
+  if (keyLabels.includes(names.column))
+    throw new FluxError(`cannot aggregate column "${names.column}": it is part of the group key`);
   const timeOf = (w: Window) => (names.timeSrc === spec.startColumn ? w.start : w.stop);
 
   if (op.kind === 'aggregate') {
@@ -256,10 +283,18 @@ function aggregateWindows(
     const prefix = keyColumns.map((c) => key.get(c.label) ?? null);
     const rows = windows.map(({ w, rows: windowRows }) => [
       ...prefix,
-      op.reduce(windowRows.map((r) => r[vi] ?? null), columns[vi].type).cell,
+      op.reduce(
+        windowRows.map((r) => r[vi] ?? null),
+        columns[vi].type,
+      ).cell,
       timeOf(w),
     ]);
-    const out = makeTable([...keyColumns, { label: names.column, type }, { label: names.timeDst, type: 'dateTime:RFC3339' }], keyLabels, rows, key);
+    const out = makeTable(
+      [...keyColumns, { label: names.column, type }, { label: names.timeDst, type: 'dateTime:RFC3339' }],
+      keyLabels,
+      rows,
+      key,
+    );
     return moveAfter(out, names.timeDst, spec.stopColumn);
   }
 
@@ -273,16 +308,29 @@ function aggregateWindows(
   }
   const rows: Cell[][] = [];
   for (const { w, rows: windowRows } of windows) {
-    const i = op.pick(windowRows.map((r) => r[vi] ?? null), columns[vi].type);
+    const i = op.pick(
+      windowRows.map((r) => r[vi] ?? null),
+      columns[vi].type,
+    );
     if (i < 0 && !spec.createEmpty) continue;
     // An empty window becomes a row of its key values and nulls (table.fill()).
-    const row: Cell[] = i >= 0 ? windowRows[i].slice() : columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null));
+    const row: Cell[] =
+      i >= 0 ? windowRows[i].slice() : columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null));
     row[di] = timeOf(w);
     row[startIndex] = outer.start;
     row[stopIndex] = outer.stop;
     rows.push(row);
   }
-  return moveAfter(makeTable(outColumns, keyLabels.filter((l) => l !== names.timeDst), rows, key), names.timeDst, spec.stopColumn);
+  return moveAfter(
+    makeTable(
+      outColumns,
+      keyLabels.filter((l) => l !== names.timeDst),
+      rows,
+      key,
+    ),
+    names.timeDst,
+    spec.stopColumn,
+  );
 }
 
 /** Flux's `table.fill()`: an empty table gets one row of its key values and nulls. */
@@ -299,6 +347,10 @@ function moveAfter(table: Table, label: string, after: string): Table {
   const order = table.columns.map((_, j) => j).filter((j) => j !== from);
   order.splice(order.indexOf(anchor) + 1, 0, from);
   const columns = order.map((j) => table.columns[j]);
-  return makeTable(columns, table.keyColumns, table.rows.map((r) => order.map((j) => r[j] ?? null)), keyMap(table));
+  return makeTable(
+    columns,
+    table.keyColumns,
+    table.rows.map((r) => order.map((j) => r[j] ?? null)),
+    keyMap(table),
+  );
 }
-

@@ -21,7 +21,8 @@ export class Windower {
 
   constructor(every: Duration, period: Duration, offset: Duration) {
     if (isNegative(every) || isZero(every)) throw new FluxError('every must be a positive duration');
-    if (every.months !== 0n && every.nanoseconds !== 0n) throw new FluxError('every cannot mix months with days or smaller units');
+    if (every.months !== 0n && every.nanoseconds !== 0n)
+      throw new FluxError('every cannot mix months with days or smaller units');
     if (isNegative(period)) throw new FluxError('period must not be negative');
     this.every = every;
     this.period = isZero(period) ? every : period;
@@ -32,7 +33,9 @@ export class Windower {
   }
 
   startOf(k: bigint): bigint {
-    return this.every.months !== 0n ? addMonths(this.zero, k * this.every.months) : this.zero + k * this.every.nanoseconds;
+    return this.every.months !== 0n
+      ? addMonths(this.zero, k * this.every.months)
+      : this.zero + k * this.every.nanoseconds;
   }
 
   stopOf(k: bigint): bigint {

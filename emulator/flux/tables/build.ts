@@ -41,5 +41,10 @@ export function withoutColumns(table: Table, remove: (label: string) => boolean)
   if (keep.length === table.columns.length) return table;
   const columns = keep.map((j) => table.columns[j]);
   const rows = table.rows.map((r) => keep.map((j) => r[j] ?? null));
-  return makeTable(columns, table.keyColumns.filter((l) => !remove(l)), rows, keyMap(table));
+  return makeTable(
+    columns,
+    table.keyColumns.filter((l) => !remove(l)),
+    rows,
+    keyMap(table),
+  );
 }

@@ -10,9 +10,11 @@ class SqliteDocuments<T extends { id: string }> implements DocumentCollection<T>
     private readonly db: Database,
     private readonly kind: string,
   ) {
-    const rows = db
-      .prepare('SELECT id, seq, body FROM documents WHERE kind = ? ORDER BY seq')
-      .all(kind) as { id: string; seq: number | bigint; body: string }[];
+    const rows = db.prepare('SELECT id, seq, body FROM documents WHERE kind = ? ORDER BY seq').all(kind) as {
+      id: string;
+      seq: number | bigint;
+      body: string;
+    }[];
     for (const row of rows) {
       this.cache.set(row.id, JSON.parse(row.body) as T);
       this.seq = Math.max(this.seq, Number(row.seq));
@@ -29,9 +31,8 @@ class SqliteDocuments<T extends { id: string }> implements DocumentCollection<T>
   }
 
   put(doc: T): void {
-    const existing = this.db
-      .prepare('SELECT seq FROM documents WHERE kind = ? AND id = ?')
-      .get(this.kind, doc.id) as { seq: number | bigint } | undefined;
+    const existing = this.db.prepare('SELECT seq FROM documents WHERE kind = ? AND id = ?').get(this.kind, doc.id) as
+      { seq: number | bigint } | undefined;
     const seq = existing ? Number(existing.seq) : ++this.seq;
     this.db
       .prepare('INSERT OR REPLACE INTO documents (kind, id, seq, body) VALUES (?, ?, ?, ?)')

@@ -45,16 +45,10 @@ export class SqlitePointStore implements PointStore {
       findSeries: db.prepare(
         'SELECT id FROM series WHERE bucket_id = ? AND measurement = ? AND tags = ? AND field = ?',
       ),
-      insertSeries: db.prepare(
-        'INSERT INTO series (bucket_id, measurement, tags, field, type) VALUES (?, ?, ?, ?, ?)',
-      ),
+      insertSeries: db.prepare('INSERT INTO series (bucket_id, measurement, tags, field, type) VALUES (?, ?, ?, ?, ?)'),
       insertSeriesTag: db.prepare('INSERT INTO series_tags (series_id, key, value) VALUES (?, ?, ?)'),
-      findFieldType: db.prepare(
-        'SELECT type FROM field_types WHERE bucket_id = ? AND measurement = ? AND field = ?',
-      ),
-      insertFieldType: db.prepare(
-        'INSERT INTO field_types (bucket_id, measurement, field, type) VALUES (?, ?, ?, ?)',
-      ),
+      findFieldType: db.prepare('SELECT type FROM field_types WHERE bucket_id = ? AND measurement = ? AND field = ?'),
+      insertFieldType: db.prepare('INSERT INTO field_types (bucket_id, measurement, field, type) VALUES (?, ?, ?, ?)'),
       upsertPoint: db.prepare('INSERT OR REPLACE INTO points (series_id, time, value) VALUES (?, ?, ?)'),
       readPoints: db
         .prepare('SELECT time, value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
@@ -73,8 +67,10 @@ export class SqlitePointStore implements PointStore {
       for (const point of points) {
         if (oldestAllowed !== undefined && point.time < oldestAllowed) {
           outcome.droppedOutsideRetention += 1;
-          if (outcome.oldestDropped === undefined || point.time < outcome.oldestDropped) outcome.oldestDropped = point.time;
-          if (outcome.newestDropped === undefined || point.time > outcome.newestDropped) outcome.newestDropped = point.time;
+          if (outcome.oldestDropped === undefined || point.time < outcome.oldestDropped)
+            outcome.oldestDropped = point.time;
+          if (outcome.newestDropped === undefined || point.time > outcome.newestDropped)
+            outcome.newestDropped = point.time;
           continue;
         }
         const tags = JSON.stringify(point.tags);
@@ -114,7 +110,14 @@ export class SqlitePointStore implements PointStore {
         times[i] = rows[i][0];
         values[i] = fromSqlValue(series.type, rows[i][1]);
       }
-      out.push({ measurement: series.measurement, tags: JSON.parse(series.tags), field: series.field, type: series.type, times, values });
+      out.push({
+        measurement: series.measurement,
+        tags: JSON.parse(series.tags),
+        field: series.field,
+        type: series.type,
+        times,
+        values,
+      });
     }
     return out;
   }
@@ -134,8 +137,12 @@ export class SqlitePointStore implements PointStore {
 
   deleteBucket(bucketId: string): void {
     this.db.transaction(() => {
-      this.db.prepare('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?)').run(bucketId);
-      this.db.prepare('DELETE FROM series_tags WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?)').run(bucketId);
+      this.db
+        .prepare('DELETE FROM points WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?)')
+        .run(bucketId);
+      this.db
+        .prepare('DELETE FROM series_tags WHERE series_id IN (SELECT id FROM series WHERE bucket_id = ?)')
+        .run(bucketId);
       this.db.prepare('DELETE FROM series WHERE bucket_id = ?').run(bucketId);
       this.db.prepare('DELETE FROM field_types WHERE bucket_id = ?').run(bucketId);
     })();
@@ -156,7 +163,9 @@ export class SqlitePointStore implements PointStore {
       params.push(...selector.fields);
     }
     for (const [key, values] of Object.entries(selector.tags ?? {})) {
-      where.push(`id IN (SELECT series_id FROM series_tags WHERE key = ? AND value IN (${placeholders(values.length)}))`);
+      where.push(
+        `id IN (SELECT series_id FROM series_tags WHERE key = ? AND value IN (${placeholders(values.length)}))`,
+      );
       params.push(key, ...values);
     }
     const rows = this.db
@@ -185,7 +194,8 @@ export class SqlitePointStore implements PointStore {
     const key = `${bucketId}\0${point.measurement}\0${tags}\0${field}`;
     let id = this.seriesIds.get(key);
     if (id === undefined) {
-      const row = this.stmt.findSeries.get(bucketId, point.measurement, tags, field) as { id: number | bigint } | undefined;
+      const row = this.stmt.findSeries.get(bucketId, point.measurement, tags, field) as
+        { id: number | bigint } | undefined;
       if (row) id = BigInt(row.id);
       else {
         id = BigInt(this.stmt.insertSeries.run(bucketId, point.measurement, tags, field, type).lastInsertRowid);
@@ -197,8 +207,16 @@ export class SqlitePointStore implements PointStore {
   }
 }
 
-function recordConflict(outcome: WriteOutcome, measurement: string, field: string, type: FieldType, existing: FieldType): void {
-  const known = outcome.typeConflicts.find((c) => c.measurement === measurement && c.field === field && c.type === type);
+function recordConflict(
+  outcome: WriteOutcome,
+  measurement: string,
+  field: string,
+  type: FieldType,
+  existing: FieldType,
+): void {
+  const known = outcome.typeConflicts.find(
+    (c) => c.measurement === measurement && c.field === field && c.type === type,
+  );
   if (known) known.dropped += 1;
   else outcome.typeConflicts.push({ measurement, field, type, existing, dropped: 1 });
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 
 export const PACKAGE_ROOT = path.resolve(__dirname, '../../..');
 
-const COMPILED_FOLDERS = ['nodes', 'lib', 'emulator'];
+const COMPILED_FOLDERS = ['nodes', 'lib', 'emulator', 'bin'];
 const COPIED_EXTENSIONS = new Set(['.html', '.json', '.svg', '.png']);
 const GENERATED = ['resources/flux/generated/flux-lsp-glue.js', 'resources/flux/generated/flux-lsp-browser_bg.wasm'];
 
@@ -19,14 +19,17 @@ export function ensureBuilt(): void {
   if (built) return;
   const stale = staleOutputs();
   if (stale.length > 0) run('npm', ['run', 'build', '--silent'], `dist/ is older than ${stale[0]}`);
-  if (fluxLspStale()) run(process.execPath, ['scripts/build-flux-lsp.js'], 'resources/flux/generated/ is missing or old');
+  if (fluxLspStale())
+    run(process.execPath, ['scripts/build-flux-lsp.js'], 'resources/flux/generated/ is missing or old');
   built = true;
 }
 
 function run(command: string, args: string[], why: string): void {
   const result = spawnSync(command, args, { cwd: PACKAGE_ROOT, encoding: 'utf8' });
   if (result.status !== 0) {
-    throw new Error(`browser tests need a build (${why}), and \`${command} ${args.join(' ')}\` failed:\n${result.stdout}\n${result.stderr}`);
+    throw new Error(
+      `browser tests need a build (${why}), and \`${command} ${args.join(' ')}\` failed:\n${result.stdout}\n${result.stderr}`,
+    );
   }
 }
 

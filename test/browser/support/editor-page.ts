@@ -9,7 +9,9 @@ import type { Page } from 'playwright-core';
 export async function openEditor(page: Page, url: string, nodeId: string): Promise<void> {
   await page.goto(url);
   await page.waitForSelector('.red-ui-palette-node[data-palette-type="iot-query"]', { timeout: 30_000 });
-  await page.waitForFunction((id) => (globalThis as unknown as EditorGlobals).RED?.nodes.node(id) != null, nodeId, { timeout: 30_000 });
+  await page.waitForFunction((id) => (globalThis as unknown as EditorGlobals).RED?.nodes.node(id) != null, nodeId, {
+    timeout: 30_000,
+  });
 }
 
 export async function openNodeDialog(page: Page, id: string): Promise<void> {

@@ -10,7 +10,9 @@ export interface MonacoGlobals {
     editor: {
       getEditors(): MonacoEditor[];
       getModels(): Array<{ getLanguageId(): string; uri: { toString(): string } }>;
-      getModelMarkers(filter: { owner?: string }): Array<{ message: string; startLineNumber: number; startColumn: number }>;
+      getModelMarkers(filter: {
+        owner?: string;
+      }): Array<{ message: string; startLineNumber: number; startColumn: number }>;
     };
   };
   IotCenterFlux: { lsp(): { state: string; restarts: number; post(message: object): void } };
@@ -55,7 +57,11 @@ export async function setFluxValue(page: Page, text: string): Promise<void> {
 }
 
 /** Polls until a marker of `owner` says `message`; returns it (1-based line and column). */
-export async function waitForMarker(page: Page, owner: string, message: RegExp): Promise<{ message: string; startLineNumber: number; startColumn: number }> {
+export async function waitForMarker(
+  page: Page,
+  owner: string,
+  message: RegExp,
+): Promise<{ message: string; startLineNumber: number; startColumn: number }> {
   const handle = await page.waitForFunction(
     ({ markerOwner, source }) => {
       const { monaco } = globalThis as unknown as MonacoGlobals;

@@ -88,10 +88,15 @@ export async function startTestNodeRed(options: NodeRedOptions = {}): Promise<Te
     deploy: async (flows) => {
       const response = await fetch(`${url}/flows`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Node-RED-Deployment-Type': 'full', 'Node-RED-API-Version': 'v2' },
+        headers: {
+          'Content-Type': 'application/json',
+          'Node-RED-Deployment-Type': 'full',
+          'Node-RED-API-Version': 'v2',
+        },
         body: JSON.stringify({ flows }),
       });
-      if (!response.ok) throw new Error(`deploying the test flow failed: HTTP ${response.status} ${await response.text()}`);
+      if (!response.ok)
+        throw new Error(`deploying the test flow failed: HTTP ${response.status} ${await response.text()}`);
     },
   };
 }
@@ -99,7 +104,8 @@ export async function startTestNodeRed(options: NodeRedOptions = {}): Promise<Te
 async function waitUntilReady(url: string, child: ChildProcess, output: () => string): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Node-RED exited with code ${child.exitCode} while starting:\n${output()}`);
+    if (child.exitCode !== null)
+      throw new Error(`Node-RED exited with code ${child.exitCode} while starting:\n${output()}`);
     try {
       const response = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
