@@ -8,7 +8,7 @@ import { collectRowsLimited, isOutputFormat, type OutputFormat, queryFailure, sh
 import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { registerEditorApi } from './editor-api';
 import { GAUGE_MODES, type GaugeMode, outputMessages } from './output-messages';
-import { evaluateProperty } from './property';
+import { evaluateProperty } from '../shared/property';
 import { buildQuery, DEFAULT_ROW_LIMIT, type ParameterName, PARAMETERS } from './query-request';
 import type { IotQueryDef } from './types';
 

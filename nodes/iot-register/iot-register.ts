@@ -9,6 +9,7 @@ import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { chooseAction, REGISTER_FORMATS, RegisterInputError, runRegisterAction } from './controller';
 import type { RegisterFormat, RegisterResult } from './controller';
 import type { RegisterDef, RegisterNode } from './types';
+import { evaluateProperty } from '../shared/property';
 
 export = function (RED: NodeAPI) {
   function IotRegisterNode(this: RegisterNode, config: RegisterDef): void {
@@ -44,9 +45,7 @@ export = function (RED: NodeAPI) {
         });
 
     const evaluate = (value: string, type: string, msg: NodeMessage): Promise<unknown> =>
-      new Promise((resolve, reject) =>
-        RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => (err ? reject(err) : resolve(result))),
-      );
+      evaluateProperty(RED, node, value, type, msg);
 
     node.on('input', async (inMsg, send, done) => {
       const msg = inMsg as NodeMessage & {

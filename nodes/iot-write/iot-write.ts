@@ -11,6 +11,7 @@ import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { refusalMessage, writeStatus } from './controller';
 import { Throttle } from './throttle';
 import type { WriteDef, WriteNode } from './types';
+import { evaluateProperty } from '../shared/property';
 
 /** Status changes at most this often (a busy pipeline reports every batch). */
 const STATUS_INTERVAL_MS = 250;
@@ -114,9 +115,7 @@ export = function (RED: NodeAPI) {
     }
 
     const evaluate = (value: string, type: string, msg: NodeMessage): Promise<unknown> =>
-      new Promise((resolve, reject) =>
-        RED.util.evaluateNodeProperty(value, type, node, msg, (err, result) => (err ? reject(err) : resolve(result))),
-      );
+      evaluateProperty(RED, node, value, type, msg);
 
     node.on('input', async (inMsg, send, done) => {
       const msg = inMsg as NodeMessage & {

@@ -12,7 +12,7 @@ import { type Command, parseCommand, parseIntervalSeconds } from './commands';
 import { devicePoint, type DevicePoint, pointSummary } from './device-points';
 import { LiveTicker } from './live-ticker';
 import { minutesSince, missingMinutesOf } from './missing-data';
-import { evaluateProperty } from './property';
+import { evaluateProperty } from '../shared/property';
 import { loadTrackFile } from './track-file';
 import type { VirtualDeviceDef } from './types';
 

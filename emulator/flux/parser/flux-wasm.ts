@@ -9,6 +9,8 @@ import * as vm from 'vm';
 
 interface FluxWasm {
   parse(source: string): unknown;
+  /** Parse plus the semantic check (unknown functions and packages fail); a boolean, no messages. */
+  isValidFlux(source: string): boolean;
 }
 
 /** The slice of the WebAssembly global used here (tsconfig's lib has no WebAssembly typings). */
@@ -50,7 +52,12 @@ function load(): FluxWasm {
   const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
   const instance = new wasm.Instance(new wasm.Module(fs.readFileSync(wasmFile)), { './flux-lsp-browser_bg.js': glue });
   glue.__init(instance.exports);
-  const parse = glue.parse;
-  if (typeof parse !== 'function') throw new Error('flux-lsp-browser has no parse()');
-  return { parse: (source: string) => parse(source) as unknown };
+  const { parse, is_valid_flux: isValid } = glue;
+  if (typeof parse !== 'function' || typeof isValid !== 'function') {
+    throw new Error('flux-lsp-browser has no parse() or is_valid_flux()');
+  }
+  return {
+    parse: (source: string) => parse(source) as unknown,
+    isValidFlux: (source: string) => isValid(source) === true,
+  };
 }
