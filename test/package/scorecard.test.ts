@@ -209,8 +209,10 @@ describe('package scorecard (node-red-dev validate, offline checks, on the packe
   });
 
   describe('dependencies', () => {
-    it('D01: has at most 6 runtime dependencies', () => {
-      const count = Object.keys(pkg.manifest.dependencies ?? {}).length;
+    it('D01: has at most 6 runtime dependencies (optional ones included)', () => {
+      const count =
+        Object.keys(pkg.manifest.dependencies ?? {}).length +
+        Object.keys(pkg.manifest.optionalDependencies ?? {}).length;
       assert.ok(count <= 6, `${count} dependencies`);
     });
 
@@ -237,7 +239,10 @@ describe('package scorecard (node-red-dev validate, offline checks, on the packe
     });
 
     it('requires nothing at run time but its own files, its dependencies and Node built-ins', () => {
-      const dependencies = new Set(Object.keys(pkg.manifest.dependencies ?? {}));
+      const dependencies = new Set([
+        ...Object.keys(pkg.manifest.dependencies ?? {}),
+        ...Object.keys(pkg.manifest.optionalDependencies ?? {}),
+      ]);
       const entries = [...nodeFiles(pkg.manifest), pkg.manifest.main ?? '', ...Object.values(pkg.manifest.bin ?? {})];
       const { modules } = requireGraph(pkg, entries);
       // `iot-center start` runs the repository's Node-RED (a devDependency); installed users start their own.
@@ -255,6 +260,12 @@ describe('package scorecard (node-red-dev validate, offline checks, on the packe
         [],
       );
       assert.ok(!modules.has('node-red'), 'no node file requires node-red');
+    });
+
+    it('loads the nodes without the optional better-sqlite3 (only the emulator needs it)', () => {
+      assert.deepEqual(Object.keys(pkg.manifest.optionalDependencies ?? {}), ['better-sqlite3']);
+      const { modules } = requireGraph(pkg, nodeFiles(pkg.manifest));
+      assert.ok(!modules.has('better-sqlite3'), 'no node file reaches better-sqlite3');
     });
   });
 

@@ -1,5 +1,5 @@
 /** Opens (or creates) the emulator's database: a file in the data dir, or a throw-away in-memory one. */
-import Database from 'better-sqlite3';
+import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MetadataStore, PointStore } from '../types';
@@ -15,7 +15,25 @@ export interface Storage {
 
 export const DATABASE_FILE = 'influxd.sqlite';
 
+/**
+ * better-sqlite3 is an optional dependency (only the emulator needs it, and it compiles from source where
+ * no prebuilt binary exists): the nodes install without it, the emulator says what is missing.
+ */
+function loadSqlite(): typeof BetterSqlite3 {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('better-sqlite3') as typeof BetterSqlite3;
+  } catch (e) {
+    const reason = e instanceof Error ? e.message.split('\n')[0] : String(e);
+    throw new Error(
+      `the InfluxDB emulator needs better-sqlite3, which could not be loaded (${reason}); ` +
+        'install it with: npm install better-sqlite3@12 (it needs a C++ toolchain where no prebuilt binary exists)',
+    );
+  }
+}
+
 export function openStorage(dataDir: string): Storage {
+  const Database = loadSqlite();
   let file = ':memory:';
   if (dataDir !== ':memory:') {
     fs.mkdirSync(dataDir, { recursive: true });
