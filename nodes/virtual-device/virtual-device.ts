@@ -167,6 +167,12 @@ export = function (RED: NodeAPI): void {
       }
     }
 
+    const flowsStarted = new Promise<void>((resolve) => {
+      const onStarted = (): void => resolve();
+      RED.events.once('flows:started', onStarted);
+      node.on('close', () => RED.events.removeListener('flows:started', onStarted));
+    });
+
     const ready = (async () => {
       if (config.track === 'file') {
         try {
@@ -179,6 +185,10 @@ export = function (RED: NodeAPI): void {
       }
       if (intervalError) return fail(intervalError);
       if (config.autoStart === false) return status('grey', 'ring', 'stopped');
+      // Node-RED creates a flow's nodes one by one: the first tick waits until all of them exist, or the
+      // point would reach no one (an iot-write created after this node).
+      await flowsStarted;
+      if (closed) return;
       try {
         start(await deviceIdFor({}), undefined);
       } catch (e) {

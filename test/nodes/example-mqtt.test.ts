@@ -1,0 +1,309 @@
+/**
+ * examples/mqtt.json: IoT Center's MQTT route without Telegraf. In Node-RED with the core MQTT nodes, a
+ * real Debian mosquitto and the emulator: the virtual device's points go as line protocol through the
+ * broker and land in InfluxDB; a message that is not line protocol fails in iot-write, the others still land.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { builtInTrack } from '../../lib/environment';
+import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
+import iotWrite from '../../nodes/iot-write/iot-write';
+import { devicePoint } from '../../nodes/virtual-device/device-points';
+import virtualDevice from '../../nodes/virtual-device/virtual-device';
+import {
+  type FlowNode,
+  helper,
+  loadFlow,
+  type NodeModule,
+  nextMessage,
+  type Onboarded,
+  startOnboarded,
+  TAB,
+  until,
+  useNodeRed,
+  waitForStatus,
+  watch,
+} from '../support/node-red';
+import { freePort } from '../support/scripted-influx';
+
+const ROOT = path.join(__dirname, '..', '..');
+const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mqtt.json'), 'utf8')) as FlowNode[];
+const OUR_TYPES = Object.keys(
+  (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })[
+    'node-red'
+  ].nodes,
+);
+const CORE_DIR = path.dirname(require.resolve('@node-red/nodes/package.json'));
+const INSTALL_HINT = 'install it with: apt-get install --no-install-recommends mosquitto';
+
+const node = (id: string): FlowNode => {
+  const found = flow.find((n) => n.id === id);
+  assert.ok(found, `the example has a node ${id}`);
+  return found;
+};
+const one = (type: string): FlowNode => {
+  const found = flow.filter((n) => n.type === type);
+  assert.equal(found.length, 1, `one ${type} node`);
+  return found[0];
+};
+const wiredTo = (from: FlowNode): string[] => (from.wires ?? []).flat();
+
+/** Node types registered by the editor files under a folder (`RED.nodes.registerType('x', ...)`). */
+function registeredTypes(folder: string): Set<string> {
+  const types = new Set<string>();
+  for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
+    const html = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
+    for (const m of html.matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
+  }
+  return types;
+}
+
+/** Node-RED's own nodes as the palette has them (plain JavaScript modules without types). */
+function coreNode(file: string): NodeModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require(path.join(CORE_DIR, 'core', file)) as NodeModule;
+}
+
+interface Broker {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Debian's mosquitto (or MOSQUITTO_PATH); a missing binary fails the tests with the command that installs it. */
+function mosquittoBinary(): string {
+  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/local/sbin'];
+  const candidates = process.env.MOSQUITTO_PATH
+    ? [process.env.MOSQUITTO_PATH]
+    : dirs.map((d) => path.join(d, 'mosquitto'));
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) throw new Error(`the MQTT example's test needs the mosquitto broker, which is missing: ${INSTALL_HINT}`);
+  return found;
+}
+
+/** A mosquitto of its own on a free port of 127.0.0.1, anonymous, in memory; resolves once it accepts connections. */
+async function startMosquitto(): Promise<Broker> {
+  const binary = mosquittoBinary();
+  const port = await freePort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-center-mosquitto-'));
+  const configFile = path.join(dir, 'mosquitto.conf');
+  fs.writeFileSync(
+    configFile,
+    `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\nlog_dest stderr\n`,
+  );
+  const child: ChildProcess = spawn(binary, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await exited;
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await until(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`mosquitto exited with ${child.exitCode}: ${log.trim()}`);
+        return accepts(port);
+      },
+      `mosquitto listens on port ${port}`,
+      10_000,
+    );
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, stop };
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/** Times of the ticks: whole minutes in the past, so that live points of the device cannot be among them. */
+const T0 = Date.parse('2024-03-01T12:00:00Z');
+const minute = (i: number): number => T0 + i * 60_000;
+
+describe('example mqtt.json', () => {
+  it('uses only node types of this package and Node-RED core', () => {
+    const known = new Set(['tab', ...OUR_TYPES, ...registeredTypes(CORE_DIR)]);
+    assert.deepEqual(
+      [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t)),
+      [],
+    );
+  });
+
+  it('starts with a comment that explains the route and what it needs', () => {
+    const first = flow.find((n) => n.type !== 'tab');
+    assert.equal(first?.type, 'comment');
+    for (const words of ['Telegraf', 'iot_center', 'localhost:1883', 'INFLUX_TOKEN'])
+      assert.ok(String(first?.info).includes(words), `the comment explains ${words}`);
+  });
+
+  it('wires virtual device → line protocol → mqtt out iot_center, and mqtt in iot_center → iot-write', () => {
+    const device = one('virtual-device');
+    const convert = node(wiredTo(device)[0]);
+    assert.equal(convert.type, 'function');
+    const out = node(wiredTo(convert)[0]);
+    const input = one('mqtt in');
+    assert.deepEqual(
+      [out.type, out.topic, input.topic, input.datatype],
+      ['mqtt out', 'iot_center', 'iot_center', 'utf8'],
+    );
+    assert.equal(node(wiredTo(input)[0]).type, 'iot-write');
+    const broker = one('mqtt-broker');
+    assert.deepEqual([out.broker, input.broker], [broker.id, broker.id]);
+    assert.deepEqual([broker.broker, String(broker.port)], ['localhost', '1883']);
+    const influx = one('iot-influxdb');
+    assert.deepEqual(
+      [influx.url, influx.org, influx.bucket, influx.tokenSource, influx.tokenEnv],
+      ['http://127.0.0.1:8086', 'iot-org', 'iot_center', 'env', 'INFLUX_TOKEN'],
+    );
+  });
+
+  describe('with mosquitto and the emulator', () => {
+    useNodeRed();
+    let broker: Broker | undefined;
+    let influx: Onboarded;
+    let previousToken: string | undefined;
+    const device = one('virtual-device');
+    const write = one('iot-write');
+    const mqttIn = one('mqtt in');
+    const mqttOut = one('mqtt out');
+
+    before(async () => {
+      broker = await startMosquitto();
+    });
+    after(() => broker?.stop());
+
+    beforeEach(async () => {
+      influx = await startOnboarded();
+      previousToken = process.env.INFLUX_TOKEN;
+      process.env.INFLUX_TOKEN = influx.token;
+      const port = (broker as Broker).port;
+      // The example's nodes on the test tab (the catch and complete nodes of watch() only see their own tab).
+      const deployed = flow
+        .filter((n) => n.type !== 'tab')
+        .map((n): FlowNode => {
+          if (n.type === 'iot-influxdb')
+            return { ...n, url: influx.emulator.url, org: influx.org, bucket: influx.bucket, healthInterval: '0' };
+          if (n.type === 'mqtt-broker') return { ...n, broker: '127.0.0.1', port: String(port) };
+          return n.z ? { ...n, z: TAB } : n;
+        });
+      await loadFlow(
+        [
+          iotInfluxdb,
+          iotWrite,
+          virtualDevice,
+          coreNode('common/20-inject.js'),
+          coreNode('common/90-comment.js'),
+          coreNode('function/10-function.js'),
+          coreNode('network/10-mqtt.js'),
+        ],
+        [...deployed, ...watch(write.id)],
+      );
+      for (const id of [mqttIn.id, mqttOut.id])
+        await waitForStatus(id, (s) => /status\.connected$/.test(String(s.text)), `${id} is connected to mosquitto`);
+    });
+    afterEach(async () => {
+      await influx.emulator.close();
+      if (previousToken === undefined) delete process.env.INFLUX_TOKEN;
+      else process.env.INFLUX_TOKEN = previousToken;
+    });
+
+    const tick = (timeMs: number): void => helper.getNode(device.id)?.receive({ payload: 'tick', timestamp: timeMs });
+
+    /**
+     * The device's points at the tick times read back with the client's QueryApi (time → fields and clientId),
+     * and the type InfluxDB stored for each field.
+     */
+    async function stored(): Promise<{ points: Map<number, Record<string, unknown>>; types: Map<string, string> }> {
+      const rows = influx.influx.getQueryApi(influx.org).iterateRows(
+        `from(bucket: "${influx.bucket}")
+           |> range(start: ${new Date(minute(0)).toISOString()}, stop: ${new Date(minute(10)).toISOString()})
+           |> filter(fn: (r) => r._measurement == "environment")`,
+      );
+      const points = new Map<number, Record<string, unknown>>();
+      const types = new Map<string, string>();
+      for await (const { values, tableMeta } of rows) {
+        const row = tableMeta.toObject(values) as { _time: string; _field: string; _value: unknown; clientId: string };
+        const time = Date.parse(row._time);
+        points.set(time, { ...points.get(time), clientId: row.clientId, [row._field]: row._value });
+        types.set(row._field, tableMeta.column('_value').dataType);
+      }
+      return { points, types };
+    }
+
+    /** What the virtual device of the example generates at `timeMs` (seeded), as the fields InfluxDB returns. */
+    function generated(timeMs: number): Record<string, unknown> {
+      const point = devicePoint(String(device.deviceId), timeMs, { seed: String(device.seed), track: builtInTrack() });
+      const fields: Record<string, unknown> = { clientId: device.deviceId };
+      for (const [k, v] of Object.entries(point.fields)) fields[k] = typeof v === 'object' ? v.value : v;
+      return fields;
+    }
+
+    it("lands the virtual device's points in InfluxDB through the broker, with IoT Center's fields and types", async () => {
+      for (const i of [0, 1, 2]) tick(minute(i));
+      await until(async () => (await stored()).points.size === 3, 'three points are in InfluxDB');
+      const { points, types } = await stored();
+      for (const i of [0, 1, 2])
+        assert.deepEqual(points.get(minute(i)), generated(minute(i)), `the point of minute ${i}`);
+      assert.deepEqual([...types].sort(), [
+        ['CO2', 'long'],
+        ['Humidity', 'double'],
+        ['Lat', 'double'],
+        ['Lon', 'double'],
+        ['Pressure', 'double'],
+        ['TVOC', 'long'],
+        ['Temperature', 'double'],
+      ]);
+    });
+
+    it("escapes what line protocol needs escaped, so that other point objects than the device's go through", async () => {
+      const convert = wiredTo(device)[0];
+      helper.getNode(convert)?.receive({
+        payload: {
+          measurement: 'environment',
+          tags: { clientId: 'hall 2,east=1' },
+          fields: { Temperature: 21.5, CO2: { type: 'int', value: 900 }, note: 'said "hi" \\ bye' },
+          timestamp: new Date(minute(5)),
+        },
+      });
+      await until(async () => (await stored()).points.size === 1, 'the point is in InfluxDB');
+      const { points, types } = await stored();
+      assert.deepEqual(points.get(minute(5)), {
+        clientId: 'hall 2,east=1',
+        Temperature: 21.5,
+        CO2: 900,
+        note: 'said "hi" \\ bye',
+      });
+      assert.deepEqual([types.get('CO2'), types.get('note')], ['long', 'string']);
+    });
+
+    it('fails a message that is not line protocol in iot-write with the reason, and still writes the good ones', async () => {
+      const refused = nextMessage(`${write.id}-errors`);
+      tick(minute(0));
+      // A device publishing JSON on the topic instead of line protocol.
+      helper.getNode(mqttOut.id)?.receive({ payload: '{"Temperature": 21.5}' });
+      tick(minute(1));
+      const error = String(((await refused).error as { message?: unknown } | undefined)?.message);
+      assert.match(error, /^(Error: )?1 of 1 lines refused: line 0: .+: '\{"Temperature": 21\.5\}'$/);
+      await until(async () => (await stored()).points.size === 2, 'both good points are in InfluxDB');
+      assert.deepEqual(
+        [...(await stored()).points.keys()].sort((a, b) => a - b),
+        [minute(0), minute(1)],
+      );
+    });
+  });
+});
