@@ -9,6 +9,8 @@ const USAGE = `Usage: iot-center <command> [options]
 Commands:
   start       Start the emulator (unless INFLUX_URL is set) and Node-RED with the example flows
               --port 1880  --emulator-port 8086  --host 127.0.0.1  --dir .iot-center
+              --flow examples/flows.json: the flow deployed when the user dir has none yet
+                (examples/dashboard-2.json for the Dashboard 2.0 variant)
               INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET: use that InfluxDB, no emulator
   emulator    Run the InfluxDB 2.x API emulator
               --port 8086  --host 127.0.0.1  --data-dir .iot-center/influxdb (or :memory:)

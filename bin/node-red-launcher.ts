@@ -1,7 +1,7 @@
 /**
  * Runs Node-RED 4 (the devDependency) as a child process with a user dir under `.iot-center/`, this package
- * linked into it, and the example flow deployed on first start. The admin token reaches Node-RED only as an
- * environment variable that the config node reads; it is never written into the flow file.
+ * linked into it, and the example flow (`--flow`) deployed on first start. The admin token reaches Node-RED
+ * only as an environment variable that the config node reads; it is never written into the flow file.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -20,6 +20,8 @@ export interface NodeRedOptions {
 
 export interface RunningNodeRed {
   url: string;
+  /** `/ui` (node-red-dashboard), or the ui-base path of a Dashboard 2.0 flow (`/dashboard`). */
+  dashboardPath: string;
   child: ChildProcess;
   stop(): Promise<void>;
 }
@@ -61,6 +63,7 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   await waitUntilReady(url, child, path.join(options.userDir, 'node-red.log'));
   return {
     url,
+    dashboardPath: dashboardPathOf(flowFile),
     child,
     stop: () => stopChild(child),
   };
@@ -134,6 +137,18 @@ export function exampleFlowFor(options: Pick<NodeRedOptions, 'exampleFlow' | 'ta
     node.tokenEnv = TOKEN_ENV;
   }
   return flow;
+}
+
+/** Where the deployed flows' dashboard is: a Dashboard 2.0 ui-base's path, else node-red-dashboard's `/ui`. */
+function dashboardPathOf(flowFile: string): string {
+  try {
+    const flow = JSON.parse(fs.readFileSync(flowFile, 'utf8')) as FlowNode[];
+    const base = flow.find((node) => node.type === 'ui-base');
+    if (base) return typeof base.path === 'string' && base.path !== '' ? base.path : '/dashboard';
+  } catch {
+    // a flow file Node-RED cannot read either: it reports that itself
+  }
+  return '/ui';
 }
 
 async function waitUntilReady(url: string, child: ChildProcess, logFile: string): Promise<void> {

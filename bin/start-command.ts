@@ -2,6 +2,7 @@
  * `iot-center start`: the emulator (unless INFLUX_URL points at a real InfluxDB) and Node-RED with the
  * example flow, until Ctrl-C stops both.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulator, RunningEmulator } from '../emulator';
 import { intOption, ParsedArgs, stringOption } from './args';
@@ -23,6 +24,8 @@ export async function startStack(args: ParsedArgs, env = process.env): Promise<S
   const emulatorPort = intOption(args.options, 'emulator-port', 8086);
   const dir = path.resolve(stringOption(args.options, 'dir', '.iot-center'));
   const root = packageRoot();
+  const flowOption = stringOption(args.options, 'flow', '');
+  const exampleFlow = flowOption ? exampleFlowFile(flowOption, root) : path.join(root, 'examples', 'flows.json');
 
   let emulator: RunningEmulator | undefined;
   let target: InfluxTarget;
@@ -42,11 +45,11 @@ export async function startStack(args: ParsedArgs, env = process.env): Promise<S
       host,
       port,
       target,
-      exampleFlow: path.join(root, 'examples', 'flows.json'),
+      exampleFlow,
     });
     return {
       editorUrl: `${nodeRed.url}/`,
-      dashboardUrl: `${nodeRed.url}/ui`,
+      dashboardUrl: `${nodeRed.url}${nodeRed.dashboardPath}`,
       target,
       stop: async () => {
         await nodeRed.stop();
@@ -57,6 +60,14 @@ export async function startStack(args: ParsedArgs, env = process.env): Promise<S
     await emulator?.close();
     throw e;
   }
+}
+
+/** `--flow`: a path from the current directory, else one of the package's (`examples/dashboard-2.json`). */
+function exampleFlowFile(option: string, root: string): string {
+  const candidates = [path.resolve(option), path.resolve(root, option)];
+  const found = candidates.find((file) => fs.existsSync(file));
+  if (!found) throw new Error(`--flow: no flow file at ${[...new Set(candidates)].join(' or ')}`);
+  return found;
 }
 
 function externalTarget(env: NodeJS.ProcessEnv): InfluxTarget {

@@ -12,11 +12,13 @@ interface CopyAssetsScript {
 const script = require('../../scripts/copy-assets.js') as CopyAssetsScript;
 
 const ROOT = path.join(__dirname, '..', '..');
-const VERSION = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-const NODE_TYPES = fs
-  .readdirSync(path.join(ROOT, 'nodes'), { withFileTypes: true })
-  .filter((entry) => entry.isDirectory())
-  .map((entry) => entry.name);
+const MANIFEST = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+  version: string;
+  'node-red': { nodes: Record<string, string> };
+};
+const VERSION = MANIFEST.version;
+/** The node types the package registers (nodes/shared holds code, not a node). */
+const NODE_TYPES = Object.keys(MANIFEST['node-red'].nodes);
 
 function helpFile(nodesDir: string, type: string): string {
   return path.join(nodesDir, type, 'locales', 'en-US', `${type}.html`);

@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Writes examples/dashboard-2.json: IoT Center as a Node-RED flow with FlowFuse Dashboard 2.0.
+
+The Dashboard 2.0 twin of examples/flows.json (scripts/build-example-flows.py): the same virtual device,
+gauges, downsampled charts and device registry, with @flowfuse/node-red-dashboard widgets, and without
+IoT Center's device HTTP API (that stays in flows.json, so that importing both does not clash on routes).
+Run `python3 scripts/build-example-dashboard2.py` after changing it and commit both files.
+"""
+import json
+import os
+
+FLOW = 'iotc2.flow'
+BASE = 'iotc2.ui.base'
+CFG = 'iotc2.cfg'
+nodes = []
+
+
+def add(node_id, node_type, x=None, y=None, wires=None, **props):
+    node = {'id': node_id, 'type': node_type}
+    if node_type == 'comment' and x is not None:
+        # x is a node's centre: keep a long comment's left edge at x
+        x = x + round(len(props.get('name', '')) * 3.9)
+    if x is not None:
+        node['z'] = FLOW
+    node.update(props)
+    if x is not None:
+        node['x'] = x
+        node['y'] = y
+    if wires is not None:
+        node['wires'] = wires
+    nodes.append(node)
+    return node
+
+
+def function(node_id, x, y, wires, name, func):
+    return add(node_id, 'function', x, y, wires, name=name, func=func, outputs=len(wires), timeout=0, noerr=0,
+               initialize='', finalize='', libs=[])
+
+
+FIELDS = [
+    # field, label, unit, min, max (IoT Center's gauge ranges), segments (from, colour)
+    ('Temperature', 'Temperature', '°C', 0, 40,
+     [(0, '#5b9bd5'), (18, '#3cb371'), (26, '#f2b21b'), (32, '#e5533d')]),
+    ('Humidity', 'Humidity', '%', 0, 100, [(0, '#f2b21b'), (30, '#3cb371'), (60, '#5b9bd5')]),
+    ('Pressure', 'Pressure', 'hPa', 970, 1050, [(970, '#5b9bd5'), (1000, '#3cb371'), (1025, '#f2b21b')]),
+    ('CO2', 'CO2', 'ppm', 400, 3000, [(400, '#3cb371'), (1000, '#f2b21b'), (2000, '#e5533d')]),
+    ('TVOC', 'TVOC', 'ppm', 250, 2000, [(250, '#3cb371'), (660, '#f2b21b'), (1430, '#e5533d')]),
+]
+
+add(FLOW, 'tab', label='IoT Center (Dashboard 2.0)', disabled=False,
+    info='IoT Center for Node-RED with FlowFuse Dashboard 2.0 (@flowfuse/node-red-dashboard, install it from the '
+         'palette): devices are InfluxDB authorizations scoped to one bucket, a virtual device writes environment '
+         'data, and the dashboard at /dashboard shows it. Dashboard 2.0 allows one ui-base per Node-RED: to add '
+         'these pages to an existing dashboard, point the three ui-page nodes at your ui-base. See each node\'s '
+         'help.')
+
+# ---- configuration --------------------------------------------------------------------------
+add(CFG, 'iot-influxdb', name='IoT Center InfluxDB (Dashboard 2.0)', url='http://127.0.0.1:8086', org='iot-org',
+    bucket='iot_center', timeout='10', rejectUnauthorized=True, caFile='', tokenSource='env',
+    tokenEnv='INFLUX_TOKEN', healthInterval='60')
+# allowInstall false, as the editor creates a ui-base: no PWA install, so no "App is offline ready" toast
+add(BASE, 'ui-base', name='IoT Center', path='/dashboard', appIcon='', includeClientData=True,
+    acceptsClientConfig=['ui-notification', 'ui-control'], showPathInSidebar=False, headerContent='page',
+    navigationStyle='default', titleBarStyle='default', showReconnectNotification=True,
+    notificationDisplayTime=1, showDisconnectNotification=True, allowInstall=False)
+add('iotc2.ui.theme', 'ui-theme', name='IoT Center', colors={
+    'surface': '#ffffff', 'primary': '#1677ff', 'bgPage': '#f3f5f8', 'groupBg': '#ffffff',
+    'groupOutline': '#dfe3ea'}, sizes={
+    'density': 'default', 'pagePadding': '12px', 'groupGap': '12px', 'groupBorderRadius': '6px',
+    'widgetGap': '12px'})
+
+BREAKPOINTS = [
+    {'name': 'Default', 'px': '0', 'cols': '3'},
+    {'name': 'Tablet', 'px': '576', 'cols': '6'},
+    {'name': 'Small Desktop', 'px': '768', 'cols': '9'},
+    {'name': 'Desktop', 'px': '1024', 'cols': '12'},
+]
+
+
+def page(pid, name, path, icon, order):
+    add(pid, 'ui-page', name=name, ui=BASE, path=path, icon=icon, layout='grid', theme='iotc2.ui.theme',
+        breakpoints=BREAKPOINTS, order=order, className='', visible='true', disabled='false')
+
+
+page('iotc2.page.dashboard', 'Dashboard', '/home', 'view-dashboard', 1)
+page('iotc2.page.devices', 'Devices', '/devices', 'chip', 2)
+page('iotc2.page.virtual', 'Virtual device', '/virtual-device', 'robot', 3)
+
+
+def group(gid, name, page_id, order, width):
+    add(gid, 'ui-group', name=name, page=page_id, width=str(width), height='1', order=order, showTitle=True,
+        className='', visible='true', disabled='false', groupType='default')
+
+
+group('iotc2.grp.select', 'Device', 'iotc2.page.dashboard', 1, 2)
+group('iotc2.grp.gauges', 'Now', 'iotc2.page.dashboard', 2, 10)
+group('iotc2.grp.charts', 'History', 'iotc2.page.dashboard', 3, 12)
+group('iotc2.grp.devices', 'Registered devices', 'iotc2.page.devices', 1, 8)
+group('iotc2.grp.register', 'Register a device', 'iotc2.page.devices', 2, 4)
+group('iotc2.grp.virtual', 'Virtual device', 'iotc2.page.virtual', 1, 8)
+
+
+def button(bid, x, y, order, label, icon, payload, width, tooltip=''):
+    add(bid, 'ui-button', x, y, [['iotc2.vd']], name='', group='iotc2.grp.virtual', order=order, width=str(width),
+        height='1', emulateClick=False, tooltip=tooltip, color='', bgcolor='', className='', icon=icon,
+        iconPosition='left', label=label, payload=payload, payloadType='str', topic='topic', topicType='msg',
+        buttonColor='', textColor='', iconColor='', enableClick=True, enablePointerdown=False,
+        pointerdownPayload='', pointerdownPayloadType='str', enablePointerup=False, pointerupPayload='',
+        pointerupPayloadType='str')
+
+
+# ---- 1. the virtual device --------------------------------------------------------------------
+add('iotc2.c.virtual', 'comment', 40, 40, name='1. The virtual device writes IoT Center\'s environment data',
+    info='On deploy it registers `virtual_device`, fills the missing minutes of the last 7 days '
+         '("backfill"), then emits a point every 10 s. iot-write batches them into InfluxDB. The Virtual '
+         'device page starts and stops it, and shows the progress of a backfill.')
+add('iotc2.inj.start', 'inject', 150, 100, [['iotc2.reg.virtual', 'iotc2.chg.backfill']], name='on deploy',
+    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='1', topic='', payload='',
+    payloadType='date')
+add('iotc2.reg.virtual', 'iot-register', 380, 80, [['iotc2.link.out.refresh1']], name='register virtual_device',
+    influxdb=CFG, action='register', deviceId='virtual_device', deviceIdType='str', grantRead=False,
+    registerOnGet=False, includeToken=False, format='json')
+add('iotc2.link.out.refresh1', 'link out', 575, 80, None, name='refresh devices', mode='link',
+    links=['iotc2.link.in.refresh'])
+add('iotc2.chg.backfill', 'change', 380, 130, [['iotc2.vd']], name='backfill',
+    rules=[{'t': 'set', 'p': 'payload', 'pt': 'msg', 'to': 'backfill', 'tot': 'str'}])
+button('iotc2.btn.start', 150, 170, 1, 'Start', 'play', 'start', 2, 'Emit a point every 10 s')
+button('iotc2.btn.stop', 150, 210, 2, 'Stop', 'stop', 'stop', 2)
+button('iotc2.btn.backfill', 150, 250, 3, 'Write missing data', 'history', 'backfill', 4,
+       'Write one point per missing minute of the last 7 days')
+add('iotc2.vd', 'virtual-device', 420, 210, [['iotc2.write'], ['iotc2.fn.progress']], name='virtual_device',
+    deviceId='virtual_device', deviceIdType='str', seed='', interval='10', track='builtIn', trackFile='',
+    autoStart=True, influxdb=CFG)
+add('iotc2.write', 'iot-write', 660, 190, [[]], name='write to InfluxDB', influxdb=CFG, bucket='',
+    measurement='environment', precision='ms', batchSize='2000', flushInterval='1000', clientId='deviceId',
+    clientIdType='msg', forward=False)
+function('iotc2.fn.progress', 660, 250, [['iotc2.progress'], ['iotc2.txt.progress']], 'progress',
+         "// msg.payload is {written, total, percent} of the running backfill\n"
+         "const { written, total, percent } = msg.payload;\n"
+         "const text = total === 0\n"
+         "  ? 'No minute of the last 7 days was missing'\n"
+         "  : `${written} of ${total} missing minutes written`;\n"
+         "return [{ payload: percent }, { payload: text }];")
+add('iotc2.progress', 'ui-progress', 880, 230, None, name='', group='iotc2.grp.virtual', order=4, width='8',
+    height='1', label='Missing data written', color='primary', className='')
+add('iotc2.txt.progress', 'ui-text', 880, 270, None, name='', group='iotc2.grp.virtual', order=5, width='8',
+    height='1', label='Backfill', format='{{msg.payload}}', layout='row-spread', style=False, font='',
+    fontSize=16, color='#717171', wrapText=False, className='', value='payload', valueType='msg')
+
+# ---- 2. the dashboard -------------------------------------------------------------------------
+add('iotc2.c.dashboard', 'comment', 40, 320,
+    name='2. Dashboard: gauges of the last values, charts downsampled with aggregateWindow',
+    info='Every 10 s (and when the device or the range changes) two iot-query nodes read the selected device: '
+         'last values as gauge messages (one per field, msg.topic = field) and a downsampled series as '
+         'Dashboard 2.0 chart points (`[{series, x, y}]` with `msg.action = "replace"`, so a repeated query '
+         'replaces the lines instead of adding to them).')
+add('iotc2.dd.device', 'ui-dropdown', 170, 380, [['iotc2.chg.device']], name='device', label='Device',
+    tooltip='', group='iotc2.grp.select', order=1, width='2', height='1', passthru=False, multiple=False,
+    chips=False, clearable=False, options=[{'label': 'virtual_device', 'value': 'virtual_device', 'type': 'str'}],
+    payload='', topic='deviceId', topicType='str', className='', typeIsComboBox=False, msgTrigger='onChange')
+add('iotc2.dd.range', 'ui-dropdown', 170, 420, [['iotc2.chg.range']], name='range', label='Range', tooltip='',
+    group='iotc2.grp.select', order=2, width='2', height='1', passthru=False, multiple=False, chips=False,
+    clearable=False, options=[
+        {'label': 'Past 5m', 'value': '-5m', 'type': 'str'},
+        {'label': 'Past 15m', 'value': '-15m', 'type': 'str'},
+        {'label': 'Past 1h', 'value': '-1h', 'type': 'str'},
+        {'label': 'Past 6h', 'value': '-6h', 'type': 'str'},
+        {'label': 'Past 1d', 'value': '-1d', 'type': 'str'},
+        {'label': 'Past 3d', 'value': '-3d', 'type': 'str'},
+        {'label': 'Past 7d', 'value': '-7d', 'type': 'str'},
+        {'label': 'Past 30d', 'value': '-30d', 'type': 'str'}],
+    payload='', topic='range', topicType='str', className='', typeIsComboBox=False, msgTrigger='onChange')
+add('iotc2.chg.device', 'change', 360, 380, [['iotc2.fn.params']], name='remember device',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
+add('iotc2.chg.range', 'change', 360, 420, [['iotc2.fn.params']], name='remember range',
+    rules=[{'t': 'set', 'p': 'range', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
+add('iotc2.inj.tick', 'inject', 150, 480, [['iotc2.fn.params']], name='every 10 s',
+    props=[{'p': 'payload'}], repeat='10', crontab='', once=True, onceDelay='3', topic='', payload='',
+    payloadType='date')
+# the initial selection goes through a function so each dropdown gets its own value
+add('iotc2.inj.selection', 'inject', 150, 520, [['iotc2.fn.initial']], name='initial selection',
+    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='2', topic='', payload='',
+    payloadType='date')
+function('iotc2.fn.initial', 360, 520, [['iotc2.dd.device'], ['iotc2.dd.range']], 'select defaults',
+         "const deviceId = flow.get('deviceId') || 'virtual_device';\n"
+         "const range = flow.get('range') || '-1d';\n"
+         "flow.set('deviceId', deviceId);\n"
+         "flow.set('range', range);\n"
+         "return [{ payload: deviceId }, { payload: range }];")
+function('iotc2.fn.params', 580, 440, [['iotc2.q.last', 'iotc2.q.series']], 'query parameters',
+         "msg.deviceId = flow.get('deviceId') || 'virtual_device';\n"
+         "msg.range = flow.get('range') || '-1d';\n"
+         "return msg;")
+add('iotc2.q.last', 'iot-query', 800, 420, [['iotc2.sw.field']], name='last values', influxdb=CFG,
+    source='preset', preset='lastValues', flux='', bucket='', bucketType='str', deviceId='deviceId',
+    deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str', fields='', fieldsType='str',
+    fn='', format='gauge', gaugeMode='perField', rowLimit='10000')
+add('iotc2.sw.field', 'switch', 1000, 420, [[f'iotc2.gauge.{f[0]}'] for f in FIELDS], name='by field',
+    property='topic', propertyType='msg',
+    rules=[{'t': 'eq', 'v': f[0], 'vt': 'str'} for f in FIELDS], checkall='false', repair=False,
+    outputs=len(FIELDS))
+for i, (field, label, unit, lo, hi, segments) in enumerate(FIELDS):
+    add(f'iotc2.gauge.{field}', 'ui-gauge', 1220, 360 + i * 40, None, name=label, group='iotc2.grp.gauges',
+        order=i + 1, value='payload', valueType='msg', width='2', height='3', gtype='gauge-half', gstyle='needle',
+        title=label, alwaysShowTitle=False, floatingTitlePosition='top-left', units=unit, icon='', prefix='',
+        suffix='', segments=[{'from': str(f), 'color': c, 'text': '', 'textType': 'label'} for f, c in segments],
+        min=lo, max=hi, sizeThickness=16, sizeGap=4, sizeKeyThickness=8, styleRounded=True, styleGlow=False,
+        className='')
+add('iotc2.q.series', 'iot-query', 800, 500, [['iotc2.fn.split']], name='downsampled series', influxdb=CFG,
+    source='preset', preset='downsampled', flux='', bucket='', bucketType='str', deviceId='deviceId',
+    deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str',
+    fields=','.join(f[0] for f in FIELDS), fieldsType='str', fn='', format='dashboard2Chart',
+    gaugeMode='perField', rowLimit='10000')
+function('iotc2.fn.split', 1000, 500, [[f'iotc2.chart.{f[0]}'] for f in FIELDS], 'one chart per field',
+         "// msg.payload is Dashboard 2.0 chart points [{series, x, y}]; msg.action is 'replace'.\n"
+         "// Each field gets its own chart (and y axis); an empty array clears that chart.\n"
+         f"return {json.dumps([f[0] for f in FIELDS])}.map((field) => ({{\n"
+         "  payload: msg.payload.filter((point) => point.series === field),\n"
+         "  action: msg.action,\n"
+         "}));")
+for i, (field, label, unit, lo, hi, segments) in enumerate(FIELDS):
+    # two charts a row; the fifth takes a whole row rather than leave half of it empty
+    width = 12 if i == len(FIELDS) - 1 and len(FIELDS) % 2 == 1 else 6
+    add(f'iotc2.chart.{field}', 'ui-chart', 1220, 580 + i * 40, [[]], name=label, group='iotc2.grp.charts',
+        order=i + 1, width=str(width), height='4', label=f'{label} ({unit})', chartType='line', category='series',
+        categoryType='property', xAxisLabel='', xAxisProperty='x', xAxisPropertyType='property',
+        xAxisType='time', xAxisFormat='', xAxisFormatType='auto', xmin='', xmax='', yAxisLabel='',
+        yAxisProperty='y', yAxisPropertyType='property', ymin='', ymax='', bins=10, action='replace',
+        stackSeries=False, pointShape='false', pointRadius=4, showLegend=False,
+        # keep up to 31 days: the longest range of the selector
+        removeOlder='31', removeOlderUnit='86400', removeOlderPoints='',
+        colors=['#1677ff', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f',
+                '#bcbd22'],
+        textColor=['#666666'], textColorDefault=True, gridColor=['#e5e5e5'], gridColorDefault=True,
+        className='', interpolation='linear')
+
+# ---- 3. devices -------------------------------------------------------------------------------
+add('iotc2.c.devices', 'comment', 40, 800, name='3. Devices: the registry with last entries; register and remove',
+    info='A device is an InfluxDB authorization described `IoT Center: <deviceId>`, write-only on the bucket. '
+         'The table\'s Remove button sends the row with `msg.action = "button_click"`; the flow turns it into '
+         'a `remove` of that deviceId.')
+add('iotc2.link.in.refresh', 'link in', 75, 860, [['iotc2.reg.list']], name='refresh devices',
+    links=['iotc2.link.out.refresh1', 'iotc2.link.out.refresh2', 'iotc2.link.out.refresh3'])
+add('iotc2.inj.devices', 'inject', 150, 900, [['iotc2.reg.list']], name='every 30 s', props=[{'p': 'payload'}],
+    repeat='30', crontab='', once=True, onceDelay='2', topic='', payload='', payloadType='date')
+add('iotc2.reg.list', 'iot-register', 360, 880, [['iotc2.chg.devices']], name='list devices', influxdb=CFG,
+    action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False, registerOnGet=False,
+    includeToken=False, format='json')
+add('iotc2.chg.devices', 'change', 560, 880, [['iotc2.q.lastseen']], name='keep list',
+    rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'}])
+add('iotc2.q.lastseen', 'iot-query', 760, 880, [['iotc2.fn.table']], name='last entries', influxdb=CFG,
+    source='preset', preset='deviceList', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
+    range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',
+    gaugeMode='perField', rowLimit='10000')
+function('iotc2.fn.table', 960, 880, [['iotc2.table.devices'], ['iotc2.link.out.options']], 'table rows',
+         "const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
+         "const rows = (msg.devices || []).map((d) => ({\n"
+         "  deviceId: d.deviceId,\n"
+         "  createdAt: d.createdAt,\n"
+         "  // the table's date cells show text that is not a date as it is\n"
+         "  lastSeen: lastSeen.get(d.deviceId) || 'never',\n"
+         "}));\n"
+         "const selected = flow.get('deviceId') || 'virtual_device';\n"
+         "const options = rows.map((r) => ({ label: r.deviceId, value: r.deviceId }));\n"
+         "if (!rows.some((r) => r.deviceId === selected)) options.unshift({ label: selected, value: selected });\n"
+         "return [{ payload: rows }, { ui_update: { options }, payload: selected }];")
+add('iotc2.link.out.options', 'link out', 1135, 920, None, name='device options', mode='link',
+    links=['iotc2.link.in.options'])
+add('iotc2.link.in.options', 'link in', 55, 380, [['iotc2.dd.device']], name='device options',
+    links=['iotc2.link.out.options'])
+add('iotc2.table.devices', 'ui-table', 1180, 880, [['iotc2.chg.remove']], name='devices table',
+    group='iotc2.grp.devices', label='', order=1, width='8', height='0', maxrows=0, passthru=False,
+    autocols=False, showSearch=False, deselect=True, selectionType='none', columns=[
+        {'title': 'Device ID', 'key': 'deviceId', 'keyType': 'key', 'type': 'text', 'width': '', 'align': 'start'},
+        {'title': 'Registered', 'key': 'createdAt', 'keyType': 'key', 'type': 'datetime', 'width': '',
+         'align': 'start'},
+        {'title': 'Last entry', 'key': 'lastSeen', 'keyType': 'key', 'type': 'datetime', 'width': '',
+         'align': 'start'},
+        {'title': '', 'key': 'Remove', 'keyType': 'str', 'type': 'button', 'width': '120', 'align': 'end'}],
+    mobileBreakpoint='sm', mobileBreakpointType='defaults', action='replace', className='')
+add('iotc2.chg.remove', 'change', 360, 960, [['iotc2.reg.remove']], name='device to remove',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload.deviceId', 'tot': 'msg'},
+           # the button's msg.action ("button_click") would otherwise be read as iot-register's action
+           {'t': 'delete', 'p': 'action', 'pt': 'msg'}])
+add('iotc2.reg.remove', 'iot-register', 560, 960, [['iotc2.fn.removed']], name='remove', influxdb=CFG,
+    action='remove', deviceId='deviceId', deviceIdType='msg', grantRead=False, registerOnGet=False,
+    includeToken=False, format='json')
+function('iotc2.fn.removed', 760, 960, [['iotc2.notify', 'iotc2.link.out.refresh2']], 'say removed',
+         "msg.payload = msg.payload.removed\n"
+         "  ? `Removed ${msg.payload.deviceId}`\n"
+         "  : `${msg.payload.deviceId} was not registered`;\n"
+         "return msg;")
+add('iotc2.form.register', 'ui-form', 150, 1020, [['iotc2.chg.register']], name='register form', label='',
+    group='iotc2.grp.register', order=1, width='4', height='0',
+    options=[{'label': 'Device ID', 'key': 'deviceId', 'type': 'text', 'required': True, 'rows': None}],
+    formValue={'deviceId': ''}, payload='', submit='Register', cancel='Clear', resetOnSubmit=True,
+    topic='register', topicType='str', splitLayout='', className='', passthru=False, dropdownOptions=[])
+add('iotc2.chg.register', 'change', 360, 1020, [['iotc2.reg.register']], name='device to register',
+    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload.deviceId', 'tot': 'msg'}])
+add('iotc2.reg.register', 'iot-register', 560, 1020, [['iotc2.fn.registered']], name='register',
+    influxdb=CFG, action='register', deviceId='deviceId', deviceIdType='msg', grantRead=False,
+    registerOnGet=False, includeToken=False, format='json')
+function('iotc2.fn.registered', 760, 1020, [['iotc2.notify', 'iotc2.link.out.refresh3']], 'say registered',
+         "msg.payload = msg.newlyRegistered === false\n"
+         "  ? `${msg.deviceId} was already registered`\n"
+         "  : `Registered ${msg.deviceId}`;\n"
+         "return msg;")
+add('iotc2.notify', 'ui-notification', 990, 1000, [[]], ui=BASE, position='top right', colorDefault=True,
+    color='', displayTime='3', showCountdown=True, outputs=1, allowDismiss=True, dismissText='Close',
+    allowConfirm=False, confirmText='Confirm', raw=False, className='', name='')
+add('iotc2.link.out.refresh2', 'link out', 935, 960, None, name='refresh devices', mode='link',
+    links=['iotc2.link.in.refresh'])
+add('iotc2.link.out.refresh3', 'link out', 935, 1040, None, name='refresh devices', mode='link',
+    links=['iotc2.link.in.refresh'])
+add('iotc2.catch.ui', 'catch', 150, 1080, [['iotc2.fn.uierror']], name='registry errors', scope=[
+    'iotc2.reg.remove', 'iotc2.reg.register'], uncaught=False)
+function('iotc2.fn.uierror', 360, 1080, [['iotc2.notify']], 'say why',
+         "msg.payload = msg.error && msg.error.message ? msg.error.message : 'failed';\nreturn msg;")
+
+root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
+out = os.path.join(root, 'examples', 'dashboard-2.json')
+with open(out, 'w') as f:
+    json.dump(nodes, f, indent=2, ensure_ascii=False)
+    f.write('\n')
+print(f'wrote {out}: {len(nodes)} nodes')

@@ -1,0 +1,197 @@
+/**
+ * The Dashboard 2.0 variant of the example (examples/dashboard-2.json) as `iot-center start --flow` deploys
+ * it, in real Chromium: gauges show numbers, each chart plots its field's downsampled series (and a new
+ * query replaces it), the Devices page registers and removes a device, the Virtual device page shows the
+ * backfill's progress.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { freePort } from '../../bin/ports';
+import { CliProcess, runCli } from '../support/cli';
+import { launchChromium, PageProblems, saveScreenshot, TestBrowser, watchPage } from './support/browser';
+import { ensureBuilt } from './support/build';
+import { chartStates, chooseOption, dismissOfflineToast, gaugeReadings, needleOnValue } from './support/dashboard-2';
+
+/** Title, units and dial limits of each gauge: IoT Center's ranges. */
+const GAUGES = [
+  { title: 'Temperature', units: '°C', limits: ['0', '40'] },
+  { title: 'Humidity', units: '%', limits: ['0', '100'] },
+  { title: 'Pressure', units: 'hPa', limits: ['970', '1050'] },
+  { title: 'CO2', units: 'ppm', limits: ['400', '3000'] },
+  { title: 'TVOC', units: 'ppm', limits: ['250', '2000'] },
+];
+const FIELDS = GAUGES.map((g) => g.title);
+
+describe('Dashboard 2.0 variant of the example (Chromium)', function () {
+  this.timeout(180_000);
+  let dir: string;
+  let cli: CliProcess;
+  let dashboardUrl: string;
+  let browser: TestBrowser;
+  let page: Page;
+  let problems: PageProblems;
+
+  before(async () => {
+    ensureBuilt();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-dashboard-2-'));
+    const args = [
+      'start',
+      '--port',
+      String(await freePort()),
+      '--emulator-port',
+      String(await freePort()),
+      '--dir',
+      dir,
+      '--flow',
+      'examples/dashboard-2.json',
+    ];
+    cli = runCli(args, { INFLUX_URL: '' });
+    [, dashboardUrl] = await cli.waitFor(/dashboard:\s+(http:\/\/\S+)\n/, 150_000);
+    browser = await launchChromium();
+    page = await browser.context.newPage();
+    // tall enough for the whole Dashboard page in one screenshot
+    await page.setViewportSize({ width: 1400, height: 1120 });
+    problems = watchPage(page);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (cli && cli.child.exitCode === null) {
+      cli.child.kill('SIGINT');
+      await cli.exited();
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('deploys the Dashboard 2.0 flow and prints its dashboard URL', () => {
+    assert.match(dashboardUrl, /\/dashboard$/);
+    const deployed = JSON.parse(fs.readFileSync(path.join(dir, 'node-red', 'flows.json'), 'utf8')) as Array<{
+      type: string;
+    }>;
+    assert.ok(deployed.some((n) => n.type === 'ui-base'));
+    assert.ok(!deployed.some((n) => n.type.startsWith('ui_')), 'no node-red-dashboard widget');
+  });
+
+  it('shows the five gauges with numbers, and needles pointing at them on IoT Center’s ranges', async () => {
+    await page.goto(dashboardUrl);
+    await page.waitForURL(/\/dashboard\/home$/);
+    await page.waitForFunction(
+      () => {
+        const values = Array.from(document.querySelectorAll('.nrdb-ui-gauge-value > span'));
+        return values.length === 5 && values.every((v) => /^-?[\d,]+(\.\d+)?$/.test(v.textContent?.trim() ?? ''));
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    await dismissOfflineToast(page);
+    const gauges = await gaugeReadings(page);
+    assert.deepEqual(
+      gauges.map(({ title, units, limits }) => ({ title, units, limits })),
+      GAUGES,
+    );
+    for (const gauge of gauges) assert.ok(Number.isFinite(Number(gauge.value.replace(/,/g, ''))), gauge.value);
+    await untilNeedlesSettle(page);
+  });
+
+  it('plots each field’s downsampled series in its own chart', async () => {
+    const dayAgo = Date.now() - 86_400_000;
+    const charts = await pollCharts(page, (all) => all.length === 5 && all.every((c) => pointsOf(c) >= 90));
+    assert.deepEqual(
+      charts.map((c) => c.series.map((s) => s.name)),
+      FIELDS.map((f) => [f]),
+      'one series a chart, named after its field',
+    );
+    for (const chart of charts) {
+      const [{ points }] = chart.series;
+      // Past 1d in 15-minute windows (the default range): up to 97 points, oldest first, all within the day.
+      assert.ok(points.length <= 97, `${chart.id}: ${points.length} points`);
+      assert.ok(
+        points.every(([x, y], i) => x >= dayAgo - 900_000 && Number.isFinite(y) && (i === 0 || x > points[i - 1][0])),
+        `${chart.id}: time-ordered points of the last day`,
+      );
+    }
+    // The query that filled the charts also moved the gauges: let their needles turn before the picture.
+    await untilNeedlesSettle(page);
+    await saveScreenshot(page, 'dashboard-2');
+  });
+
+  it('replaces the charts’ lines when the range changes (msg.action = "replace")', async () => {
+    await chooseOption(page, 'iotc2.dd.range', 'Past 1h');
+    // Past 1h in 1-minute windows: about 60 points a chart; appended to the day's it would be over 97.
+    const charts = await pollCharts(page, (all) => all.length === 5 && all.every((c) => pointsOf(c) <= 61));
+    for (const chart of charts) assert.ok(pointsOf(chart) > 10, `${chart.id} still has a line`);
+    const hourAgo = Date.now() - 3_600_000 - 120_000;
+    assert.ok(charts.every((c) => c.series[0].points.every(([x]) => x >= hourAgo)));
+  });
+
+  it('registers and removes a device with the Devices page controls, and the table follows', async () => {
+    await page.goto(`${dashboardUrl}/devices`);
+    const table = page.locator('[id="nrdb-ui-widget-iotc2.table.devices"]');
+    // the first cell holds the device id
+    const row = (deviceId: string) =>
+      table
+        .locator('tbody tr')
+        .filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${deviceId}$`) }) });
+    await row('virtual_device').waitFor({ timeout: 60_000 });
+    await dismissOfflineToast(page);
+
+    await page.getByLabel('Device ID').fill('dashboard2-device');
+    await page.getByRole('button', { name: 'Register' }).click();
+    await row('dashboard2-device').waitFor({ timeout: 30_000 });
+    await page.getByText('Registered dashboard2-device').waitFor({ timeout: 10_000 });
+    await saveScreenshot(page, 'dashboard-2-devices');
+
+    await row('dashboard2-device').getByRole('button', { name: 'Remove' }).click();
+    await row('dashboard2-device').waitFor({ state: 'detached', timeout: 30_000 });
+    await page.getByText('Removed dashboard2-device').waitFor({ timeout: 10_000 });
+    assert.equal(await row('virtual_device').count(), 1);
+  });
+
+  it('shows the progress of the first backfill on the Virtual device page', async () => {
+    await page.goto(`${dashboardUrl}/virtual-device`);
+    await page.getByText('Missing data written: 100%').waitFor({ timeout: 60_000 });
+    const text = page.locator('[id="nrdb-ui-widget-iotc2.txt.progress"]');
+    // The emulator starts empty, so the first backfill writes every minute of the last 7 days.
+    await text.filter({ hasText: /(\d+) of \1 missing minutes written/ }).waitFor({ timeout: 10_000 });
+  });
+
+  it('leaves no errors in the browser console and no offline-ready toast over the widgets', async () => {
+    assert.equal(await page.locator('.v-snackbar').filter({ hasText: 'App is offline ready' }).count(), 0);
+    // Unlike node-red-dashboard 3.x (dashboard.test.ts), Dashboard 2.0 logs no error here: nothing is filtered.
+    assert.deepEqual(problems.errors, []);
+  });
+});
+
+function pointsOf(chart: { series: Array<{ points: unknown[] }> }): number {
+  return chart.series.reduce((n, s) => n + s.points.length, 0);
+}
+
+/** Waits until every gauge's needle points at the value it prints (each new value turns the needle). */
+async function untilNeedlesSettle(page: Page, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const gauges = await gaugeReadings(page);
+    if (gauges.length > 0 && gauges.every(needleOnValue)) return;
+    if (Date.now() > deadline) throw new Error(`gauge needles do not point at their values: ${JSON.stringify(gauges)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Reads the charts until `ready` holds for them (they fill when the next query answers). */
+async function pollCharts(
+  page: Page,
+  ready: (charts: Awaited<ReturnType<typeof chartStates>>) => boolean,
+  ms = 60_000,
+): Promise<Awaited<ReturnType<typeof chartStates>>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const charts = await chartStates(page);
+    if (ready(charts)) return charts;
+    if (Date.now() > deadline)
+      throw new Error(`charts not ready within ${ms} ms: ${JSON.stringify(charts.map((c) => [c.id, pointsOf(c)]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
