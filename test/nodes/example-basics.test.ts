@@ -3,8 +3,6 @@
  * first, and each branch doing in Node-RED what its comment says, against the emulator.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { AuthorizationsAPI } from '@influxdata/influxdb-client-apis';
 import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
 import iotQuery from '../../nodes/iot-query/iot-query';
@@ -15,39 +13,15 @@ import {
   type FlowNode,
   helper,
   loadFlow,
-  type NodeModule,
   nextMessage,
   type Onboarded,
   startOnboarded,
   until,
   useNodeRed,
 } from '../support/node-red';
+import { coreNode, coreTypes, OUR_TYPES, readExample } from '../support/examples';
 
-const ROOT = path.join(__dirname, '..', '..');
-const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'basics.json'), 'utf8')) as FlowNode[];
-const OUR_TYPES = Object.keys(
-  (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })[
-    'node-red'
-  ].nodes,
-);
-const CORE_DIR = path.dirname(require.resolve('@node-red/nodes/package.json'));
-
-/** Node types registered by the editor files under a folder (`RED.nodes.registerType('x', ...)`). */
-function registeredTypes(folder: string): Set<string> {
-  const types = new Set<string>();
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
-    const html = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
-    for (const m of html.matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
-  }
-  return types;
-}
-
-/** Node-RED's own nodes as the palette has them (plain JavaScript modules without types). */
-function coreNode(file: string): NodeModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(CORE_DIR, 'core', file)) as NodeModule;
-}
+const flow = readExample('basics.json');
 
 const node = (id: string): FlowNode => {
   const found = flow.find((n) => n.id === id);
@@ -57,7 +31,7 @@ const node = (id: string): FlowNode => {
 
 describe('example basics.json', () => {
   it('uses only node types of this package and Node-RED core, each IoT Center node at least once', () => {
-    const known = new Set(['tab', ...OUR_TYPES, ...registeredTypes(CORE_DIR)]);
+    const known = new Set(['tab', ...OUR_TYPES, ...coreTypes()]);
     assert.deepEqual(
       [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t)),
       [],

@@ -4,37 +4,10 @@
  * node of the file, its functions compile, and it can sit beside examples/flows.json.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import type { FlowNode } from '../support/node-red';
+import { coreTypes, OUR_TYPES, packageTypes, readExample } from '../support/examples';
 
-const ROOT = path.join(__dirname, '..', '..');
-const readFlow = (name: string): FlowNode[] =>
-  JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', name), 'utf8')) as FlowNode[];
+const readFlow = readExample;
 const flow = readFlow('dashboard-2.json');
-const OUR_TYPES = Object.keys(
-  (
-    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      'node-red': { nodes: Record<string, string> };
-    }
-  )['node-red'].nodes,
-);
-
-/** Node types registered by the editor files of a package folder (`RED.nodes.registerType('x', ...)`). */
-function registeredTypes(folder: string): Set<string> {
-  const types = new Set<string>();
-  const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(file);
-      else if (entry.name.endsWith('.html')) {
-        for (const m of fs.readFileSync(file, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
-      }
-    }
-  };
-  visit(folder);
-  return types;
-}
 
 /** Properties that name another node of the flow: config nodes, the dashboard's group/page/base/theme. */
 const REFERENCES = ['influxdb', 'group', 'page', 'ui', 'theme'];
@@ -45,14 +18,7 @@ const FUNCTION_ARGS = ['msg', 'node', 'context', 'flow', 'global', 'env', 'RED',
 
 describe('Dashboard 2.0 example flow', () => {
   it('uses only node types of this package, Node-RED core and @flowfuse/node-red-dashboard', () => {
-    const known = new Set([
-      'tab',
-      ...OUR_TYPES,
-      ...registeredTypes(path.dirname(require.resolve('@node-red/nodes/package.json'))),
-      ...registeredTypes(
-        path.join(path.dirname(require.resolve('@flowfuse/node-red-dashboard/package.json')), 'nodes'),
-      ),
-    ]);
+    const known = new Set(['tab', ...OUR_TYPES, ...coreTypes(), ...packageTypes('@flowfuse/node-red-dashboard')]);
     const unknown = [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t));
     assert.deepEqual(unknown, []);
     for (const type of OUR_TYPES)

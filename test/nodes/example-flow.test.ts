@@ -3,40 +3,15 @@
  * node-red-dashboard's), and our nodes start from it in Node-RED against the emulator.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
 import iotQuery from '../../nodes/iot-query/iot-query';
 import iotRegister from '../../nodes/iot-register/iot-register';
 import iotWrite from '../../nodes/iot-write/iot-write';
 import virtualDevice from '../../nodes/virtual-device/virtual-device';
 import { FlowNode, helper, loadFlow, Onboarded, startOnboarded, TAB, until, useNodeRed } from '../support/node-red';
+import { coreTypes, OUR_TYPES, packageTypes, readExample } from '../support/examples';
 
-const ROOT = path.join(__dirname, '..', '..');
-const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'flows.json'), 'utf8')) as FlowNode[];
-const OUR_TYPES = Object.keys(
-  (
-    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      'node-red': { nodes: Record<string, string> };
-    }
-  )['node-red'].nodes,
-);
-
-/** Node types registered by the editor files of a package folder (`RED.nodes.registerType('x', ...)`). */
-function registeredTypes(folder: string): Set<string> {
-  const types = new Set<string>();
-  const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const file = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(file);
-      else if (entry.name.endsWith('.html')) {
-        for (const m of fs.readFileSync(file, 'utf8').matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
-      }
-    }
-  };
-  visit(folder);
-  return types;
-}
+const flow = readExample('flows.json');
 
 describe('example flow', () => {
   useNodeRed();
@@ -47,12 +22,7 @@ describe('example flow', () => {
   afterEach(() => influx.emulator.close());
 
   it('uses only node types of this package, Node-RED core and node-red-dashboard', () => {
-    const known = new Set([
-      'tab',
-      ...OUR_TYPES,
-      ...registeredTypes(path.dirname(require.resolve('@node-red/nodes/package.json'))),
-      ...registeredTypes(path.join(path.dirname(require.resolve('node-red-dashboard/package.json')), 'nodes')),
-    ]);
+    const known = new Set(['tab', ...OUR_TYPES, ...coreTypes(), ...packageTypes('node-red-dashboard')]);
     const unknown = [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t));
     assert.deepEqual(unknown, []);
     for (const type of OUR_TYPES)

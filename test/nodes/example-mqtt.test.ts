@@ -18,7 +18,6 @@ import {
   type FlowNode,
   helper,
   loadFlow,
-  type NodeModule,
   nextMessage,
   type Onboarded,
   startOnboarded,
@@ -28,16 +27,10 @@ import {
   waitForStatus,
   watch,
 } from '../support/node-red';
+import { coreNode, coreTypes, OUR_TYPES, readExample } from '../support/examples';
 import { freePort } from '../support/scripted-influx';
 
-const ROOT = path.join(__dirname, '..', '..');
-const flow = JSON.parse(fs.readFileSync(path.join(ROOT, 'examples', 'mqtt.json'), 'utf8')) as FlowNode[];
-const OUR_TYPES = Object.keys(
-  (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { 'node-red': { nodes: object } })[
-    'node-red'
-  ].nodes,
-);
-const CORE_DIR = path.dirname(require.resolve('@node-red/nodes/package.json'));
+const flow = readExample('mqtt.json');
 const INSTALL_HINT = 'install it with: apt-get install --no-install-recommends mosquitto';
 
 const node = (id: string): FlowNode => {
@@ -51,23 +44,6 @@ const one = (type: string): FlowNode => {
   return found[0];
 };
 const wiredTo = (from: FlowNode): string[] => (from.wires ?? []).flat();
-
-/** Node types registered by the editor files under a folder (`RED.nodes.registerType('x', ...)`). */
-function registeredTypes(folder: string): Set<string> {
-  const types = new Set<string>();
-  for (const entry of fs.readdirSync(folder, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.html')) continue;
-    const html = fs.readFileSync(path.join(entry.parentPath, entry.name), 'utf8');
-    for (const m of html.matchAll(/registerType\(\s*['"]([^'"]+)['"]/g)) types.add(m[1]);
-  }
-  return types;
-}
-
-/** Node-RED's own nodes as the palette has them (plain JavaScript modules without types). */
-function coreNode(file: string): NodeModule {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(path.join(CORE_DIR, 'core', file)) as NodeModule;
-}
 
 interface Broker {
   port: number;
@@ -137,7 +113,7 @@ const minute = (i: number): number => T0 + i * 60_000;
 
 describe('example mqtt.json', () => {
   it('uses only node types of this package and Node-RED core', () => {
-    const known = new Set(['tab', ...OUR_TYPES, ...registeredTypes(CORE_DIR)]);
+    const known = new Set(['tab', ...OUR_TYPES, ...coreTypes()]);
     assert.deepEqual(
       [...new Set(flow.map((n) => n.type))].filter((t) => !known.has(t)),
       [],
