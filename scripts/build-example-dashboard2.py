@@ -7,34 +7,15 @@ IoT Center's device HTTP API (that stays in flows.json, so that importing both d
 Run `python3 scripts/build-example-dashboard2.py` after changing it and commit both files.
 """
 import json
-import os
+
+from flowgen import Flow
 
 FLOW = 'iotc2.flow'
 BASE = 'iotc2.ui.base'
 CFG = 'iotc2.cfg'
-nodes = []
-
-
-def add(node_id, node_type, x=None, y=None, wires=None, **props):
-    node = {'id': node_id, 'type': node_type}
-    if node_type == 'comment' and x is not None:
-        # x is a node's centre: keep a long comment's left edge at x
-        x = x + round(len(props.get('name', '')) * 3.9)
-    if x is not None:
-        node['z'] = FLOW
-    node.update(props)
-    if x is not None:
-        node['x'] = x
-        node['y'] = y
-    if wires is not None:
-        node['wires'] = wires
-    nodes.append(node)
-    return node
-
-
-def function(node_id, x, y, wires, name, func):
-    return add(node_id, 'function', x, y, wires, name=name, func=func, outputs=len(wires), timeout=0, noerr=0,
-               initialize='', finalize='', libs=[])
+flow = Flow(FLOW)
+add = flow.add
+function = flow.function
 
 
 FIELDS = [
@@ -317,9 +298,4 @@ add('iotc2.catch.ui', 'catch', 150, 1080, [['iotc2.fn.uierror']], name='registry
 function('iotc2.fn.uierror', 360, 1080, [['iotc2.notify']], 'say why',
          "msg.payload = msg.error && msg.error.message ? msg.error.message : 'failed';\nreturn msg;")
 
-root = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'))
-out = os.path.join(root, 'examples', 'dashboard-2.json')
-with open(out, 'w') as f:
-    json.dump(nodes, f, indent=2, ensure_ascii=False)
-    f.write('\n')
-print(f'wrote {out}: {len(nodes)} nodes')
+flow.write('dashboard-2.json')

@@ -5,27 +5,12 @@ The flow is kept as this generator so that positions, ids and wiring stay readab
 run `python3 scripts/build-example-flows.py` after changing it and commit both files.
 """
 import json
-import os
+
+from flowgen import Flow
 
 FLOW = 'iotc.flow'
-nodes = []
-
-
-def add(node_id, node_type, x=None, y=None, wires=None, **props):
-    node = {'id': node_id, 'type': node_type}
-    if node_type == 'comment' and x is not None:
-        # x is a node's centre: keep a long comment's left edge at x
-        x = x + round(len(props.get('name', '')) * 3.9)
-    if x is not None:
-        node['z'] = FLOW
-    node.update(props)
-    if x is not None:
-        node['x'] = x
-        node['y'] = y
-    if wires is not None:
-        node['wires'] = wires
-    nodes.append(node)
-    return node
+flow = Flow(FLOW)
+add = flow.add
 
 
 FIELDS = [
@@ -318,8 +303,4 @@ add('iotc.fn.http.error', 'function', 370, 1360, [['iotc.http.reply']], name='40
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
 
-out = os.path.join(os.path.dirname(__file__), '..', 'examples', 'flows.json')
-with open(out, 'w') as f:
-    json.dump(nodes, f, indent=2, ensure_ascii=False)
-    f.write('\n')
-print(f'wrote {out}: {len(nodes)} nodes')
+flow.write('flows.json')
