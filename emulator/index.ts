@@ -1,13 +1,16 @@
 /**
- * The InfluxDB 2.x API emulator: `startEmulator()` opens the storage, serves the API and enforces
- * bucket retention in the background until `close()`.
+ * The InfluxDB 2.x API emulator: `startEmulator()` opens the storage, serves the API, enforces bucket
+ * retention and runs due tasks in the background until `close()`.
  */
 import { createEmulatorServer } from './server';
 import { DEFAULT_OPTIONS, type EmulatorOptions, type EmulatorState } from './state';
 import { openStorage } from './storage/sqlite/open';
+import { drainRuns } from './tasks/runner';
+import { startTaskScheduler } from './tasks/scheduler';
 
 export type { EmulatorOptions, EmulatorState } from './state';
 export { DEFAULT_OPTIONS } from './state';
+export { runDueTasks } from './tasks/scheduler';
 
 export interface RunningEmulator {
   url: string;
@@ -41,6 +44,7 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
       ? setInterval(() => sweepSafely(state), merged.retentionCheckIntervalMs)
       : undefined;
   sweeper?.unref();
+  const scheduler = merged.taskCheckIntervalMs > 0 ? startTaskScheduler(state, merged.taskCheckIntervalMs) : undefined;
   let closed: Promise<void> | undefined;
   return {
     url: `http://${merged.host.includes(':') ? `[${merged.host}]` : merged.host}:${port}`,
@@ -49,7 +53,9 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     close: () => {
       closed ??= (async () => {
         if (sweeper) clearInterval(sweeper);
+        await scheduler?.stop();
         await server.close();
+        await drainRuns(state);
         storage.close();
       })();
       return closed;

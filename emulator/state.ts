@@ -14,6 +14,8 @@ export interface EmulatorOptions {
   version: string;
   /** How often retention is enforced, in ms; 0 = never (tests call it directly). */
   retentionCheckIntervalMs: number;
+  /** How often due tasks are looked for, in ms; 0 = never (tests call the scheduler directly). */
+  taskCheckIntervalMs: number;
 }
 
 export const DEFAULT_OPTIONS: EmulatorOptions = {
@@ -23,6 +25,7 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   maxBodyBytes: 50 * 1024 * 1024,
   version: 'v2.7.12',
   retentionCheckIntervalMs: 60_000,
+  taskCheckIntervalMs: 1000,
 };
 
 export interface EmulatorState {

@@ -6,6 +6,7 @@ import { orgRoutes } from './orgs';
 import { queryRoutes } from './query';
 import { setupRoutes } from './setup';
 import { systemRoutes } from './system';
+import { taskRoutes } from './tasks';
 import { userRoutes } from './users';
 import { writeRoutes } from './write';
 
@@ -18,4 +19,5 @@ export const ROUTES: Route[] = [
   ...userRoutes,
   ...writeRoutes,
   ...queryRoutes,
+  ...taskRoutes,
 ];

@@ -3,17 +3,15 @@
  * Errors before any output are JSON with the Flux error's status; errors after output started are an
  * in-band error table and the status stays 200.
  */
-import type { Caller } from '../auth/caller';
-import { canReadBucket } from '../auth/authorizer';
 import { ApiError } from '../errors';
 import { encodeErrorTable, encodeResults } from '../flux/csv/encode';
-import { type FluxContext, runFlux } from '../flux/engine';
+import { runFlux } from '../flux/engine';
 import { readTextBody } from '../http/body';
 import type { Reply, RequestContext } from '../http/context';
 import { callerOf, reply } from '../http/context';
 import type { Route } from '../http/router';
-import type { Bucket } from '../storage/types';
-import { bucketByName, orgFromQuery } from './lookup';
+import { callerFluxContext } from './flux-context';
+import { orgFromQuery } from './lookup';
 import { decodeQueryRequest, QueryDecodeError, type QueryRequest } from './query-request';
 
 const CSV_TYPE = 'text/csv; charset=utf-8';
@@ -26,7 +24,7 @@ async function query(ctx: RequestContext): Promise<Reply> {
   if (request.query === '') {
     throw new ApiError('not implemented', 'the emulator runs Flux source only; send "query", not "ast"');
   }
-  const flux = fluxContext(ctx, caller, orgID, request.now ?? state.nowNs());
+  const flux = callerFluxContext(state, caller, orgID, request.now ?? state.nowNs());
   const { results, error } = await runFlux(request.query, flux);
   const prefer = ctx.req.headers['prefer'];
   if (prefer === 'return-no-content') return reply.empty(204);
@@ -54,23 +52,6 @@ function decodeRequest(ctx: RequestContext, text: string): { request: QueryReque
     }
     throw err;
   }
-}
-
-/** Buckets as the query sees them: only those the caller may read exist (OSS query/dependency.go via the authorizer). */
-function fluxContext(ctx: RequestContext, caller: Caller, orgID: string, now: bigint): FluxContext {
-  const { meta, points } = ctx.state;
-  const readable = (b: Bucket | undefined) => (b && canReadBucket(caller, b) ? b : undefined);
-  return {
-    now,
-    orgID,
-    points,
-    findBucket: (ref) => {
-      if (ref.id !== undefined) return readable(meta.buckets.get(ref.id));
-      if (ref.name !== undefined) return readable(bucketByName(meta, orgID, ref.name));
-      return undefined;
-    },
-    listBuckets: () => meta.buckets.list().filter((b) => b.orgID === orgID && canReadBucket(caller, b)),
-  };
 }
 
 export const queryRoutes: Route[] = [{ method: 'POST', path: '/api/v2/query', handler: query }];

@@ -70,6 +70,8 @@ export interface Task {
   id: string;
   orgID: string;
   ownerID: string;
+  /** The authorization whose permissions the task's runs have (the token that created it, as in OSS). */
+  authorizationID?: string;
   name: string;
   description?: string;
   status: 'active' | 'inactive';

@@ -44,7 +44,6 @@ export const UNSUPPORTED_UNIVERSE = new Set([
   'tableFind',
   'timedMovingAverage',
   'timeWeightedAvg',
-  'to',
   'today',
   'tripleEMA',
   'tripleExponentialDerivative',

@@ -29,6 +29,7 @@ import { columns, union } from './combine';
 import { STRINGS } from './strings';
 import { first, last, max, min } from './selectors';
 import { buckets, from } from './source';
+import { to } from './to';
 import { contains, conversions, die, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
 
@@ -78,6 +79,7 @@ const BUILTINS: Record<string, FluxFunction> = {
   timeShift,
   union,
   columns,
+  to,
 };
 
 interface PackageDef {
@@ -88,7 +90,7 @@ interface PackageDef {
 const PACKAGES: Record<string, PackageDef> = {
   csv: { builtins: { from: csvFrom } },
   strings: { builtins: STRINGS },
-  'influxdata/influxdb': { builtins: { from, buckets } },
+  'influxdata/influxdb': { builtins: { from, buckets, to } },
   'influxdata/influxdb/schema': { prelude: SCHEMA_PRELUDE },
   // v1's schema functions are deprecated aliases of the schema package's.
   'influxdata/influxdb/v1': { prelude: SCHEMA_PRELUDE },
