@@ -12,7 +12,7 @@ import path from 'node:path';
 import { builtInTrack } from '../../lib/environment';
 import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
 import iotWrite from '../../nodes/iot-write/iot-write';
-import { devicePoint } from '../../nodes/virtual-device/device-points';
+import { devicePoint } from '../../lib/virtual-device/device-points';
 import virtualDevice from '../../nodes/virtual-device/virtual-device';
 import {
   type FlowNode,

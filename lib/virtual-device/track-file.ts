@@ -1,7 +1,7 @@
 /** A GPS track from a JSON file: IoT Center's gpxData.json shape, `[[lat, lon], ...]`, or `[{lat, lon}, ...]`. */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GpsTrackError, parseGpsTrack, type GpsTrack } from '../../lib/environment';
+import { GpsTrackError, parseGpsTrack, type GpsTrack } from '../environment';
 
 /** Reads and checks the track; a relative path is taken from `baseDir` (Node-RED's user directory). */
 export async function loadTrackFile(file: string, baseDir: string): Promise<GpsTrack> {

@@ -9,7 +9,7 @@ import {
   type GpsTrack,
   type PointObject,
   type Random,
-} from '../../lib/environment';
+} from '../environment';
 
 export interface DevicePointOptions {
   /** With a seed, the point at a given time is always the same; without, the noise is Math.random. */

@@ -9,8 +9,8 @@ import {
   floorToMinute,
   type MinuteCountRow,
   missingMinutes,
-} from '../../lib/environment';
-import { assertNoFluxError, type FluxRow, MISSING_MINUTES_FIELD, presetQuery } from '../../lib/query';
+} from '../environment';
+import { assertNoFluxError, type FluxRow, MISSING_MINUTES_FIELD, presetQuery } from '../query';
 
 export interface MissingDataRequest {
   bucket: string;

@@ -1,5 +1,5 @@
 /** What a message asks the virtual device to do, parsed once at the edge. */
-import { toEpochMs } from '../../lib/environment';
+import { toEpochMs } from '../environment';
 
 export const COMMANDS = ['start', 'stop', 'tick', 'backfill'] as const;
 export type CommandName = (typeof COMMANDS)[number];
