@@ -8,7 +8,7 @@ Run `python3 scripts/build-example-dashboard2.py` after changing it and commit b
 """
 import json
 
-from flowgen import Flow
+from flowgen import RANGE_OPTIONS, Flow
 
 FLOW = 'iotc2.flow'
 BASE = 'iotc2.ui.base'
@@ -141,15 +141,7 @@ add('iotc2.dd.device', 'ui-dropdown', 170, 380, [['iotc2.chg.device']], name='de
     payload='', topic='deviceId', topicType='str', className='', typeIsComboBox=False, msgTrigger='onChange')
 add('iotc2.dd.range', 'ui-dropdown', 170, 420, [['iotc2.chg.range']], name='range', label='Range', tooltip='',
     group='iotc2.grp.select', order=2, width='2', height='1', passthru=False, multiple=False, chips=False,
-    clearable=False, options=[
-        {'label': 'Past 5m', 'value': '-5m', 'type': 'str'},
-        {'label': 'Past 15m', 'value': '-15m', 'type': 'str'},
-        {'label': 'Past 1h', 'value': '-1h', 'type': 'str'},
-        {'label': 'Past 6h', 'value': '-6h', 'type': 'str'},
-        {'label': 'Past 1d', 'value': '-1d', 'type': 'str'},
-        {'label': 'Past 3d', 'value': '-3d', 'type': 'str'},
-        {'label': 'Past 7d', 'value': '-7d', 'type': 'str'},
-        {'label': 'Past 30d', 'value': '-30d', 'type': 'str'}],
+    clearable=False, options=RANGE_OPTIONS,
     payload='', topic='range', topicType='str', className='', typeIsComboBox=False, msgTrigger='onChange')
 add('iotc2.chg.device', 'change', 360, 380, [['iotc2.fn.params']], name='remember device',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])

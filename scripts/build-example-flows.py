@@ -6,7 +6,7 @@ run `python3 scripts/build-example-flows.py` after changing it and commit both f
 """
 import json
 
-from flowgen import Flow
+from flowgen import RANGE_OPTIONS, Flow
 
 FLOW = 'iotc.flow'
 flow = Flow(FLOW)
@@ -96,15 +96,7 @@ add('iotc.dd.device', 'ui_dropdown', 170, 360, [['iotc.chg.device']], name='devi
     payload='', topic='deviceId', topicType='str', className='')
 add('iotc.dd.range', 'ui_dropdown', 170, 400, [['iotc.chg.range']], name='range', label='Range', tooltip='',
     place='Select a range', group='iotc.grp.select', order=2, width='6', height='1', passthru=False,
-    multiple=False, options=[
-        {'label': 'Past 5m', 'value': '-5m', 'type': 'str'},
-        {'label': 'Past 15m', 'value': '-15m', 'type': 'str'},
-        {'label': 'Past 1h', 'value': '-1h', 'type': 'str'},
-        {'label': 'Past 6h', 'value': '-6h', 'type': 'str'},
-        {'label': 'Past 1d', 'value': '-1d', 'type': 'str'},
-        {'label': 'Past 3d', 'value': '-3d', 'type': 'str'},
-        {'label': 'Past 7d', 'value': '-7d', 'type': 'str'},
-        {'label': 'Past 30d', 'value': '-30d', 'type': 'str'}],
+    multiple=False, options=RANGE_OPTIONS,
     payload='', topic='range', topicType='str', className='')
 add('iotc.chg.device', 'change', 360, 360, [['iotc.fn.params']], name='remember device',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])

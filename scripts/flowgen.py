@@ -4,6 +4,14 @@ import json
 import os
 
 
+# The dashboard's range choices (IoT Center's time selector), as dropdown options.
+RANGE_OPTIONS = [
+    {'label': label, 'value': value, 'type': 'str'}
+    for label, value in [('Past 5m', '-5m'), ('Past 15m', '-15m'), ('Past 1h', '-1h'), ('Past 6h', '-6h'),
+                         ('Past 1d', '-1d'), ('Past 3d', '-3d'), ('Past 7d', '-7d'), ('Past 30d', '-30d')]
+]
+
+
 class Flow:
     def __init__(self, tab_id):
         self.tab_id = tab_id

@@ -6,14 +6,11 @@
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { freePort } from '../../bin/ports';
-import { CliProcess, runCli } from '../support/cli';
 import { launchChromium, PageProblems, saveScreenshot, TestBrowser, watchPage } from './support/browser';
-import { ensureBuilt } from './support/build';
 import { chartStates, chooseOption, dismissOfflineToast, gaugeReadings, needleOnValue } from './support/dashboard-2';
+import { startStack, type TestStack } from '../support/stack';
 
 /** Title, units and dial limits of each gauge: IoT Center's ranges. */
 const GAUGES = [
@@ -27,29 +24,16 @@ const FIELDS = GAUGES.map((g) => g.title);
 
 describe('Dashboard 2.0 variant of the example (Chromium)', function () {
   this.timeout(180_000);
+  let stack: TestStack;
   let dir: string;
-  let cli: CliProcess;
   let dashboardUrl: string;
   let browser: TestBrowser;
   let page: Page;
   let problems: PageProblems;
 
   before(async () => {
-    ensureBuilt();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-dashboard-2-'));
-    const args = [
-      'start',
-      '--port',
-      String(await freePort()),
-      '--emulator-port',
-      String(await freePort()),
-      '--dir',
-      dir,
-      '--flow',
-      'examples/dashboard-2.json',
-    ];
-    cli = runCli(args, { INFLUX_URL: '' });
-    [, dashboardUrl] = await cli.waitFor(/dashboard:\s+(http:\/\/\S+)\n/, 150_000);
+    stack = await startStack('dashboard-2', ['--flow', 'examples/dashboard-2.json']);
+    ({ dir, dashboardUrl } = stack);
     browser = await launchChromium();
     page = await browser.context.newPage();
     // tall enough for the whole Dashboard page in one screenshot
@@ -59,11 +43,7 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
 
   after(async () => {
     await browser?.close();
-    if (cli && cli.child.exitCode === null) {
-      cli.child.kill('SIGINT');
-      await cli.exited();
-    }
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('deploys the Dashboard 2.0 flow and prints its dashboard URL', () => {

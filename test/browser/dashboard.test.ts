@@ -3,14 +3,9 @@
  * numbers, charts have lines, and the Devices tab registers and removes a device.
  */
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { freePort } from '../../bin/ports';
-import { CliProcess, runCli } from '../support/cli';
 import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
-import { ensureBuilt } from './support/build';
+import { startStack, type TestStack } from '../support/stack';
 
 const GAUGES = ['Temperature', 'Humidity', 'Pressure', 'CO2', 'TVOC'];
 
@@ -19,27 +14,15 @@ const DASHBOARD_NOISE = [/status of 404/, /SideNav 'left' is not available/];
 
 describe('dashboard of the example flow (Chromium)', function () {
   this.timeout(180_000);
-  let dir: string;
-  let cli: CliProcess;
+  let stack: TestStack;
   let baseUrl: string;
   let browser: TestBrowser;
   let page: Page;
   let problems: PageProblems;
 
   before(async () => {
-    ensureBuilt();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-dashboard-'));
-    const args = [
-      'start',
-      '--port',
-      String(await freePort()),
-      '--emulator-port',
-      String(await freePort()),
-      '--dir',
-      dir,
-    ];
-    cli = runCli(args, { INFLUX_URL: '' });
-    [, baseUrl] = await cli.waitFor(/editor:\s+(http:\/\/\S+?)\/?\n/, 150_000);
+    stack = await startStack('dashboard');
+    baseUrl = stack.editorUrl;
     browser = await launchChromium();
     page = await browser.context.newPage();
     problems = watchPage(page);
@@ -47,11 +30,7 @@ describe('dashboard of the example flow (Chromium)', function () {
 
   after(async () => {
     await browser?.close();
-    if (cli && cli.child.exitCode === null) {
-      cli.child.kill('SIGINT');
-      await cli.exited();
-    }
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   it('shows the five gauges with numbers', async () => {

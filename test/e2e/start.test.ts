@@ -5,37 +5,25 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { InfluxDB, Point } from '@influxdata/influxdb-client';
-import { freePort } from '../../bin/ports';
-import { CliProcess, runCli } from '../support/cli';
+import { runCli } from '../support/cli';
+import { startStack, type TestStack } from '../support/stack';
 
 describe('iot-center start', function () {
   this.timeout(180_000);
+  let stack: TestStack;
   let dir: string;
-  let cli: CliProcess;
   let editorUrl: string;
   let adminToken: string;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-start-'));
-    const port = await freePort();
-    const emulatorPort = await freePort();
-    cli = runCli(['start', '--port', String(port), '--emulator-port', String(emulatorPort), '--dir', dir], {
-      INFLUX_URL: '',
-    });
-    [, editorUrl] = await cli.waitFor(/editor:\s+(http:\/\/\S+?)\/?\n/, 150_000);
+    stack = await startStack('start');
+    ({ dir, editorUrl } = stack);
     adminToken = fs.readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
   });
 
-  after(async () => {
-    if (cli && cli.child.exitCode === null) {
-      cli.child.kill('SIGINT');
-      await cli.exited();
-    }
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => stack?.stop());
 
   it('keeps the admin token out of the flow file', () => {
     const flows = fs.readFileSync(path.join(dir, 'node-red', 'flows.json'), 'utf8');

@@ -70,6 +70,17 @@ function columnIndexOrFail(t: Table, label: string): number {
   return j;
 }
 
+/** The items whose cell (by `cellOf`) has not been seen before, in order. */
+function firstOccurrences<T>(items: readonly T[], cellOf: (item: T) => Cell): T[] {
+  const seen = new Set<string>();
+  return items.filter((item) => {
+    const id = cellId(cellOf(item));
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+}
+
 /** The distinct values of a column as `_value`, beside the group-key columns (FLUX distinct.go). */
 export const distinct = builtin({
   name: 'distinct',
@@ -84,19 +95,12 @@ export const distinct = builtin({
         const keyColumns = t.columns.filter((c) => key.has(c.label) && c.label !== '_value');
         const columns: Column[] = [...keyColumns, { label: '_value', type: t.columns[j].type }];
         const prefix = keyColumns.map((c) => key.get(c.label) ?? null);
-        const seen = new Set<string>();
-        const rows: Cell[][] = [];
         const values = key.has(column)
           ? t.rows.length > 0
             ? [key.get(column) ?? null]
             : []
           : t.rows.map((r) => r[j] ?? null);
-        for (const v of values) {
-          const id = cellId(v);
-          if (seen.has(id)) continue;
-          seen.add(id);
-          rows.push([...prefix, v]);
-        }
+        const rows = firstOccurrences(values, (v) => v).map((v): Cell[] => [...prefix, v]);
         key.delete('_value');
         return makeTable(columns, key.keys(), rows, key);
       }),
@@ -114,16 +118,7 @@ export const unique = builtin({
     return stream(
       args.stream('tables').mapTables('unique', site.loc, (t) => {
         const j = columnIndexOrFail(t, column);
-        const seen = new Set<string>();
-        return {
-          ...t,
-          rows: t.rows.filter((r) => {
-            const id = cellId(r[j] ?? null);
-            if (seen.has(id)) return false;
-            seen.add(id);
-            return true;
-          }),
-        };
+        return { ...t, rows: firstOccurrences(t.rows, (r) => r[j] ?? null) };
       }),
     );
   },
