@@ -3,6 +3,7 @@
  * Written like Go `t.UTC().Format(time.RFC3339Nano)`; read like Go `time.Parse(time.RFC3339, s)`.
  */
 import { errors } from '../../errors';
+import { civilFromDays, daysFromCivil, floorDiv } from '../calendar';
 
 const NS_PER_SECOND = 1_000_000_000n;
 const SECONDS_PER_DAY = 86_400n;
@@ -59,11 +60,6 @@ function badTime(text: string, why: string) {
   return errors.invalid(`cannot parse ${JSON.stringify(text)} as an RFC3339 time: ${why}`);
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b < 0n ? q - 1n : q;
-}
-
 function pad2(n: number): string {
   return n.toString().padStart(2, '0');
 }
@@ -79,27 +75,4 @@ function isLeap(year: number): boolean {
 
 function daysInMonth(year: number, month: number): number {
   return month === 2 ? (isLeap(year) ? 29 : 28) : [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
-}
-
-// Proleptic Gregorian calendar <-> days since 1970-01-01 (H. Hinnant's algorithms); Date cannot reach
-// every int64 nanosecond exactly and treats years 0-99 specially.
-function daysFromCivil(year: number, month: number, day: number): number {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function civilFromDays(days: number): { year: number; month: number; day: number } {
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }

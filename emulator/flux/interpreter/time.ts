@@ -4,6 +4,9 @@
  */
 import type { Duration } from './values';
 import { FluxError } from './errors';
+import { civilFromDays, daysFromCivil, floorDiv } from '../calendar';
+
+export { floorDiv };
 
 export const NS_PER_SECOND = 1_000_000_000n;
 const NS_PER_DAY = 86_400n * NS_PER_SECOND;
@@ -79,17 +82,17 @@ export function addDuration(t: bigint, d: Duration, scale = 1n): bigint {
 export function addMonths(t: bigint, months: bigint): bigint {
   const day = floorDiv(t, NS_PER_DAY);
   const timeOfDay = t - day * NS_PER_DAY;
-  const { year, month, dayOfMonth } = civilFromDays(day);
+  const { year, month, day: dayOfMonth } = civilFromDays(Number(day));
   const total = BigInt(year) * 12n + BigInt(month - 1) + months;
   const newYear = floorDiv(total, 12n);
   const newMonth = Number(total - newYear * 12n) + 1;
-  const firstOfMonth = daysFromCivil(Number(newYear), newMonth, 1);
+  const firstOfMonth = BigInt(daysFromCivil(Number(newYear), newMonth, 1));
   return (firstOfMonth + BigInt(dayOfMonth - 1)) * NS_PER_DAY + timeOfDay;
 }
 
 /** Whole calendar months from 1970-01 to the month containing t (negative before 1970). */
 export function monthIndex(t: bigint): bigint {
-  const { year, month } = civilFromDays(floorDiv(t, NS_PER_DAY));
+  const { year, month } = civilFromDays(Number(floorDiv(t, NS_PER_DAY)));
   return BigInt(year - 1970) * 12n + BigInt(month - 1);
 }
 
@@ -120,32 +123,4 @@ export function formatDuration(d: Duration): string {
   }
   if (!out) out = '0s';
   return negative ? `-${out}` : out;
-}
-
-export function floorDiv(a: bigint, b: bigint): bigint {
-  const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
-}
-
-/** Howard Hinnant's civil-from-days, on day numbers since 1970-01-01. */
-function civilFromDays(days: bigint): { year: number; month: number; dayOfMonth: number } {
-  const z = Number(days) + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const dayOfMonth = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  return { year: yoe + era * 400 + (month <= 2 ? 1 : 0), month, dayOfMonth };
-}
-
-function daysFromCivil(year: number, month: number, day: number): bigint {
-  const y = month <= 2 ? year - 1 : year;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = month > 2 ? month - 3 : month + 9;
-  const doy = Math.floor((153 * mp + 2) / 5) + day - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return BigInt(era * 146097 + doe - 719468);
 }
