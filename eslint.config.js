@@ -8,7 +8,16 @@ const globals = require('globals');
 
 module.exports = tseslint.config(
   {
-    ignores: ['dist/', 'resources/flux/generated/', 'node_modules/', 'test-artifacts/', '.iot-center/', 'coverage/'],
+    ignores: [
+      'dist/',
+      'resources/flux/generated/',
+      'node_modules/',
+      'test-artifacts/',
+      '.iot-center/',
+      'coverage/',
+      '.stryker-tmp/',
+      'reports/',
+    ],
   },
   js.configs.recommended,
   {
