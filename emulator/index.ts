@@ -2,6 +2,7 @@
  * The InfluxDB 2.x API emulator: `startEmulator()` opens the storage, serves the API, enforces bucket
  * retention and runs due tasks in the background until `close()`.
  */
+import { FaultInjector, type FaultControl } from './faults/injector';
 import { createEmulatorServer } from './server';
 import { DEFAULT_OPTIONS, type EmulatorOptions, type EmulatorState } from './state';
 import { openStorage } from './storage/sqlite/open';
@@ -11,11 +12,15 @@ import { startTaskScheduler } from './tasks/scheduler';
 export type { EmulatorOptions, EmulatorState } from './state';
 export { DEFAULT_OPTIONS } from './state';
 export { runDueTasks } from './tasks/scheduler';
+export type { FaultControl, FaultStats } from './faults/injector';
+export type { FaultRule } from './faults/rules';
 
 export interface RunningEmulator {
   url: string;
   port: number;
   state: EmulatorState;
+  /** Fault injection at runtime: set rules, clear them, read how often they applied. */
+  faults: FaultControl;
   close(): Promise<void>;
 }
 
@@ -23,12 +28,15 @@ const NS_PER_SECOND = 1_000_000_000n;
 
 export async function startEmulator(options: Partial<EmulatorOptions> = {}): Promise<RunningEmulator> {
   const merged: EmulatorOptions = { ...DEFAULT_OPTIONS, ...options };
+  // Before the storage opens: bad rules must not leave a database open behind them.
+  const faults = new FaultInjector(merged.faults ?? []);
   const storage = openStorage(merged.dataDir);
   const state: EmulatorState = {
     meta: storage.meta,
     points: storage.points,
     options: merged,
     startedAt: new Date(),
+    faults,
     nowNs: wallClockNs(),
   };
   const server = createEmulatorServer(state);
@@ -50,6 +58,7 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
     url: `http://${merged.host.includes(':') ? `[${merged.host}]` : merged.host}:${port}`,
     port,
     state,
+    faults,
     close: () => {
       closed ??= (async () => {
         if (sweeper) clearInterval(sweeper);

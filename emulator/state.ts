@@ -1,4 +1,6 @@
 /** What every handler can reach: the stores, the options the emulator was started with, and the clock. */
+import type { FaultInjector } from './faults/injector';
+import type { FaultRule } from './faults/rules';
 import type { MetadataStore, PointStore } from './storage/types';
 
 export interface EmulatorOptions {
@@ -16,6 +18,8 @@ export interface EmulatorOptions {
   retentionCheckIntervalMs: number;
   /** How often due tasks are looked for, in ms; 0 = never (tests call the scheduler directly). */
   taskCheckIntervalMs: number;
+  /** Fault injection for testing clients (throttling, outages, slowness, drops); none by default. */
+  faults?: FaultRule[];
 }
 
 export const DEFAULT_OPTIONS: EmulatorOptions = {
@@ -33,6 +37,8 @@ export interface EmulatorState {
   points: PointStore;
   options: EmulatorOptions;
   startedAt: Date;
+  /** Decides which requests get an injected fault; changed at runtime through `RunningEmulator.faults`. */
+  faults: FaultInjector;
   /** Server time in nanoseconds since the epoch. */
   nowNs(): bigint;
 }

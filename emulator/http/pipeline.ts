@@ -1,7 +1,8 @@
 /**
- * The request pipeline, middleware by middleware: version headers → authentication (before routing, as
- * in OSS, so an unknown `/api/v2` path without a token is 401) → dispatch → handler → serialise; any
- * thrown error ends in the error middleware, and nothing escapes as a stack trace or a hung request.
+ * The request pipeline, middleware by middleware: version headers → OPTIONS refused (no CORS) → fault
+ * injection (off unless rules are set) → authentication (before routing, as in OSS, so an unknown
+ * `/api/v2` path without a token is 401) → dispatch → handler → serialise; any thrown error ends in the
+ * error middleware, and nothing escapes as a stack trace or a hung request.
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { Authenticator, needsToken } from '../auth/authenticate';
@@ -9,6 +10,8 @@ import { ApiError } from '../errors';
 import type { EmulatorState } from '../state';
 import { ClientAbortedError } from './body';
 import type { RequestContext } from './context';
+import { refuseOptions } from './cors';
+import { applyFault } from './faults';
 import { INTERNAL_ERROR_MESSAGE } from './messages';
 import { writeError, writeReply } from './respond';
 import type { Router } from './router';
@@ -32,6 +35,9 @@ async function handle(
   const method = req.method ?? 'GET';
   const { path, query } = splitUrl(req.url ?? '/');
   try {
+    if (refuseOptions(method, res)) return;
+    const fault = state.faults.decide(method, path);
+    if (fault && (await applyFault(fault, req, res))) return;
     const ctx: RequestContext = { state, req, method, path, query, params: {}, caller: undefined };
     if (needsToken(method, path)) ctx.caller = authenticator.authenticate(req.headers.authorization);
     const route = router.match(method, path);
