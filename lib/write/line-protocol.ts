@@ -4,6 +4,17 @@
  * reported with a reason at the edge instead of making the server reject a whole batch.
  * Grammar and messages follow the OSS parser (models/points.go).
  */
+import { clip } from '../describe-value';
+import {
+  fieldKeyProblem,
+  FORBIDDEN_NAME_REASON,
+  FORBIDDEN_NAMES,
+  MAX_KEY_BYTES,
+  seriesKeyProblem,
+  stringFieldProblem,
+  utf8Bytes,
+  utf8Problem,
+} from './limits';
 import type { Precision } from './timestamp';
 import { toProtocolTimestamp } from './timestamp';
 
@@ -59,12 +70,16 @@ export type LineCheck = { ok: true; line: string } | { ok: false; reason: string
 export function checkLine(raw: string, precision: Precision): LineCheck {
   const line = raw.replace(/^[ \t\0]+/, '').replace(/[ \t\r]+$/, '');
   if (line === '' || line.startsWith('#')) return { ok: 'skip' };
+  const encoding = utf8Problem(line);
+  if (encoding) return { ok: false, reason: `line ${encoding}` };
   const reason = new LineScanner(line, precision).check();
   return reason === undefined ? { ok: true, line } : { ok: false, reason };
 }
 
 class LineScanner {
   private i = 0;
+  /** Bytes of measurement and tags as written (OSS counts the escaped key). */
+  private keyBytes = 0;
   constructor(
     private readonly s: string,
     private readonly precision: Precision,
@@ -79,6 +94,9 @@ class LineScanner {
       if (tagError) return tagError;
     }
     if (this.s[this.i] !== ' ') return 'missing fields';
+    this.keyBytes = this.i * 3 <= MAX_KEY_BYTES ? this.i : utf8Bytes(this.s.slice(0, this.i));
+    const keyProblem = seriesKeyProblem(this.keyBytes);
+    if (keyProblem) return keyProblem;
     this.skipSpaces();
     const fieldError = this.fields();
     if (fieldError) return fieldError;
@@ -102,6 +120,7 @@ class LineScanner {
       if (this.s[this.i] === '=') return 'invalid tag format';
       const name = unescape(key);
       if (RESERVED_TAG_KEYS.includes(name)) return `cannot use reserved tag key "${name}"`;
+      if (FORBIDDEN_NAMES.includes(name)) return `tag key "${name}" ${FORBIDDEN_NAME_REASON}`;
       if (seen.has(name)) return 'duplicate tags';
       seen.add(name);
       if (this.s[this.i] !== ',') return undefined;
@@ -117,7 +136,10 @@ class LineScanner {
       this.i++;
       const name = unescape(key);
       if (RESERVED_FIELD_KEYS.includes(name)) return `invalid field name: field "${name}" is reserved`;
-      const valueError = this.s[this.i] === '"' ? this.stringValue() : this.scalarValue(name);
+      if (FORBIDDEN_NAMES.includes(name)) return `field key "${name}" ${FORBIDDEN_NAME_REASON}`;
+      const tooLong = fieldKeyProblem(this.keyBytes, utf8Bytes(key));
+      if (tooLong) return `field key "${clip(name)}" ${tooLong}`;
+      const valueError = this.s[this.i] === '"' ? this.stringValue(name) : this.scalarValue(name);
       if (valueError) return valueError;
       const next = this.s[this.i];
       if (next === undefined || next === ' ') return undefined;
@@ -126,8 +148,9 @@ class LineScanner {
     }
   }
 
-  private stringValue(): string | undefined {
+  private stringValue(field: string): string | undefined {
     this.i++;
+    const from = this.i;
     while (this.i < this.s.length) {
       const c = this.s[this.i];
       if (c === '\\') {
@@ -135,8 +158,10 @@ class LineScanner {
         continue;
       }
       if (c === '"') {
+        const value = this.s.slice(from, this.i).replace(/\\(["\\])/g, '$1');
         this.i++;
-        return undefined;
+        const problem = stringFieldProblem(value);
+        return problem ? `field "${clip(field)}" ${problem}` : undefined;
       }
       this.i++;
     }
@@ -174,21 +199,31 @@ const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 const UINT64_MAX = 2n ** 64n - 1n;
 
-function checkScalar(value: string, field: string): string | undefined {
-  if (BOOLEANS.has(value)) return undefined;
-  if (value.endsWith('i')) {
-    const digits = value.slice(0, -1);
+function checkScalar(raw: string, rawField: string): string | undefined {
+  if (BOOLEANS.has(raw)) return undefined;
+  const value = clip(raw);
+  const field = clip(rawField);
+  if (raw.endsWith('i')) {
+    const digits = raw.slice(0, -1);
     if (!/^-?\d+$/.test(digits)) return `unable to parse integer ${value} of field "${field}"`;
-    const n = BigInt(digits);
-    return n < INT64_MIN || n > INT64_MAX ? `integer ${value} of field "${field}" is out of range` : undefined;
+    return outOfRange(digits, INT64_MIN, INT64_MAX)
+      ? `integer ${value} of field "${field}" is out of range`
+      : undefined;
   }
-  if (value.endsWith('u')) {
-    const digits = value.slice(0, -1);
+  if (raw.endsWith('u')) {
+    const digits = raw.slice(0, -1);
     if (!/^\d+$/.test(digits)) return `unable to parse unsigned ${value} of field "${field}"`;
-    return BigInt(digits) > UINT64_MAX ? `unsigned ${value} of field "${field}" is out of range` : undefined;
+    return outOfRange(digits, 0n, UINT64_MAX) ? `unsigned ${value} of field "${field}" is out of range` : undefined;
   }
-  if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(value)) return `invalid number ${value} of field "${field}"`;
-  return Number.isFinite(Number(value)) ? undefined : `invalid float ${value} of field "${field}"`;
+  if (!/^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(raw)) return `invalid number ${value} of field "${field}"`;
+  return Number.isFinite(Number(raw)) ? undefined : `invalid float ${value} of field "${field}"`;
+}
+
+/** Digits beyond any 64-bit integer are out of range without reading a huge number. */
+function outOfRange(digits: string, min: bigint, max: bigint): boolean {
+  if (digits.replace(/^-?0*/, '').length > 20) return true;
+  const n = BigInt(digits);
+  return n < min || n > max;
 }
 
 /** Removes line-protocol escapes (`\,` `\=` `\ `), for comparing names. */

@@ -3,7 +3,18 @@
  * the good ones still go. Input is a point object, an array of them, or line-protocol text.
  */
 import { escape } from '@influxdata/influxdb-client';
+import { clip } from '../describe-value';
 import { checkLine, RESERVED_FIELD_KEYS, RESERVED_TAG_KEYS, splitLines } from './line-protocol';
+import {
+  fieldKeyProblem,
+  FORBIDDEN_NAME_REASON,
+  FORBIDDEN_NAMES,
+  nameProblem,
+  quoted,
+  seriesKeyProblem,
+  stringFieldProblem,
+  utf8Bytes,
+} from './limits';
 import type { Precision } from './timestamp';
 import { describe, toProtocolTimestamp } from './timestamp';
 
@@ -68,10 +79,12 @@ export function toLines(input: unknown, defaults: Partial<PointDefaults> = {}): 
   if (typeof input === 'string') {
     addText(input, d.precision, out, (lineIndex) => lineIndex);
   } else if (Array.isArray(input)) {
-    input.forEach((item: unknown, index) => {
+    // A plain loop, not forEach: a hole in a sparse array is a missing point, reported like any other.
+    for (let index = 0; index < input.length; index++) {
+      const item: unknown = input[index];
       if (typeof item === 'string') addText(item, d.precision, out, () => index);
       else addPoint(item, index, d, out);
-    });
+    }
   } else if (isRecord(input)) {
     addPoint(input, 0, d, out);
   } else {
@@ -103,7 +116,10 @@ export function pointToLine(item: unknown, d: PointDefaults): string | { reason:
   if (!isRecord(item)) return { reason: `a point must be an object with fields, not ${describe(item)}` };
   const unknown = Object.keys(item).filter((k) => !POINT_KEYS.includes(k));
   if (unknown.length > 0) {
-    const names = unknown.map((k) => `'${k}'`).join(', ');
+    const names = unknown
+      .slice(0, 5)
+      .map((k) => quoted(k))
+      .join(', ');
     const what = unknown.length > 1 ? 'properties' : 'property';
     return { reason: `unknown ${what} ${names}; a point has measurement, tags, fields and timestamp` };
   }
@@ -111,9 +127,11 @@ export function pointToLine(item: unknown, d: PointDefaults): string | { reason:
   if (typeof measurement !== 'string') return { reason: `measurement must be a text, not ${describe(measurement)}` };
   if (measurement === '') return { reason: 'measurement is empty' };
   if (measurement.startsWith('#')) {
-    return { reason: `measurement '${measurement}' starts with '#', which makes the line a comment` };
+    return { reason: `measurement ${quoted(measurement)} starts with '#', which makes the line a comment` };
   }
-  if (badBackslash(measurement, true)) return { reason: `measurement '${measurement}' ${BACKSLASH_REASON}` };
+  if (badBackslash(measurement, true)) return { reason: `measurement ${quoted(measurement)} ${BACKSLASH_REASON}` };
+  const measurementProblem = nameProblem(measurement);
+  if (measurementProblem) return { reason: `measurement ${quoted(measurement)} ${measurementProblem}` };
 
   const tags = checkTags(item.tags, d.defaultTags);
   if ('reason' in tags) return tags;
@@ -122,29 +140,48 @@ export function pointToLine(item: unknown, d: PointDefaults): string | { reason:
   const time = toProtocolTimestamp(item.timestamp, d.precision);
   if (!time.ok) return { reason: time.reason };
 
-  let line = escape.measurement(measurement);
-  for (const key of Object.keys(tags.value).sort()) line += `,${escape.tag(key)}=${escape.tag(tags.value[key])}`;
-  line += ' ' + fields.value.map(([key, value]) => `${escape.tag(key)}=${value}`).join(',');
-  if (time.value !== undefined) line += ' ' + time.value;
-  return line;
+  let seriesKey = escape.measurement(measurement);
+  for (const [key, value] of tags.value) seriesKey += `,${escape.tag(key)}=${escape.tag(value)}`;
+  const keyBytes = utf8Bytes(seriesKey);
+  const keyProblem = seriesKeyProblem(keyBytes);
+  if (keyProblem) return { reason: keyProblem };
+  const fieldSet: string[] = [];
+  for (const [key, value] of fields.value) {
+    const escapedKey = escape.tag(key);
+    const tooLong = fieldKeyProblem(keyBytes, utf8Bytes(escapedKey));
+    if (tooLong) return { reason: `field key ${quoted(key)} ${tooLong}` };
+    fieldSet.push(`${escapedKey}=${value}`);
+  }
+  const line = `${seriesKey} ${fieldSet.join(',')}`;
+  return time.value === undefined ? line : `${line} ${time.value}`;
 }
 
+/** The merged tags, sorted by key; a Map, so that no key (not even `__proto__`) is special. */
 function checkTags(
   given: unknown,
   defaults: Record<string, string>,
-): { value: Record<string, string> } | { reason: string } {
+): { value: Map<string, string> } | { reason: string } {
   if (given !== undefined && given !== null && !isRecord(given)) {
     return { reason: `tags must be an object of texts, not ${describe(given)}` };
   }
-  const merged: Record<string, unknown> = { ...defaults, ...(given ?? {}) };
-  const value: Record<string, string> = {};
-  for (const [key, v] of Object.entries(merged)) {
+  const merged = new Map<string, unknown>(Object.entries(defaults));
+  for (const [key, v] of Object.entries(given ?? {})) merged.set(key, v);
+  const value = new Map<string, string>();
+  for (const key of [...merged.keys()].sort()) {
+    const v = merged.get(key);
     if (key === '') return { reason: 'a tag key is empty' };
-    if (RESERVED_TAG_KEYS.includes(key)) return { reason: `tag key '${key}' is reserved by InfluxDB` };
-    if (typeof v !== 'string') return { reason: `tag '${key}' must be a text, not ${describe(v)}` };
-    if (v === '') return { reason: `tag '${key}' is empty; line protocol cannot carry an empty tag value` };
-    if (badBackslash(key, false) || badBackslash(v, false)) return { reason: `tag '${key}' ${BACKSLASH_REASON}` };
-    value[key] = v;
+    if (RESERVED_TAG_KEYS.includes(key)) return { reason: `tag key ${quoted(key)} is reserved by InfluxDB` };
+    if (FORBIDDEN_NAMES.includes(key)) return { reason: `tag key ${quoted(key)} ${FORBIDDEN_NAME_REASON}` };
+    const keyProblem = nameProblem(key);
+    if (keyProblem) return { reason: `tag key ${quoted(key)} ${keyProblem}` };
+    if (typeof v !== 'string') return { reason: `tag ${quoted(key)} must be a text, not ${describe(v)}` };
+    if (v === '') return { reason: `tag ${quoted(key)} is empty; line protocol cannot carry an empty tag value` };
+    if (badBackslash(key, false) || badBackslash(v, false)) {
+      return { reason: `tag ${quoted(key)} ${BACKSLASH_REASON}` };
+    }
+    const valueProblem = nameProblem(v);
+    if (valueProblem) return { reason: `tag ${quoted(key)} value ${valueProblem}` };
+    value.set(key, v);
   }
   return { value };
 }
@@ -157,8 +194,11 @@ function checkFields(given: unknown): { value: [string, string][] } | { reason: 
     const v = given[key];
     if (v === undefined || v === null) continue;
     if (key === '') return { reason: 'a field key is empty' };
-    if (RESERVED_FIELD_KEYS.includes(key)) return { reason: `field key '${key}' is reserved by InfluxDB` };
-    if (badBackslash(key, true)) return { reason: `field key '${key}' ${BACKSLASH_REASON}` };
+    if (RESERVED_FIELD_KEYS.includes(key)) return { reason: `field key ${quoted(key)} is reserved by InfluxDB` };
+    if (FORBIDDEN_NAMES.includes(key)) return { reason: `field key ${quoted(key)} ${FORBIDDEN_NAME_REASON}` };
+    if (badBackslash(key, true)) return { reason: `field key ${quoted(key)} ${BACKSLASH_REASON}` };
+    const keyProblem = nameProblem(key);
+    if (keyProblem) return { reason: `field key ${quoted(key)} ${keyProblem}` };
     const encoded = encodeField(key, v);
     if (typeof encoded !== 'string') return encoded;
     value.push([key, encoded]);
@@ -181,10 +221,10 @@ function encodeField(key: string, v: unknown): string | { reason: string } {
     case 'boolean':
       return v ? 'T' : 'F';
     case 'string':
-      return escape.quoted(v);
+      return encodeString(key, v);
   }
   if (!isRecord(v) || typeof v.type !== 'string' || !('value' in v)) {
-    return { reason: `field '${key}' must be a number, text, boolean or {type, value}, not ${describe(v)}` };
+    return { reason: `field ${quoted(key)} must be a number, text, boolean or {type, value}, not ${describe(v)}` };
   }
   const value = v.value;
   switch (v.type) {
@@ -193,26 +233,35 @@ function encodeField(key: string, v: unknown): string | { reason: string } {
     case 'bool':
       return typeof value === 'boolean' ? (value ? 'T' : 'F') : typeMismatch(key, 'bool', 'a boolean', value);
     case 'string':
-      return typeof value === 'string' ? escape.quoted(value) : typeMismatch(key, 'string', 'a text', value);
+      return typeof value === 'string' ? encodeString(key, value) : typeMismatch(key, 'string', 'a text', value);
     case 'int':
     case 'uint': {
       const n = toBigInt(value);
-      if (typeof n !== 'bigint') return { reason: `field '${key}' of type ${v.type}: ${n.reason}` };
+      if (typeof n !== 'bigint') return { reason: `field ${quoted(key)} of type ${v.type}: ${n.reason}` };
       return encodeInteger(key, n, v.type);
     }
     default:
-      return { reason: `field '${key}' has unknown type '${String(v.type)}'; use int, uint, float, bool or string` };
+      return {
+        reason: `field ${quoted(key)} has unknown type ${quoted(v.type)}; use int, uint, float, bool or string`,
+      };
   }
 }
 
+function encodeString(key: string, v: string): string | { reason: string } {
+  const problem = stringFieldProblem(v);
+  return problem ? { reason: `field ${quoted(key)} ${problem}` } : escape.quoted(v);
+}
+
 function encodeFloat(key: string, v: number): string | { reason: string } {
-  if (!Number.isFinite(v)) return { reason: `field '${key}' is ${v}; InfluxDB stores only finite numbers` };
+  if (!Number.isFinite(v)) return { reason: `field ${quoted(key)} is ${v}; InfluxDB stores only finite numbers` };
   return String(v);
 }
 
 function encodeInteger(key: string, n: bigint, type: 'int' | 'uint'): string | { reason: string } {
   const [min, max, suffix] = type === 'int' ? [INT64_MIN, INT64_MAX, 'i'] : [0n, UINT64_MAX, 'u'];
-  if (n < min || n > max) return { reason: `field '${key}' value ${n} is out of the ${type}64 range` };
+  if (n < min || n > max) {
+    return { reason: `field ${quoted(key)} value ${clip(String(n))} is out of the ${type}64 range` };
+  }
   return `${n}${suffix}`;
 }
 
@@ -225,16 +274,22 @@ function toBigInt(value: unknown): bigint | { reason: string } {
     }
     return BigInt(value);
   }
-  if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value);
+  // More digits than any 64-bit integer has: out of range, without reading a huge number.
+  if (typeof value === 'string' && /^-?\d{1,25}$/.test(value)) return BigInt(value);
+  if (typeof value === 'string' && /^-?\d+$/.test(value)) return { reason: `${describe(value)} is out of range` };
   return { reason: `${describe(value)} is not an integer` };
 }
 
 function typeMismatch(key: string, type: string, expected: string, value: unknown): { reason: string } {
-  return { reason: `field '${key}' of type ${type} needs ${expected}, not ${describe(value)}` };
+  return { reason: `field ${quoted(key)} of type ${type} needs ${expected}, not ${describe(value)}` };
 }
 
+/**
+ * A plain object (not an array, Date, Map, Buffer...). By its tag rather than its prototype: objects made in
+ * a function node's sandbox have that context's Object.prototype.
+ */
 function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Date);
+  return typeof v === 'object' && v !== null && Object.prototype.toString.call(v) === '[object Object]';
 }
 
 const BACKSLASH_REASON = "has a backslash at its end or before ',', '=', ' ' or '\"', which line protocol cannot carry";
@@ -245,8 +300,4 @@ const BACKSLASH_REASON = "has a backslash at its end or before ',', '=', ' ' or 
  */
 function badBackslash(s: string, quoteToo: boolean): boolean {
   return quoteToo ? /\\([,= "]|$)/.test(s) : /\\([,= ]|$)/.test(s);
-}
-
-function clip(s: string): string {
-  return s.length > 120 ? `${s.slice(0, 120)}…` : s;
 }

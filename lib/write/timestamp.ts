@@ -3,6 +3,7 @@
  * Numbers (and digit strings, and bigints) are already in the precision; Dates and RFC 3339 texts are
  * converted, keeping sub-millisecond digits of a text when the precision can hold them.
  */
+import { clip } from '../describe-value';
 
 export type Precision = 'ns' | 'us' | 'ms' | 's';
 
@@ -25,9 +26,10 @@ const RFC3339 = /^(\d{4}-\d{2}-\d{2})(?:[Tt ](\d{2}:\d{2}(?::\d{2})?)(?:[.,](\d+
 /** `undefined` (no timestamp: the server's time) is fine; anything unusable gets a reason. */
 export function toProtocolTimestamp(input: unknown, precision: Precision): TimestampResult {
   if (input === undefined || input === null) return { ok: true, value: undefined };
-  if (typeof input === 'bigint') return inRange(input, precision, String(input));
+  if (typeof input === 'bigint') return inRange(input, precision, clip(String(input)));
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) return fail(`timestamp ${input} is not a finite number`);
+    if (Math.abs(input) >= 1e21) return outOfRange(String(input), precision);
     return inRange(BigInt(Math.floor(input)), precision, String(input));
   }
   if (input instanceof Date) {
@@ -41,11 +43,19 @@ export function toProtocolTimestamp(input: unknown, precision: Precision): Times
   );
 }
 
+/** More digits than int64 nanoseconds have: out of range in any precision, without reading a huge number. */
+const MAX_DIGITS = 20;
+
 function fromText(text: string, precision: Precision): TimestampResult {
   if (text === '') return fail('timestamp is an empty text');
-  if (/^-?\d+$/.test(text)) return inRange(BigInt(text), precision, text);
+  if (/^-?\d+$/.test(text)) {
+    if (text.replace(/^-?0*/, '').length > MAX_DIGITS) return outOfRange(clip(text), precision);
+    return inRange(BigInt(text), precision, text);
+  }
   const m = RFC3339.exec(text);
-  if (!m) return fail(`timestamp '${text}' is neither an integer nor an RFC 3339 date such as 2024-01-02T03:04:05Z`);
+  if (!m) {
+    return fail(`timestamp '${clip(text)}' is neither an integer nor an RFC 3339 date such as 2024-01-02T03:04:05Z`);
+  }
   const [, date, time, fraction, zone] = m;
   if (time !== undefined && zone === undefined) {
     return fail(`timestamp '${text}' has no time zone; add 'Z' or an offset such as '+02:00'`);
@@ -90,9 +100,10 @@ function fail(reason: string): TimestampResult {
 }
 
 export function describe(value: unknown): string {
-  if (value === null) return 'null';
+  if (value === null || value === undefined) return String(value);
   if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `the text '${value.length > 40 ? value.slice(0, 40) + '…' : value}'`;
+  if (typeof value === 'string') return `the text '${clip(value, 40)}'`;
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'function' || typeof value === 'symbol') return `a ${typeof value}`;
+  return `${typeof value} ${clip(String(value))}`;
 }
