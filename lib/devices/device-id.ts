@@ -24,6 +24,8 @@ export class DeviceIdError extends Error {
 // C0, DEL and C1 controls, plus line/paragraph separators that break one-line logs and YAML.
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
+// Half of a UTF-16 pair alone: it would reach InfluxDB, YAML and URLs as U+FFFD.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Returns the id unchanged when it is usable, else throws a DeviceIdError saying what to fix. */
 export function validateDeviceId(id: unknown): string {
@@ -31,7 +33,7 @@ export function validateDeviceId(id: unknown): string {
     throw new DeviceIdError(`deviceId must be a string, got ${id === null ? 'null' : typeof id}`);
   }
   if (id.length === 0) throw new DeviceIdError('deviceId is empty; give the device a name such as "virtual_device"');
-  const length = [...id].length;
+  const length = codePoints(id);
   if (length > MAX_DEVICE_ID_LENGTH) {
     throw new DeviceIdError(`deviceId is ${length} characters long; at most ${MAX_DEVICE_ID_LENGTH} are allowed`);
   }
@@ -42,8 +44,24 @@ export function validateDeviceId(id: unknown): string {
       `deviceId contains a control character (U+${code.toUpperCase()}) at position ${control.index}`,
     );
   }
+  const surrogate = LONE_SURROGATE.exec(id);
+  if (surrogate) {
+    throw new DeviceIdError(
+      `deviceId is not valid UTF-8: a lone surrogate (U+${surrogate[0].charCodeAt(0).toString(16).toUpperCase()}) at position ${surrogate.index}`,
+    );
+  }
   if (id.trim() !== id) throw new DeviceIdError(`deviceId "${id}" starts or ends with whitespace; remove it`);
   return id;
+}
+
+/** Characters as a user counts them (a pair of UTF-16 surrogates is one), without copying a huge text. */
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 1; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xdc00 && unit <= 0xdfff && (text.charCodeAt(i - 1) & 0xfc00) === 0xd800) count--;
+  }
+  return count;
 }
 
 /** The description of the device's authorization: `IoT Center: <deviceId>`. */

@@ -3,6 +3,7 @@
  * the payload — a device config in IoT Center's shape (token redacted unless asked for), a list of device
  * summaries (never tokens), or `{deviceId, removed}`.
  */
+import { describeValue } from '../../lib/describe-value';
 import { buildDeviceConfig, redactDeviceConfig, toYaml } from '../../lib/devices/device-config';
 import type { DeviceConfig, InfluxTarget } from '../../lib/devices/device-config';
 import { validateDeviceId } from '../../lib/devices/device-id';
@@ -25,7 +26,7 @@ export function chooseAction(fromMsg: unknown, fromNode: string): RegisterAction
   const action = fromMsg === undefined || fromMsg === null || fromMsg === '' ? fromNode : fromMsg;
   if (typeof action === 'string' && (REGISTER_ACTIONS as readonly string[]).includes(action))
     return action as RegisterAction;
-  throw new RegisterInputError(`unknown action ${JSON.stringify(action)}; use one of ${REGISTER_ACTIONS.join(', ')}`);
+  throw new RegisterInputError(`unknown action ${describeValue(action)}; use one of ${REGISTER_ACTIONS.join(', ')}`);
 }
 
 export interface RegisterRequest {

@@ -48,6 +48,19 @@ describe('device id', () => {
     rejects('dev\u2028x', /U\+2028/);
   });
 
+  it('rejects a lone surrogate, which would travel as U+FFFD', () => {
+    rejects('dev\ud800', /not valid UTF-8: a lone surrogate \(U\+D800\) at position 3/);
+    rejects('\udc00dev', /lone surrogate \(U\+DC00\) at position 0/);
+  });
+
+  it('rejects a huge id quickly, with a short message', () => {
+    const started = Date.now();
+    assert.throws(() => validateDeviceId('x'.repeat(10_000_000)), {
+      message: 'deviceId is 10000000 characters long; at most 64 are allowed',
+    });
+    assert.ok(Date.now() - started < 200);
+  });
+
   it('rejects leading or trailing whitespace', () => {
     rejects(' dev', /starts or ends with whitespace/);
     rejects('dev ', /starts or ends with whitespace/);
