@@ -1,12 +1,17 @@
 /**
  * Runs Node-RED 4 (the devDependency) as a child process with a user dir under `.iot-center/`, this package
- * linked into it, and the example flow (`--flow`) deployed on first start. The admin token reaches Node-RED
- * only as an environment variable that the config node reads; it is never written into the flow file.
+ * linked into it, and the example flow (`--flow`) deployed on first start. Node-RED runs embedded behind the
+ * request guard (node-red-host.ts): no other origin may call it. The admin token and the provisioning key
+ * reach Node-RED only as environment variables; they are never written into the flow file.
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AdminLogin } from './admin-login';
+import { bcrypt } from './basic-auth';
+import { nodeRedDir } from './node-red-modules';
 import type { InfluxTarget } from './onboarding';
+import { CREDENTIAL_SECRET_FILE, loadOrCreateSecret, PROVISIONING_KEY_ENV } from './secrets';
 
 export interface NodeRedOptions {
   packageRoot: string;
@@ -16,6 +21,12 @@ export interface NodeRedOptions {
   target: InfluxTarget;
   /** Example flow file deployed when the user dir has no flows yet. */
   exampleFlow: string;
+  /** Host names Node-RED answers to (the request guard refuses others). */
+  allowedHosts: ReadonlySet<string>;
+  /** The editor's login; required unless Node-RED listens on loopback only. */
+  adminLogin?: AdminLogin;
+  /** The key devices present to the example flow's device API. */
+  provisioningKey: string;
 }
 
 export interface RunningNodeRed {
@@ -23,6 +34,8 @@ export interface RunningNodeRed {
   /** `/ui` (node-red-dashboard), or the ui-base path of a Dashboard 2.0 flow (`/dashboard`). */
   dashboardPath: string;
   child: ChildProcess;
+  /** Node-RED's log (its console output). */
+  logFile: string;
   stop(): Promise<void>;
 }
 
@@ -43,8 +56,15 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   const flowFile = path.join(options.userDir, 'flows.json');
   if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(exampleFlowFor(options), null, 2));
 
-  const redJs = resolveNodeRed(options.packageRoot);
-  const args = [...inspectArgs(), redJs, '--userDir', options.userDir, '--settings', settingsFile];
+  nodeRedDir();
+  const args = [
+    ...inspectArgs(),
+    ...hostCommand(),
+    '--settings',
+    settingsFile,
+    '--allowed-hosts',
+    [...options.allowedHosts].join(','),
+  ];
   const child = spawn(process.execPath, args, {
     env: {
       ...process.env,
@@ -52,37 +72,37 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
       INFLUX_URL: options.target.url,
       INFLUX_ORG: options.target.org,
       INFLUX_BUCKET: options.target.bucket,
+      [PROVISIONING_KEY_ENV]: options.provisioningKey,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const log = fs.createWriteStream(path.join(options.userDir, 'node-red.log'), { flags: 'a' });
+  const logFile = path.join(options.userDir, 'node-red.log');
+  const log = fs.createWriteStream(logFile, { flags: 'a', mode: 0o600 });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
 
-  const url = `http://${options.host}:${options.port}`;
-  await waitUntilReady(url, child, path.join(options.userDir, 'node-red.log'));
+  const url = `http://${urlHost(options.host)}:${options.port}`;
+  await waitUntilReady(url, child, logFile, options.adminLogin);
   return {
     url,
     dashboardPath: dashboardPathOf(flowFile),
     child,
+    logFile,
     stop: () => stopChild(child),
   };
 }
 
-/**
- * Node-RED is a devDependency: the repository has it, an installed package does not (a node package must
- * not bring a second runtime), so there `start` explains what to run instead.
- */
-function resolveNodeRed(packageRoot: string): string {
-  try {
-    return require.resolve('node-red/red.js', { paths: [packageRoot] });
-  } catch {
-    throw new Error(
-      '`iot-center start` runs the Node-RED of the repository (npm start in a clone), and none is installed here. ' +
-        'With the package installed in ~/.node-red, start Node-RED as usual (the nodes are in its palette) and ' +
-        'run `iot-center emulator` for a local InfluxDB 2.x API',
-    );
-  }
+/** The host process, compiled (dist/) or, when the CLI runs from sources, through tsx. */
+function hostCommand(): string[] {
+  const host = path.join(__dirname, `node-red-host${path.extname(__filename)}`);
+  return path.extname(__filename) === '.ts' ? ['--import', 'tsx', host] : [host];
+}
+
+/** A wildcard bind is reached at loopback; an IPv6 literal needs brackets. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::' || host === '[::]') return '[::1]';
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 /** Node-RED finds packages in `<userDir>/node_modules`; a symlink makes it load this working copy. */
@@ -101,22 +121,42 @@ function linkPackage(packageRoot: string, userDir: string): void {
 
 function writeSettings(options: NodeRedOptions): string {
   const file = path.join(options.userDir, 'settings.js');
+  // Credentials a user enters (tokens of their own config nodes) are encrypted at rest with this secret.
+  loadOrCreateSecret(path.join(options.userDir, CREDENTIAL_SECRET_FILE));
+  const login = options.adminLogin;
+  const passwordHash = login ? bcrypt().hashSync(login.password, 10) : undefined;
   const settings = {
     uiHost: options.host,
     uiPort: options.port,
+    userDir: options.userDir,
+    httpAdminRoot: '/',
+    httpNodeRoot: '/',
     flowFile: 'flows.json',
-    // Credentials of the example flow are empty (the token comes from INFLUX_TOKEN), so there is nothing to encrypt.
-    credentialSecret: false,
+    ...(login && passwordHash
+      ? {
+          adminAuth: {
+            type: 'credentials',
+            users: [{ username: login.user, password: passwordHash, permissions: '*' }],
+          },
+          httpNodeAuth: { user: login.user, pass: passwordHash },
+        }
+      : {}),
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: false },
     externalModules: { palette: { allowInstall: false } },
     editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
     logging: { console: { level: 'info', metrics: false, audit: false } },
   };
+  const secretFile = JSON.stringify(CREDENTIAL_SECRET_FILE);
   fs.writeFileSync(
     file,
-    `// Written by iot-center start on every start.\nmodule.exports = ${JSON.stringify(settings, null, 2)};\n`,
+    '// Written by iot-center start on every start. The credential secret stays in its own owner-only file.\n' +
+      `const secret = require('fs').readFileSync(require('path').join(__dirname, ${secretFile}), 'utf8').trim();\n` +
+      `module.exports = { ...${JSON.stringify(settings, null, 2)}, credentialSecret: secret };\n`,
+    { mode: 0o600 },
   );
+  // writeFileSync keeps the mode of an existing file: a settings file may hold a password hash.
+  fs.chmodSync(file, 0o600);
   return file;
 }
 
@@ -151,14 +191,16 @@ function dashboardPathOf(flowFile: string): string {
   return '/ui';
 }
 
-async function waitUntilReady(url: string, child: ChildProcess, logFile: string): Promise<void> {
+async function waitUntilReady(url: string, child: ChildProcess, logFile: string, login?: AdminLogin): Promise<void> {
   const deadline = Date.now() + 60_000;
   let exited: number | null = null;
   child.once('exit', (code) => (exited = code ?? -1));
   while (Date.now() < deadline) {
     if (exited !== null) throw new Error(`Node-RED exited with code ${exited} while starting; see ${logFile}`);
     try {
+      // With a login, /settings answers 401 until a session: any answer means the editor is up.
       const response = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(2000) });
+      if (login && response.status === 401) return;
       if (response.ok) {
         const flows = await fetch(`${url}/flows/state`).catch(() => undefined);
         if (!flows || flows.ok) return;

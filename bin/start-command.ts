@@ -5,16 +5,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { startEmulator, RunningEmulator } from '../emulator';
+import { allowedHostsFor } from '../lib/http-guard/allowed-hosts';
+import { adminLoginFor } from './admin-login';
 import { intOption, ParsedArgs, stringOption } from './args';
 import { startNodeRed } from './node-red-launcher';
 import { InfluxTarget, onboardIfNeeded } from './onboarding';
 import { packageRoot } from './package-root';
 import { ensurePortFree } from './ports';
+import { loadOrCreateSecret, PROVISIONING_KEY_ENV, PROVISIONING_KEY_FILE, type StoredSecret } from './secrets';
 
 export interface StartedStack {
   editorUrl: string;
   dashboardUrl: string;
   target: InfluxTarget;
+  /** Node-RED's log file. */
+  logFile: string;
+  /** The device API's key; `created` on the first start (the only time it is printed). */
+  provisioningKey: StoredSecret;
   stop(): Promise<void>;
 }
 
@@ -26,6 +33,15 @@ export async function startStack(args: ParsedArgs, env = process.env): Promise<S
   const root = packageRoot();
   const flowOption = stringOption(args.options, 'flow', '');
   const exampleFlow = flowOption ? exampleFlowFile(flowOption, root) : path.join(root, 'examples', 'flows.json');
+  // Checked before anything starts: an exposed editor without a login is refused outright.
+  const adminLogin = adminLoginFor(host, stringOption(args.options, 'admin-user', ''), env);
+  const extraHosts = stringOption(args.options, 'allowed-hosts', '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter((h) => h !== '');
+  const provisioningKey = env[PROVISIONING_KEY_ENV]
+    ? { value: env[PROVISIONING_KEY_ENV], file: `$${PROVISIONING_KEY_ENV}`, created: false }
+    : loadOrCreateSecret(path.join(dir, PROVISIONING_KEY_FILE));
 
   let emulator: RunningEmulator | undefined;
   let target: InfluxTarget;
@@ -46,11 +62,16 @@ export async function startStack(args: ParsedArgs, env = process.env): Promise<S
       port,
       target,
       exampleFlow,
+      allowedHosts: allowedHostsFor(host, extraHosts),
+      adminLogin,
+      provisioningKey: provisioningKey.value,
     });
     return {
       editorUrl: `${nodeRed.url}/`,
       dashboardUrl: `${nodeRed.url}${nodeRed.dashboardPath}`,
       target,
+      logFile: nodeRed.logFile,
+      provisioningKey,
       stop: async () => {
         await nodeRed.stop();
         await emulator?.close();
@@ -81,6 +102,13 @@ function externalTarget(env: NodeJS.ProcessEnv): InfluxTarget {
   };
 }
 
+/** The key is shown once, when it is made; later starts say where it is. */
+function provisioningKeyNotice(key: StoredSecret): string {
+  const how = 'devices send it as "Authorization: Bearer <key>" to /api/env/<deviceId>';
+  if (key.created) return `  device API key: ${key.value}\n    (shown once; kept in ${key.file}; ${how})\n`;
+  return `  device API key: in ${key.file} (${how})\n`;
+}
+
 export async function runStartCommand(args: ParsedArgs): Promise<void> {
   const stack = await startStack(args);
   const where = process.env.INFLUX_URL ? `InfluxDB at ${stack.target.url}` : `the emulator at ${stack.target.url}`;
@@ -88,6 +116,8 @@ export async function runStartCommand(args: ParsedArgs): Promise<void> {
     `IoT Center for Node-RED is running with ${where} (org ${stack.target.org}, bucket ${stack.target.bucket})\n` +
       `  editor:    ${stack.editorUrl}\n` +
       `  dashboard: ${stack.dashboardUrl}\n` +
+      `  log:       ${stack.logFile}\n` +
+      provisioningKeyNotice(stack.provisioningKey) +
       `Press Ctrl-C to stop.\n`,
   );
   let stopping = false;

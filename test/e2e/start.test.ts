@@ -16,11 +16,15 @@ describe('iot-center start', function () {
   let dir: string;
   let editorUrl: string;
   let adminToken: string;
+  /** What a device sends to the device API: the provisioning key of this start. */
+  let deviceAuth: Record<string, string>;
 
   before(async () => {
     stack = await startStack('start');
     ({ dir, editorUrl } = stack);
     adminToken = fs.readFileSync(path.join(dir, 'admin-token'), 'utf8').trim();
+    const key = fs.readFileSync(path.join(dir, 'provisioning-key'), 'utf8').trim();
+    deviceAuth = { Authorization: `Bearer ${key}` };
   });
 
   after(() => stack?.stop());
@@ -32,7 +36,7 @@ describe('iot-center start', function () {
   });
 
   it('serves a device its configuration, and the token it gets writes its data', async () => {
-    const response = await fetch(`${editorUrl}/api/env/e2e-device`);
+    const response = await fetch(`${editorUrl}/api/env/e2e-device`, { headers: deviceAuth });
     assert.equal(response.status, 200);
     const config = (await response.json()) as Record<string, unknown>;
     assert.equal(config.id, 'e2e-device');
@@ -58,7 +62,7 @@ describe('iot-center start', function () {
   });
 
   it('answers YAML to Accept: text/plain, as the Arduino client asks', async () => {
-    const response = await fetch(`${editorUrl}/api/env/e2e-device`, { headers: { Accept: 'text/plain' } });
+    const response = await fetch(`${editorUrl}/api/env/e2e-device`, { headers: { ...deviceAuth, Accept: 'text/plain' } });
     assert.equal(response.status, 200);
     const text = await response.text();
     assert.match(text, /^id: e2e-device$/m);
@@ -66,13 +70,13 @@ describe('iot-center start', function () {
   });
 
   it('lists devices without their tokens, and removes one', async () => {
-    const list = (await (await fetch(`${editorUrl}/api/devices`)).json()) as Array<Record<string, unknown>>;
+    const list = (await (await fetch(`${editorUrl}/api/devices`, { headers: deviceAuth })).json()) as Array<Record<string, unknown>>;
     const entry = list.find((d) => d.deviceId === 'e2e-device');
     assert.ok(entry, 'e2e-device is listed');
     assert.ok(!JSON.stringify(list).includes('influx_token'));
-    const removed = await fetch(`${editorUrl}/api/devices/e2e-device`, { method: 'DELETE' });
+    const removed = await fetch(`${editorUrl}/api/devices/e2e-device`, { method: 'DELETE', headers: deviceAuth });
     assert.equal(removed.status, 204);
-    const again = await fetch(`${editorUrl}/api/devices/e2e-device`, { method: 'DELETE' });
+    const again = await fetch(`${editorUrl}/api/devices/e2e-device`, { method: 'DELETE', headers: deviceAuth });
     assert.equal(again.status, 404);
   });
 

@@ -19,11 +19,15 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(name: string, extraArgs: string[] = []): Promise<TestStack> {
+export async function startStack(
+  name: string,
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<TestStack> {
   ensureBuilt();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iot-${name}-`));
   const ports = ['--port', String(await freePort()), '--emulator-port', String(await freePort())];
-  const cli = runCli(['start', ...ports, '--dir', dir, ...extraArgs], { INFLUX_URL: '' });
+  const cli = runCli(['start', ...ports, '--dir', dir, ...extraArgs], { INFLUX_URL: '', ...env });
   const stop = async () => {
     if (cli.child.exitCode === null) {
       cli.child.kill('SIGINT');
