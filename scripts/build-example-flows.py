@@ -242,42 +242,73 @@ add('iotc.fn.uierror', 'function', 360, 1060, [['iotc.toast']], name='say why',
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
 
 # ---- 4. IoT Center's HTTP API for device clients ------------------------------------------------
+# Every route first checks the provisioning key (IOT_CENTER_PROVISIONING_KEY): these routes hand out and
+# remove device tokens, so they are closed until the key is set, and then open only to those who hold it.
+CHECK_KEY = (
+    "// Devices send the provisioning key as \"Authorization: Bearer <key>\"; `iot-center start` makes the key.\n"
+    "const key = env.get('IOT_CENTER_PROVISIONING_KEY') || '';\n"
+    "const refuse = (statusCode, code, message, headers) => {\n"
+    "  msg.statusCode = statusCode;\n"
+    "  msg.headers = headers || {};\n"
+    "  msg.payload = { code, message };\n"
+    "  return [null, null, null, msg];\n"
+    "};\n"
+    "if (key.length < 16) {\n"
+    "  return refuse(503, 'unavailable', 'the device API is off: set IOT_CENTER_PROVISIONING_KEY (16 characters or more) in the environment of Node-RED');\n"
+    "}\n"
+    "const match = /^Bearer\\s+(\\S+)\\s*$/i.exec(msg.req.headers.authorization || '');\n"
+    "const given = match ? match[1] : '';\n"
+    "// Every character is compared, so the time taken does not tell how much of a guess was right.\n"
+    "let diff = given.length ^ key.length;\n"
+    "for (let i = 0; i < key.length; i++) diff |= key.charCodeAt(i) ^ given.charCodeAt(i % (given.length || 1));\n"
+    "if (diff !== 0) {\n"
+    "  return refuse(401, 'unauthorized', 'send the provisioning key as \"Authorization: Bearer <key>\"',\n"
+    "    { 'WWW-Authenticate': 'Bearer realm=\"IoT Center device API\"' });\n"
+    "}\n"
+    "if (msg.req.route.path === '/api/env/:deviceId') return [msg, null, null, null];\n"
+    "return msg.req.method === 'DELETE' ? [null, null, msg, null] : [null, msg, null, null];"
+)
+
 add('iotc.c.http', 'comment', 40, 1120, name="4. IoT Center's device API: GET /api/env/:deviceId, GET /api/devices, DELETE /api/devices/:deviceId",
     info='Compatible with IoT Center\'s Arduino, Python and Flutter clients. `/api/env/<id>` registers an '
          'unknown device (unless `?register=false`) and answers its configuration with its token, as JSON '
-         'or, for `Accept: text/plain`, as YAML. Protect these endpoints with httpNodeAuth before exposing '
-         'Node-RED beyond your machine: they hand out device tokens.')
-add('iotc.http.env', 'http in', 150, 1180, [['iotc.fn.env']], name='', url='/api/env/:deviceId', method='get',
+         'or, for `Accept: text/plain`, as YAML. `/api/devices` lists devices (never their tokens).\n\n'
+         'Every route needs the provisioning key, sent as `Authorization: Bearer <key>`: the key is the '
+         'environment variable `IOT_CENTER_PROVISIONING_KEY` (`iot-center start` generates one and prints it on '
+         'its first start). Without the variable the routes answer 503: they hand out device tokens.')
+add('iotc.http.env', 'http in', 150, 1180, [['iotc.fn.key']], name='', url='/api/env/:deviceId', method='get',
     upload=False, swaggerDoc='')
-add('iotc.fn.env', 'function', 360, 1180, [['iotc.reg.env']], name='register unless ?register=false',
+flow.function('iotc.fn.key', 360, 1240, [['iotc.fn.env'], ['iotc.reg.http.list'], ['iotc.chg.http.delete'],
+                                        ['iotc.http.reply']], 'check the provisioning key', CHECK_KEY)
+add('iotc.fn.env', 'function', 580, 1160, [['iotc.reg.env']], name='register unless ?register=false',
     func="msg.deviceId = msg.req.params.deviceId;\n"
          "msg.action = msg.req.query.register === 'false' ? 'get' : 'register';\n"
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
-add('iotc.reg.env', 'iot-register', 580, 1180, [['iotc.fn.env.reply']], name='device config (with token)',
+add('iotc.reg.env', 'iot-register', 800, 1160, [['iotc.fn.env.reply']], name='device config (with token)',
     influxdb='iotc.cfg', action='get', deviceId='deviceId', deviceIdType='msg', grantRead=False,
     registerOnGet=False, includeToken=True, format='accept')
-add('iotc.fn.env.reply', 'function', 800, 1180, [['iotc.http.reply']], name='403 when not registered',
+add('iotc.fn.env.reply', 'function', 1020, 1160, [['iotc.http.reply']], name='403 when not registered',
     func="if (msg.payload === null) {\n"
          "  msg.statusCode = 403;\n"
          "  msg.payload = { id: msg.deviceId, registered: false };\n"
          "}\n"
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
-add('iotc.http.reply', 'http response', 1020, 1220, None, name='', statusCode='', headers={})
-add('iotc.http.devices', 'http in', 150, 1240, [['iotc.reg.http.list']], name='', url='/api/devices',
+add('iotc.http.reply', 'http response', 1240, 1240, None, name='', statusCode='', headers={})
+add('iotc.http.devices', 'http in', 150, 1240, [['iotc.fn.key']], name='', url='/api/devices',
     method='get', upload=False, swaggerDoc='')
-add('iotc.reg.http.list', 'iot-register', 580, 1240, [['iotc.http.reply']], name='list devices',
+add('iotc.reg.http.list', 'iot-register', 800, 1240, [['iotc.http.reply']], name='list devices',
     influxdb='iotc.cfg', action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False,
     registerOnGet=False, includeToken=False, format='json')
-add('iotc.http.delete', 'http in', 160, 1300, [['iotc.chg.http.delete']], name='', url='/api/devices/:deviceId',
+add('iotc.http.delete', 'http in', 160, 1300, [['iotc.fn.key']], name='', url='/api/devices/:deviceId',
     method='delete', upload=False, swaggerDoc='')
-add('iotc.chg.http.delete', 'change', 370, 1300, [['iotc.reg.http.remove']], name='device id from URL',
+add('iotc.chg.http.delete', 'change', 580, 1320, [['iotc.reg.http.remove']], name='device id from URL',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'req.params.deviceId', 'tot': 'msg'}])
-add('iotc.reg.http.remove', 'iot-register', 580, 1300, [['iotc.fn.http.removed']], name='remove',
+add('iotc.reg.http.remove', 'iot-register', 800, 1320, [['iotc.fn.http.removed']], name='remove',
     influxdb='iotc.cfg', action='remove', deviceId='deviceId', deviceIdType='msg', grantRead=False,
     registerOnGet=False, includeToken=False, format='json')
-add('iotc.fn.http.removed', 'function', 800, 1300, [['iotc.http.reply']], name='204 or 404',
+add('iotc.fn.http.removed', 'function', 1020, 1320, [['iotc.http.reply']], name='204 or 404',
     func="if (msg.payload.removed) {\n"
          "  msg.statusCode = 204;\n"
          "  msg.payload = '';\n"
@@ -287,9 +318,9 @@ add('iotc.fn.http.removed', 'function', 800, 1300, [['iotc.http.reply']], name='
          "}\n"
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
-add('iotc.catch.http', 'catch', 150, 1360, [['iotc.fn.http.error']], name='API errors',
+add('iotc.catch.http', 'catch', 150, 1380, [['iotc.fn.http.error']], name='API errors',
     scope=['iotc.reg.env', 'iotc.reg.http.list', 'iotc.reg.http.remove'], uncaught=False)
-add('iotc.fn.http.error', 'function', 370, 1360, [['iotc.http.reply']], name='400 with the reason',
+add('iotc.fn.http.error', 'function', 370, 1380, [['iotc.http.reply']], name='400 with the reason',
     func="msg.statusCode = /device id|deviceId/i.test(msg.error.message) ? 400 : 502;\n"
          "msg.payload = { code: msg.statusCode === 400 ? 'invalid' : 'bad gateway', message: msg.error.message };\n"
          "return msg;",
