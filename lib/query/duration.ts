@@ -3,6 +3,7 @@
  * into a query as a literal: the `flux` template's `fluxDuration` would emit `duration(v: ...)`, a call
  * the emulator's Flux subset does not offer.
  */
+import { describeValue } from '../describe-value';
 import { QueryParameterError } from './errors';
 
 // Longest units first, so that `mo` and `ms` are not read as `m`.
@@ -24,6 +25,8 @@ const DURATION = new RegExp(`^(?:[0-9]+(?:${UNITS}))+$`, 'u');
 const PART = new RegExp(`([0-9]+)(${UNITS})`, 'gu');
 /** Flux durations are int64 nanoseconds: about 292 years. */
 const MAX_MS = 9.2e12;
+/** No sensible duration is longer text than this (`-292y11mo4w6d23h59m59s999ms999us999ns` is 39). */
+const MAX_LITERAL_LENGTH = 64;
 
 export interface FluxDuration {
   /** The literal as written, e.g. `-1d`. */
@@ -35,6 +38,7 @@ export interface FluxDuration {
 
 /** Parses a duration literal such as `-1d` or `1h30m`; undefined when it is not one. */
 export function parseFluxDuration(text: string): FluxDuration | undefined {
+  if (text.length > MAX_LITERAL_LENGTH) return undefined;
   const negative = text.startsWith('-');
   const body = negative ? text.slice(1) : text;
   if (!DURATION.test(body)) return undefined;
@@ -51,7 +55,7 @@ export function parseRange(value: unknown, parameter = 'range'): FluxDuration {
   if (!duration || !duration.negative || duration.ms === 0) {
     throw new QueryParameterError(
       parameter,
-      `${parameter} must be a negative Flux duration such as -1h, -1d or -7d (how far back from now), got ${describe(value)}`,
+      `${parameter} must be a negative Flux duration such as -1h, -1d or -7d (how far back from now), got ${describeValue(value)}`,
     );
   }
   if (duration.ms > MAX_MS) throw new QueryParameterError(parameter, `${parameter} ${duration.literal} is too long`);
@@ -64,7 +68,7 @@ export function parseEvery(value: unknown, parameter = 'every'): FluxDuration {
   if (!duration || duration.negative || duration.ms === 0) {
     throw new QueryParameterError(
       parameter,
-      `${parameter} must be a positive Flux duration such as 10s, 1m or 1h, got ${describe(value)}`,
+      `${parameter} must be a positive Flux duration such as 10s, 1m or 1h, got ${describeValue(value)}`,
     );
   }
   if (duration.ms > MAX_MS) throw new QueryParameterError(parameter, `${parameter} ${duration.literal} is too long`);
@@ -85,8 +89,4 @@ const EVERY_BY_RANGE: ReadonlyArray<readonly [maxRangeMs: number, every: string]
 /** The `every` for a downsampled series over `range` when the user gave none: -1h → 1m … -30d → 6h. */
 export function everyForRange(range: FluxDuration): string {
   return EVERY_BY_RANGE.find(([maxMs]) => range.ms <= maxMs)?.[1] ?? '1d';
-}
-
-function describe(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

@@ -1,3 +1,8 @@
+/** Longest parameter text: bucket, tag and field names cannot be longer in InfluxDB (64 KiB keys). */
+export const MAX_PARAMETER_LENGTH = 65535;
+/** Most values a list parameter (fields, a list in msg.query.params) may hold. */
+export const MAX_LIST_LENGTH = 1000;
+
 /** A query parameter a user gave (bucket, deviceId, range, every, fields...) that cannot be used. */
 export class QueryParameterError extends Error {
   readonly code = 'invalid_query_parameter';

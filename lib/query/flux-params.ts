@@ -6,7 +6,8 @@
 import { flux, fluxExpression, type ParameterizedQuery } from '@influxdata/influxdb-client';
 import { validateDeviceId } from '../devices/device-id';
 import { parseEvery, parseRange } from './duration';
-import { QueryParameterError } from './errors';
+import { describeValue } from '../describe-value';
+import { MAX_LIST_LENGTH, MAX_PARAMETER_LENGTH, QueryParameterError } from './errors';
 
 /** Parameter values as a node or message gives them; `undefined` means not given. */
 export type FluxParamValues = Record<string, unknown>;
@@ -31,7 +32,7 @@ export function fluxParamsRecord(values: FluxParamValues): ParameterizedQuery {
     if (!IDENTIFIER.test(name)) {
       throw new QueryParameterError(
         name,
-        `parameter name ${JSON.stringify(name)} is not a Flux identifier (letters, digits, _)`,
+        `parameter name ${describeValue(name)} is not a Flux identifier (letters, digits, _)`,
       );
     }
     return [flux`${fluxExpression(name)}: ${paramValue(name, value)}`];
@@ -82,7 +83,7 @@ function fieldList(value: unknown): string[] {
   if (!Array.isArray(list) || list.length === 0 || !list.every((field) => typeof field === 'string' && field !== '')) {
     throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
   }
-  return list;
+  return checkedList('fields', list);
 }
 
 /** Texts, finite numbers, booleans and Dates are literals the template escapes; lists of them are arrays. */
@@ -92,13 +93,36 @@ function simpleValue(name: string, value: unknown): unknown {
     typeof v === 'boolean' ||
     (typeof v === 'number' && Number.isFinite(v)) ||
     (v instanceof Date && Number.isFinite(v.getTime()));
-  if (ok(value)) return value;
+  if (ok(value)) return checkedLength(name, value);
   if (Array.isArray(value) && value.length > 0 && value.every(ok) && new Set(value.map((v) => typeof v)).size === 1)
-    return value;
+    return checkedList(name, value);
+  const got = Array.isArray(value) ? 'a list of mixed or unsupported values' : describeValue(value);
   throw new QueryParameterError(
     name,
-    `parameter ${name} must be a text, a number, a boolean, a Date or a non-empty list of one of those, got ${describe(value)}`,
+    `parameter ${name} must be a text, a number, a boolean, a Date or a non-empty list of one of those, got ${got}`,
   );
+}
+
+/** A huge text or list is refused here rather than sent to InfluxDB inside the query. */
+function checkedList<T>(name: string, list: T[]): T[] {
+  if (list.length > MAX_LIST_LENGTH) {
+    throw new QueryParameterError(
+      name,
+      `parameter ${name} has ${list.length} values; at most ${MAX_LIST_LENGTH} are allowed`,
+    );
+  }
+  for (const item of list) checkedLength(name, item);
+  return list;
+}
+
+function checkedLength<T>(name: string, value: T): T {
+  if (typeof value === 'string' && value.length > MAX_PARAMETER_LENGTH) {
+    throw new QueryParameterError(
+      name,
+      `parameter ${name} is a text of ${value.length} characters; at most ${MAX_PARAMETER_LENGTH} are allowed`,
+    );
+  }
+  return value;
 }
 
 /** Offset just after the leading comments, package clause and imports; 0 when there are none. */
@@ -115,10 +139,4 @@ function endOfImports(source: string): number {
     if (!match) return end;
     at = end = clause.lastIndex;
   }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list of mixed or unsupported values';
-  return typeof value === 'object' ? 'an object' : (JSON.stringify(value) ?? typeof value);
 }

@@ -3,7 +3,8 @@
  * parsed here, at the edge, into the typed parameters the builders in presets.ts take.
  */
 import type { ParameterizedQuery } from '@influxdata/influxdb-client';
-import { QueryParameterError } from './errors';
+import { describeValue } from '../describe-value';
+import { MAX_LIST_LENGTH, MAX_PARAMETER_LENGTH, QueryParameterError } from './errors';
 import {
   AggregateFunction,
   AGGREGATE_FUNCTIONS,
@@ -37,7 +38,10 @@ export function isPresetName(value: unknown): value is PresetName {
 /** The Flux of preset `preset` with `params`; throws QueryParameterError naming the parameter to fix. */
 export function presetQuery(preset: unknown, params: PresetParams): ParameterizedQuery {
   if (!isPresetName(preset)) {
-    throw new QueryParameterError('preset', `preset must be one of ${PRESET_NAMES.join(', ')}, got ${String(preset)}`);
+    throw new QueryParameterError(
+      'preset',
+      `preset must be one of ${PRESET_NAMES.join(', ')}, got ${describeValue(preset)}`,
+    );
   }
   const bucket = text('bucket', params.bucket) ?? missing('bucket');
   switch (preset) {
@@ -85,6 +89,12 @@ function text(parameter: string, value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string')
     throw new QueryParameterError(parameter, `${parameter} must be text, got ${typeof value}`);
+  if (value.length > MAX_PARAMETER_LENGTH) {
+    throw new QueryParameterError(
+      parameter,
+      `${parameter} is a text of ${value.length} characters; at most ${MAX_PARAMETER_LENGTH} are allowed`,
+    );
+  }
   return value;
 }
 
@@ -95,12 +105,22 @@ function missing(parameter: string): never {
 /** A list of names, or one text with commas as a form field gives it: `Temperature, Humidity`. */
 function fieldList(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'string')
-    return value
-      .split(',')
-      .map((name) => name.trim())
-      .filter((name) => name !== '');
-  if (Array.isArray(value) && value.every((name): name is string => typeof name === 'string')) return value;
+  const list =
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((name) => name.trim())
+          .filter((name) => name !== '')
+      : value;
+  if (Array.isArray(list) && list.every((name): name is string => typeof name === 'string')) {
+    if (list.length > MAX_LIST_LENGTH) {
+      throw new QueryParameterError(
+        'fields',
+        `fields has ${list.length} names; at most ${MAX_LIST_LENGTH} are allowed`,
+      );
+    }
+    return list.map((name) => text('fields', name) ?? '');
+  }
   throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
 }
 
@@ -108,6 +128,9 @@ function aggregate(value: unknown): AggregateFunction | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const found = AGGREGATE_FUNCTIONS.find((fn) => fn === value);
   if (!found)
-    throw new QueryParameterError('fn', `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${String(value)}`);
+    throw new QueryParameterError(
+      'fn',
+      `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${describeValue(value)}`,
+    );
   return found;
 }

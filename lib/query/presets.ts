@@ -7,6 +7,7 @@
 import { flux, fluxExpression, FluxParameterLike, ParameterizedQuery } from '@influxdata/influxdb-client';
 import { validateDeviceId } from '../devices/device-id';
 import { everyForRange, FluxDuration, parseEvery, parseRange } from './duration';
+import { describeValue } from '../describe-value';
 import { QueryParameterError } from './errors';
 
 export const DEFAULT_MEASUREMENT = 'environment';
@@ -169,17 +170,17 @@ function checkedFields(value: unknown): string[] | undefined {
 function aggregateFunction(value: unknown): AggregateFunction {
   const found = AGGREGATE_FUNCTIONS.find((fn) => fn === value);
   if (!found) {
-    throw new QueryParameterError('fn', `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${String(value)}`);
+    throw new QueryParameterError(
+      'fn',
+      `fn must be one of ${AGGREGATE_FUNCTIONS.join(', ')}, got ${describeValue(value)}`,
+    );
   }
   return found;
 }
 
 function nonEmpty(parameter: string, value: unknown): string {
   if (typeof value !== 'string' || value === '') {
-    throw new QueryParameterError(
-      parameter,
-      `${parameter} must be a non-empty text, got ${JSON.stringify(value) ?? String(value)}`,
-    );
+    throw new QueryParameterError(parameter, `${parameter} must be a non-empty text, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -79,7 +79,8 @@ function fromMessage(query: unknown, params: FluxParamValues): string {
     typeof query.query === 'string'
   ) {
     const extra = 'params' in query ? query.params : undefined;
-    if (extra !== undefined && (typeof extra !== 'object' || extra === null || Array.isArray(extra))) {
+    // A plain object only: a Map, Date or array would spread to nothing and its values be lost unseen.
+    if (extra !== undefined && Object.prototype.toString.call(extra) !== '[object Object]') {
       throw new QueryParameterError(
         'msg.query.params',
         'msg.query.params must be an object of parameter values, e.g. {"deviceId": "dev1"}',

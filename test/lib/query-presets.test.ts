@@ -239,6 +239,20 @@ describe('preset request', () => {
     assert.throws(() => presetQuery('everything', { bucket: 'b' }), /preset must be one of measurements, lastValues/);
   });
 
+  it('names a preset or parameter of any type without a TypeError, clipped', () => {
+    assert.throws(() => presetQuery(Object.create(null), { bucket: 'b' }), /, got an object$/);
+    assert.throws(() => presetQuery('x'.repeat(100_000), { bucket: 'b' }), /, got "x{60}…"$/);
+    assert.throws(
+      () => presetQuery('downsampled', { bucket: 'b', deviceId: 'd', fn: 1n }),
+      (e: unknown) => e instanceof QueryParameterError && /, got 1n$/.test(e.message),
+    );
+    rejectsParameter(() => presetQuery('measurements', { bucket: 'x'.repeat(65536), deviceId: 'd' }), 'bucket');
+    rejectsParameter(
+      () => presetQuery('measurements', { bucket: 'b', deviceId: 'd', fields: new Array(1001).fill('f') }),
+      'fields',
+    );
+  });
+
   it('names a missing or mistyped parameter', () => {
     rejectsParameter(() => presetQuery('lastValues', { bucket: 'b' }), 'deviceId');
     rejectsParameter(() => presetQuery('deviceList', {}), 'bucket');

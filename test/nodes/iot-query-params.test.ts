@@ -71,6 +71,50 @@ describe('iot-query params record', () => {
     rejectsParameter(() => fluxParamsRecord({ 'a b': 1 }), 'a b');
   });
 
+  it('rejects values of any type with a short QueryParameterError, never a TypeError', () => {
+    const message = (build: () => unknown): string => {
+      try {
+        build();
+      } catch (e) {
+        assert.ok(e instanceof QueryParameterError, `not a QueryParameterError: ${String(e)}`);
+        return e.message;
+      }
+      return assert.fail('expected a QueryParameterError');
+    };
+    assert.match(
+      message(() => fluxParamsRecord({ limit: 10n })),
+      /got 10n$/,
+    );
+    assert.match(
+      message(() => fluxParamsRecord({ range: Object.create(null) })),
+      /got an object$/,
+    );
+    assert.match(
+      message(() => fluxParamsRecord({ every: 5 })),
+      /got 5$/,
+    );
+    assert.match(
+      message(() => fluxParamsRecord({ ['x'.repeat(100_000)]: 1 })),
+      /^parameter name "x{60}…" is not/,
+    );
+  });
+
+  it('rejects a huge text or list and a huge duration literal', () => {
+    assert.match(
+      (() => {
+        try {
+          return fluxParamsRecord({ note: 'x'.repeat(65536) }).toString();
+        } catch (e) {
+          return (e as Error).message;
+        }
+      })(),
+      /^parameter note is a text of 65536 characters; at most 65535 are allowed$/,
+    );
+    rejectsParameter(() => fluxParamsRecord({ ids: new Array(1001).fill('a') }), 'ids');
+    rejectsParameter(() => fluxParamsRecord({ fields: new Array(1001).fill('a') }), 'fields');
+    rejectsParameter(() => fluxParamsRecord({ range: `-${'1s'.repeat(1000)}` }), 'range');
+  });
+
   it('is used only by Flux that reads params and does not define them', () => {
     assert.equal(usesParams(READS_PARAMS), true);
     assert.equal(usesParams('from(bucket: "b") |> range(start: -1h)'), false);
@@ -110,5 +154,14 @@ describe('iot-query request', () => {
     rejectsParameter(() => buildQuery({ ...base, source: 'msg' }), 'msg.query');
     rejectsParameter(() => buildQuery({ ...base }), 'deviceId');
     rejectsParameter(() => buildQuery({ ...base, source: 'sql' }), 'source');
+  });
+
+  it('refuses msg.query.params that are not a plain object, whose values would be lost', () => {
+    for (const params of [new Map([['deviceId', 'd']]), new Date(0), ['d'], 'deviceId=d', null]) {
+      rejectsParameter(
+        () => buildQuery({ ...base, source: 'msg', msg: { query: { query: READS_PARAMS, params } } }),
+        'msg.query.params',
+      );
+    }
   });
 });
