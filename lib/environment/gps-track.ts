@@ -2,6 +2,7 @@
  * Where the virtual device is at a given time: IoT Center's GPX maths (reference/iot-center.md 2b) over
  * a track of [lat, lon] points, walked in a 30-day cycle with linear interpolation between points.
  */
+import { clip, describeValue } from '../describe-value';
 import { DAY_MS } from './time';
 
 /** Latitude and longitude in degrees (WGS 84), the order IoT Center's gpxData.json uses. */
@@ -66,13 +67,16 @@ export function parseGpsTrack(value: unknown): GpsTrack {
       throw new GpsTrackError(`GPS track point ${i} must be [lat, lon] or {lat, lon}`);
     }
     if (typeof lat !== 'number' || !Number.isFinite(lat) || lat < -90 || lat > 90) {
-      throw new GpsTrackError(`GPS track point ${i} has latitude ${String(lat)}; it must be a number from -90 to 90`);
+      throw new GpsTrackError(`GPS track point ${i} has latitude ${shown(lat)}; it must be a number from -90 to 90`);
     }
     if (typeof lon !== 'number' || !Number.isFinite(lon) || lon < -180 || lon > 180) {
-      throw new GpsTrackError(
-        `GPS track point ${i} has longitude ${String(lon)}; it must be a number from -180 to 180`,
-      );
+      throw new GpsTrackError(`GPS track point ${i} has longitude ${shown(lon)}; it must be a number from -180 to 180`);
     }
     return [lat, lon];
   });
+}
+
+/** A coordinate as a message shows it: a text as it is (clipped), anything else without throwing. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? clip(value) : describeValue(value);
 }

@@ -1,4 +1,5 @@
 /** What a message asks the virtual device to do, parsed once at the edge. */
+import { describeValue } from '../describe-value';
 import { toEpochMs } from '../environment';
 
 export const COMMANDS = ['start', 'stop', 'tick', 'backfill'] as const;
@@ -38,7 +39,7 @@ export function parseCommand(msg: CommandMessage): Command | undefined {
   if (named === undefined)
     return msg.track !== undefined ? undefined : { name: 'tick', ...time('timestamp', msg.timestamp) };
   const name = COMMANDS.find((command) => command === named);
-  if (!name) throw new CommandError(`unknown command ${JSON.stringify(named)}: use ${COMMANDS.join(', ')}`);
+  if (!name) throw new CommandError(`unknown command ${describeValue(named)}: use ${COMMANDS.join(', ')}`);
   switch (name) {
     case 'tick':
       return { name, ...time('timestamp', msg.timestamp) };
@@ -58,17 +59,20 @@ export function parseIntervalSeconds(value: unknown, what = 'interval'): number 
   const seconds =
     typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
   if (!Number.isFinite(seconds) || seconds < 0.01) {
-    throw new CommandError(`${what} must be a number of seconds, at least 0.01, got ${JSON.stringify(value)}`);
+    throw new CommandError(`${what} must be a number of seconds, at least 0.01, got ${describeValue(value)}`);
   }
   return Math.round(seconds * 1000);
 }
 
+/** InfluxDB's time range in ms (int64 ns, years 1677 to 2262): a point outside it could not be written. */
+const MAX_TIME_MS = 9_223_372_036_854;
+
 function time(property: 'timestamp' | 'since', value: unknown): { timeMs?: number } {
   if (value === undefined) return {};
   const ms = toEpochMs(value);
-  if (ms === undefined) {
+  if (ms === undefined || Math.abs(ms) > MAX_TIME_MS) {
     throw new CommandError(
-      `msg.${property} must be a time (ms since the epoch, a Date or an ISO 8601 text), got ${JSON.stringify(value)}`,
+      `msg.${property} must be a time from 1677 to 2262 (ms since the epoch, a Date or an ISO 8601 text), got ${describeValue(value)}`,
     );
   }
   return { timeMs: ms };

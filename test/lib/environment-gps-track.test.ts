@@ -103,6 +103,11 @@ describe('GPS track parsing', () => {
   it('rejects a longitude that is not a number', () => {
     assert.throws(() => parseGpsTrack([{ lat: 1, lon: '2' }]), /point 0 has longitude 2/);
   });
+
+  it('names a coordinate of any type without a TypeError', () => {
+    assert.throws(() => parseGpsTrack([[Object.create(null), 0]]), /point 0 has latitude an object;/);
+    assert.throws(() => parseGpsTrack([[0, 5n]]), /point 0 has longitude 5n;/);
+  });
 });
 
 describe('built-in GPS track', () => {
