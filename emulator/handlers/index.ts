@@ -2,6 +2,7 @@
 import type { Route } from '../http/router';
 import { authorizationRoutes } from './authorizations';
 import { bucketRoutes } from './buckets';
+import { deleteRoutes } from './delete';
 import { orgRoutes } from './orgs';
 import { queryRoutes } from './query';
 import { setupRoutes } from './setup';
@@ -18,6 +19,7 @@ export const ROUTES: Route[] = [
   ...authorizationRoutes,
   ...userRoutes,
   ...writeRoutes,
+  ...deleteRoutes,
   ...queryRoutes,
   ...taskRoutes,
 ];

@@ -28,8 +28,14 @@ function syntaxMessage(text: string, err: unknown): string {
   const message = err instanceof Error ? err.message : '';
   if (/end of JSON input|Unterminated/.test(message)) return 'unexpected EOF';
   const position = /position (\d+)/.exec(message);
-  const char = position ? text.charAt(Number(position[1])) : '';
-  return char ? `invalid character '${char}' looking for beginning of value` : 'invalid character in JSON input';
+  const at = position ? text.charAt(Number(position[1])) : (/Unexpected token '(.)'/.exec(message)?.[1] ?? '');
+  if (!at) return 'invalid character in JSON input';
+  // The phrases of Go's encoding/json scanner for the places V8 names.
+  if (/Expected property name/.test(message))
+    return `invalid character '${at}' looking for beginning of object key string`;
+  if (/after property name/.test(message)) return `invalid character '${at}' after object key`;
+  if (/after JSON/.test(message)) return `invalid character '${at}' after top-level value`;
+  return `invalid character '${at}' looking for beginning of value`;
 }
 
 function jsonKind(value: unknown): string {

@@ -169,5 +169,11 @@ export interface PointStore {
   seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[];
   /** Deletes points older than `beforeNs`; returns how many were removed. */
   deleteBefore(bucketId: string, beforeNs: bigint): number;
+  /**
+   * `POST /api/v2/delete`: in one transaction, deletes the points in [start, stop] (both inclusive, as
+   * OSS) of the bucket's series that `matches` selects; returns how many. Series left without points
+   * are forgotten, and so are field types no series uses any more, as OSS drops them from its index.
+   */
+  deleteRange(bucketId: string, start: bigint, stop: bigint, matches: (series: SeriesKey) => boolean): number;
   deleteBucket(bucketId: string): void;
 }

@@ -57,6 +57,7 @@ export class FluxFixture {
       },
       seriesKeys: (selector) => store.seriesKeys(selector),
       deleteBefore: (...args) => store.deleteBefore(...args),
+      deleteRange: (...args) => store.deleteRange(...args),
       deleteBucket: (id) => store.deleteBucket(id),
     };
     return {

@@ -135,6 +135,41 @@ export class SqlitePointStore implements PointStore {
     return this.stmt.deleteBefore.run(bucketId, clamp(beforeNs)).changes;
   }
 
+  deleteRange(bucketId: string, start: bigint, stop: bigint, matches: (series: SeriesKey) => boolean): number {
+    const from = clamp(start);
+    const to = clamp(stop);
+    if (from > to) return 0;
+    const deletePoints = this.db.prepare('DELETE FROM points WHERE series_id = ? AND time >= ? AND time <= ?');
+    const hasPoints = this.db.prepare('SELECT 1 FROM points WHERE series_id = ? LIMIT 1');
+    const forgetTags = this.db.prepare('DELETE FROM series_tags WHERE series_id = ?');
+    const forgetSeries = this.db.prepare('DELETE FROM series WHERE id = ?');
+    const forgetUnusedTypes = this.db.prepare(
+      'DELETE FROM field_types WHERE bucket_id = ? AND NOT EXISTS (SELECT 1 FROM series s WHERE ' +
+        's.bucket_id = field_types.bucket_id AND s.measurement = field_types.measurement AND s.field = field_types.field)',
+    );
+    let removed = 0;
+    this.db.transaction(() => {
+      for (const series of this.findSeries({ bucketId })) {
+        const key = {
+          measurement: series.measurement,
+          tags: JSON.parse(series.tags),
+          field: series.field,
+          type: series.type,
+        };
+        if (!matches(key)) continue;
+        removed += deletePoints.run(series.id, from, to).changes;
+        if (hasPoints.get(series.id) !== undefined) continue;
+        forgetTags.run(series.id);
+        forgetSeries.run(series.id);
+      }
+      forgetUnusedTypes.run(bucketId);
+    })();
+    // Forgotten series and types must not be served from the caches.
+    this.seriesIds.clear();
+    this.fieldTypes.clear();
+    return removed;
+  }
+
   deleteBucket(bucketId: string): void {
     this.db.transaction(() => {
       this.db
