@@ -42,6 +42,20 @@ describe('authorizations (/api/v2/authorizations)', () => {
     );
   });
 
+  it('ignores a token filter, as 2.7 knows only userID, user, orgID, org and id', async () => {
+    const created = await auths.postAuthorizations({ body: { orgID: env.orgID, permissions: [writeBucket()] } });
+    const res = await rawRequest(
+      `${env.emulator.url}/api/v2/authorizations?token=${encodeURIComponent(created.token as string)}`,
+      { headers: { authorization: `Token ${env.token}` } },
+    );
+    assert.equal(res.status, 200);
+    const listed = JSON.parse(res.body) as { authorizations: { token: string }[] };
+    assert.deepEqual(
+      listed.authorizations.map((a) => a.token),
+      [env.token, created.token],
+    );
+  });
+
   it('answers an unknown org name in the list filter with 404', async () => {
     await assertHttpError(
       auths.getAuthorizations({ org: 'nope' }),

@@ -85,6 +85,20 @@ describe('onboarding (/api/v2/setup)', () => {
     );
   });
 
+  it('refuses a setup without a username with 422 naming only it (OSS tenant/service_onboarding.go)', async () => {
+    const res = await rawRequest(`${emulator.url}/api/v2/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ password: 'password123', org: 'my-org', bucket: 'my-bucket' }),
+    });
+    assert.equal(res.status, 422);
+    assert.deepEqual(JSON.parse(res.body), {
+      code: 'unprocessable entity',
+      message: 'onboarding failed: missing required fields [username]',
+    });
+    assert.deepEqual(await setup.getSetup(), { allowed: true });
+  });
+
   it('refuses a password shorter than 8 characters and leaves onboarding open', async () => {
     await assertHttpError(
       setup.postSetup({ body: { ...body, password: 'short' } }),

@@ -169,6 +169,16 @@ describe('write (/api/v2/write)', () => {
     });
   });
 
+  it('answers a truncated gzip stream with 500 unable to read data: unexpected EOF', async () => {
+    const body = zlib.gzipSync(Array.from({ length: 50 }, (_, i) => `m v=${i} ${T0}`).join('\n'));
+    const res = await post(`org=${env.org}&bucket=${env.bucket}`, body.subarray(0, body.length - 12), {
+      'content-encoding': 'gzip',
+    });
+    assert.equal(res.status, 500);
+    assert.deepEqual(JSON.parse(res.body), { code: 'internal error', message: 'unable to read data: unexpected EOF' });
+    assert.equal(stored().length, 0);
+  });
+
   it('answers a gzip body with a bad checksum with 400', async () => {
     const body = zlib.gzipSync(`m v=1 ${T0}`);
     body[body.length - 5] ^= 0xff;
