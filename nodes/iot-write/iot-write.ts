@@ -12,6 +12,8 @@ import { refusalMessage, writeStatus } from './controller';
 import { Throttle } from './throttle';
 import type { WriteDef, WriteNode } from './types';
 import { evaluateProperty } from '../shared/property';
+import { statusText, toError } from '../shared/to-error';
+import { absent, parseWriteRequest } from './write-request';
 
 /** Status changes at most this often (a busy pipeline reports every batch). */
 const STATUS_INTERVAL_MS = 250;
@@ -132,27 +134,33 @@ export = function (RED: NodeAPI) {
       try {
         // An empty clientId setting means no default tag (an empty msg property path would not evaluate).
         const property = config.clientId ?? 'deviceId';
-        const clientId =
-          nonEmpty(msg.deviceId) ??
-          (property === '' ? undefined : nonEmpty(await evaluate(property, config.clientIdType || 'msg', msg)));
+        const clientId = !absent(msg.deviceId)
+          ? msg.deviceId
+          : property === ''
+            ? undefined
+            : await evaluate(property, config.clientIdType || 'msg', msg);
+        const request = parseWriteRequest(msg, clientId);
         const result = pipeline.write(msg.payload, {
-          measurement: nonEmpty(msg.measurement) ?? measurement,
-          defaultTags: clientId === undefined ? {} : { clientId },
+          measurement: request.measurement ?? measurement,
+          defaultTags: request.clientId === undefined ? {} : { clientId: request.clientId },
         });
         updateStatus();
         if (config.forward !== false) {
           msg.write = result;
           send(msg);
         }
-        if (result.errors.length > 0) {
-          done(new Error(refusalMessage(msg.payload, result)));
-          return;
+        const refused = result.errors.length > 0 ? new Error(refusalMessage(msg.payload, result)) : undefined;
+        // msg.flush: send what is buffered now (the good points of a msg with refused ones too) and finish
+        // when it is written or cannot be yet; the refusal is the error that matters then.
+        if (request.flush) {
+          await pipeline.flush().catch((e: unknown) => {
+            if (!refused) throw e;
+          });
         }
-        // msg.flush: send what is buffered now and finish when it is written (or cannot be yet).
-        if (msg.flush === true) await pipeline.flush();
-        done();
+        done(refused);
       } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
+        const error = toError(e);
+        node.status({ fill: 'red', shape: 'ring', text: statusText(error) });
         done(error);
       }
     });
@@ -172,10 +180,6 @@ export = function (RED: NodeAPI) {
 
   RED.nodes.registerType('iot-write', IotWriteNode);
 };
-
-function nonEmpty(v: unknown): string | undefined {
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
 
 function positive(v: unknown): number | undefined {
   const n = Number(v);

@@ -150,6 +150,32 @@ describe('iot-write', () => {
     assert.equal(lastStatus('w').fill, 'yellow');
   });
 
+  it('refuses a msg whose deviceId, measurement or flush is unusable, buffering none of its points', async () => {
+    await load();
+    const refusals: Array<[Record<string, unknown>, string]> = [
+      [{ deviceId: 42 }, 'DeviceIdError: deviceId must be a string, got number'],
+      [{ deviceId: 'dev\n1' }, 'DeviceIdError: deviceId contains a control character (U+000A) at position 3'],
+      [{ measurement: 7 }, 'WriteMessageError: msg.measurement must be a text, got 7'],
+      [{ flush: 'yes' }, 'WriteMessageError: msg.flush must be true or false, got "yes"'],
+    ];
+    for (const [props, error] of refusals) {
+      const outcome = await send('w', { payload: [reading(1), reading(2)], ...props });
+      assert.equal(outcome.ok ? '' : outcome.error, error);
+      assert.equal(lastStatus('w').fill, 'red');
+    }
+    assert.equal(pipeline().stats.buffered + pipeline().stats.written, 0);
+  });
+
+  it('flushes the good points of a msg with msg.flush even when others are refused', async () => {
+    await load({ flushInterval: 600_000 });
+    const outcome = await send('w', { payload: [reading(1), { fields: { t: NaN } }], flush: true });
+    assert.equal(
+      outcome.ok ? '' : outcome.error,
+      "Error: 1 of 2 points refused (the others are buffered): point 1: field 't' is NaN; InfluxDB stores only finite numbers",
+    );
+    assert.equal(await storedCount(), 1, 'written before done');
+  });
+
   it('forwards the msg with what was accepted once buffered', async () => {
     await load();
     const output = nextMessage('out');
