@@ -1,14 +1,37 @@
 /** Parses Flux with the real parser: a typed file when the script is well formed, else its syntax errors. */
-import type { FluxFile } from './ast';
+import type { FluxFile, Loc } from './ast';
 import { toFluxFile } from './convert';
-import { fluxWasm } from './flux-wasm';
+import { fluxWasm, FluxWasmTrap } from './flux-wasm';
 import { collectSyntaxErrors, FluxSyntaxError } from './syntax-errors';
 
 export type ParseOutcome = { ok: true; file: FluxFile } | { ok: false; errors: FluxSyntaxError[] };
 
+/** The parser's own words for a script nested deeper than it goes (flux parser `depth` guard). */
+export const NESTED_TOO_DEEP = 'Program is nested too deep';
+
 export function parseFlux(source: string): ParseOutcome {
-  const raw = fluxWasm().parse(source);
-  const errors = collectSyntaxErrors(raw);
-  if (errors.length > 0) return { ok: false, errors };
-  return { ok: true, file: toFluxFile(raw) };
+  try {
+    const raw = fluxWasm().parse(source);
+    const errors = collectSyntaxErrors(raw);
+    if (errors.length > 0) return { ok: false, errors };
+    return { ok: true, file: toFluxFile(raw) };
+  } catch (e) {
+    // Nesting the parser's own guard misses (long unary or binary chains, pipes) overflows the
+    // parser's stack in wasm, or the JavaScript stack of the walks over its AST.
+    if (e instanceof FluxWasmTrap || isStackOverflow(e)) {
+      return { ok: false, errors: [{ message: NESTED_TOO_DEEP, loc: wholeSource(source) }] };
+    }
+    throw e;
+  }
+}
+
+/** V8's `RangeError: Maximum call stack size exceeded`. */
+export function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && /call stack/i.test(e.message);
+}
+
+function wholeSource(source: string): Loc {
+  const lines = source.split('\n');
+  const last = lines[lines.length - 1] ?? '';
+  return { start: { line: 1, column: 1 }, end: { line: lines.length, column: last.length + 1 } };
 }
