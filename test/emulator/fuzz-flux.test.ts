@@ -46,4 +46,23 @@ describe('Flux that once broke the emulator', () => {
     assert.match(assertErrorShape(res, 'plus').message, /Program is nested too deep/);
     await assertHealthy(env.emulator.url);
   });
+
+  for (const pattern of ['^(a+)+$', '(?i)^(A+)+$', '^(a|aa)*$', '(?s)^(.*a)*$']) {
+    it(`matches /${pattern}/ against a long string at once, as RE2 does (no backtracking)`, async () => {
+      // Before, the backtracking engine ran for minutes and the whole emulator stood still.
+      const res = await query(
+        `from(bucket: "${env.bucket}") |> range(start: -1h) |> filter(fn: (r) => r._value =~ /${pattern}/)`,
+      );
+      assert.equal(res.status, 200, res.body);
+      assert.doesNotMatch(res.body, /_result/);
+    });
+  }
+
+  it('keeps case-insensitive patterns case-insensitive on the linear engine', async () => {
+    const res = await query(
+      `from(bucket: "${env.bucket}") |> range(start: -1h) |> filter(fn: (r) => r._value =~ /(?i)^A+B$/)`,
+    );
+    assert.equal(res.status, 200, res.body);
+    assert.match(res.body, new RegExp(`_result,0,.*,${LONG_A}b,s,m`));
+  });
 });
