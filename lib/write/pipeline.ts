@@ -5,9 +5,12 @@
  * server has settled it, so an outage or a restart loses nothing (within the buffer cap, which drops the
  * oldest lines and counts them).
  *
- * Events: 'stats' (WriteStats), 'written' ({count}), 'failed' (FailedLines), 'retry' (RetryNotice).
+ * Events: 'stats' (WriteStats), 'written' ({count}), 'failed' (FailedLines), 'retry' (RetryNotice),
+ * 'circuit' (CircuitNotice: opened after repeated failures, closed when InfluxDB takes points again).
  */
 import { EventEmitter } from 'node:events';
+import type { CircuitChange, CircuitState } from './circuit';
+import { Circuit } from './circuit';
 import type { WriteError } from './errors';
 import { WritePipelineError, writeError } from './errors';
 import type { Clock, WritePipelineConfig, WritePipelineOptions } from './options';
@@ -40,6 +43,8 @@ export interface WriteStats {
   dropped: number;
   /** True while a batch waits for its next attempt. */
   retrying: boolean;
+  /** 'open' after repeated failures (or a refused token/bucket) until InfluxDB takes points again. */
+  circuit: CircuitState;
   /** Failed attempts of the batch being sent. */
   attempts: number;
   /** When the next attempt is due (epoch ms), while retrying. */
@@ -65,6 +70,9 @@ export interface RetryNotice {
   delay: number;
 }
 
+/** A change of the circuit; `error` is why it opened. */
+export type CircuitNotice = CircuitChange & { error?: WriteError };
+
 type Wake = 'elapsed' | 'flush' | 'close';
 
 export class WritePipeline extends EventEmitter {
@@ -74,6 +82,7 @@ export class WritePipeline extends EventEmitter {
   private readonly clock: Clock;
   private counters = { written: 0, failed: 0, invalid: 0, dropped: 0 };
   private attempts = 0;
+  private readonly circuit = new Circuit();
   private nextRetryAt: number | undefined;
   private lastError: WriteError | undefined;
 
@@ -130,6 +139,7 @@ export class WritePipeline extends EventEmitter {
       buffered: this.spool.size,
       ...this.counters,
       retrying: this.attempts > 0,
+      circuit: this.circuit.state,
       attempts: this.attempts,
       durable: this.spool.durable,
     };
@@ -284,6 +294,8 @@ export class WritePipeline extends EventEmitter {
       if (this.deadlinePassed) return false;
       const lines = pending.map((i) => batch[i]);
       const result = await this.sendOnce(lines);
+      // Any answer about the data itself means InfluxDB is there and takes requests.
+      if (result.kind !== 'retry' && result.kind !== 'blocked') this.serverAnswered();
       switch (result.kind) {
         case 'ok':
           this.settle(pending, done);
@@ -341,6 +353,8 @@ export class WritePipeline extends EventEmitter {
           this.attempts++;
           this.lastError = result.error;
           if (this.closing) return false;
+          const opened = this.circuit.failure(this.clock.now(), result.kind === 'blocked');
+          if (opened) this.notify('circuit', { ...opened, error: result.error } satisfies CircuitNotice);
           const o = this.options;
           const delay =
             result.kind === 'blocked'
@@ -375,6 +389,11 @@ export class WritePipeline extends EventEmitter {
     } finally {
       this.inFlight = undefined;
     }
+  }
+
+  private serverAnswered(): void {
+    const closed = this.circuit.success(this.clock.now());
+    if (closed) this.notify('circuit', closed satisfies CircuitNotice);
   }
 
   private settle(indices: readonly number[], done: boolean[]): void {
@@ -473,7 +492,7 @@ export class WritePipeline extends EventEmitter {
   }
 
   /** A listener that throws must not break the sender loop; its error surfaces on its own. */
-  private notify(event: 'stats' | 'written' | 'failed' | 'retry', payload: unknown): void {
+  private notify(event: 'stats' | 'written' | 'failed' | 'retry' | 'circuit', payload: unknown): void {
     try {
       this.emit(event, payload);
     } catch (e) {

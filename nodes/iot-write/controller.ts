@@ -40,7 +40,7 @@ export interface WriteStatusView {
 
 /**
  * Counts while all is well; red with the reason while a batch waits for its next attempt (refused token,
- * missing bucket, outage). `now` turns nextRetryAt into seconds.
+ * missing bucket, outage), saying "paused" once the circuit is open. `now` turns nextRetryAt into seconds.
  */
 export function writeStatus(stats: WriteStats, now: number): WriteStatusView {
   const counts = {
@@ -53,7 +53,8 @@ export function writeStatus(stats: WriteStats, now: number): WriteStatusView {
     return {
       fill: 'red',
       shape: 'ring',
-      key: 'iot-write.status.retrying',
+      // Open: an outage, not a blip; the log says so once, the status until it ends.
+      key: stats.circuit === 'open' ? 'iot-write.status.paused' : 'iot-write.status.retrying',
       vars: { reason: shortReason(stats.lastError.code, stats.lastError.status), seconds, ...counts },
     };
   }

@@ -5,7 +5,7 @@
  */
 import type { NodeAPI, NodeMessage, NodeStatus } from 'node-red';
 import type { WritePipeline } from '../../lib/write/pipeline';
-import type { FailedLines, RetryNotice } from '../../lib/write/pipeline';
+import type { CircuitNotice, FailedLines } from '../../lib/write/pipeline';
 import type { Precision } from '../../lib/write/timestamp';
 import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { refusalMessage, writeStatus } from './controller';
@@ -63,18 +63,19 @@ export = function (RED: NodeAPI) {
     const statusThrottle = new Throttle(() => node.status(render()), STATUS_INTERVAL_MS);
     const updateStatus = (): void => statusThrottle.trigger();
 
-    // The full reason goes to the log once per distinct problem; the status carries the short form.
-    let lastWarned: string | undefined;
+    // The log hears of an outage when the circuit opens and of its end when it closes, once each; the
+    // status carries the short form meanwhile.
     const onStats = (): void => updateStatus();
-    const onRetry = (notice: RetryNotice): void => {
-      if (notice.error.message !== lastWarned) {
-        lastWarned = notice.error.message;
-        node.warn(RED._('iot-write.log.retrying', { message: notice.error.message }));
+    const onRetry = (): void => updateStatus();
+    const onCircuit = (change: CircuitNotice): void => {
+      const buffered = pipeline?.stats.buffered ?? 0;
+      if (change.state === 'open') {
+        const message = change.error?.message ?? '';
+        node.warn(RED._('iot-write.log.paused', { failures: change.failures, buffered, message }));
+      } else {
+        node.log(RED._('iot-write.log.resumed', { seconds: Math.round(change.openMs / 1000), buffered }));
       }
       updateStatus();
-    };
-    const onWritten = (): void => {
-      lastWarned = undefined;
     };
     const onFailed = (failed: FailedLines): void => {
       const first = failed.lines[0];
@@ -97,7 +98,7 @@ export = function (RED: NodeAPI) {
       const p = pipeline;
       p.on('stats', onStats);
       p.on('retry', onRetry);
-      p.on('written', onWritten);
+      p.on('circuit', onCircuit);
       p.on('failed', onFailed);
       const wanted = { batchSize: positive(config.batchSize), flushInterval: zeroOrMore(config.flushInterval) };
       if (
@@ -171,7 +172,7 @@ export = function (RED: NodeAPI) {
       if (pipeline) {
         pipeline.off('stats', onStats);
         pipeline.off('retry', onRetry);
-        pipeline.off('written', onWritten);
+        pipeline.off('circuit', onCircuit);
         pipeline.off('failed', onFailed);
       }
       done();

@@ -62,7 +62,9 @@ describe('iot-center start', function () {
   });
 
   it('answers YAML to Accept: text/plain, as the Arduino client asks', async () => {
-    const response = await fetch(`${editorUrl}/api/env/e2e-device`, { headers: { ...deviceAuth, Accept: 'text/plain' } });
+    const response = await fetch(`${editorUrl}/api/env/e2e-device`, {
+      headers: { ...deviceAuth, Accept: 'text/plain' },
+    });
     assert.equal(response.status, 200);
     const text = await response.text();
     assert.match(text, /^id: e2e-device$/m);
@@ -70,7 +72,9 @@ describe('iot-center start', function () {
   });
 
   it('lists devices without their tokens, and removes one', async () => {
-    const list = (await (await fetch(`${editorUrl}/api/devices`, { headers: deviceAuth })).json()) as Array<Record<string, unknown>>;
+    const list = (await (await fetch(`${editorUrl}/api/devices`, { headers: deviceAuth })).json()) as Array<
+      Record<string, unknown>
+    >;
     const entry = list.find((d) => d.deviceId === 'e2e-device');
     assert.ok(entry, 'e2e-device is listed');
     assert.ok(!JSON.stringify(list).includes('influx_token'));

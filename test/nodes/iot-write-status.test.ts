@@ -10,6 +10,7 @@ const stats = (extra: Partial<WriteStats> = {}): WriteStats => ({
   invalid: 0,
   dropped: 0,
   retrying: false,
+  circuit: 'closed',
   attempts: 0,
   durable: true,
   ...extra,
@@ -90,6 +91,26 @@ describe('iot-write status', () => {
       shape: 'ring',
       key: 'iot-write.status.retrying',
       vars: { reason: 'token refused (401)', seconds: 5, buffered: 4, written: 0, failed: 0 },
+    });
+  });
+
+  it('says "paused" while the circuit is open, with the same reason and counts', () => {
+    const view = writeStatus(
+      stats({
+        buffered: 7,
+        retrying: true,
+        circuit: 'open',
+        attempts: 3,
+        nextRetryAt: 4_000,
+        lastError: { code: 'network', message: 'ECONNREFUSED' },
+      }),
+      1_000,
+    );
+    assert.deepEqual(view, {
+      fill: 'red',
+      shape: 'ring',
+      key: 'iot-write.status.paused',
+      vars: { reason: 'InfluxDB unreachable', seconds: 3, buffered: 7, written: 0, failed: 0 },
     });
   });
 

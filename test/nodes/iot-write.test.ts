@@ -226,7 +226,7 @@ describe('iot-write', () => {
     await load({}, {}, 'wrong-token');
     ok(await send('w', { payload: reading(1) }));
     const status = await waitForStatus('w', (s) => s.fill === 'red', 'the status turns red');
-    assert.match(status.text ?? '', /^token refused \(401\) · retrying in \d+ s · buffered 1$/);
+    assert.match(status.text ?? '', /^paused: token refused \(401\) · next try in \d+ s · buffered 1$/);
     assert.equal(pipeline().stats.buffered, 1);
   });
 
@@ -234,7 +234,7 @@ describe('iot-write', () => {
     await load({ bucket: 'nope' });
     ok(await send('w', { payload: reading(1) }));
     const status = await waitForStatus('w', (s) => s.fill === 'red', 'the status turns red');
-    assert.match(status.text ?? '', /^bucket or org not found \(404\) · retrying in \d+ s · buffered 1$/);
+    assert.match(status.text ?? '', /^paused: bucket or org not found \(404\) · next try in \d+ s · buffered 1$/);
   });
 
   it('fails msg.flush while InfluxDB cannot take the points, and keeps them', async () => {
