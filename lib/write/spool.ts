@@ -401,17 +401,19 @@ class FileSpool extends MemorySpool {
       );
     }
     const lockFile = path.join(this.dir, LOCK_FILE);
+    const mine = lockOwner(process.pid);
     try {
-      fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(lockFile, mine, { flag: 'wx' });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(fs.readFileSync(lockFile, 'utf8').trim());
-      if (pid !== process.pid && isAlive(pid)) {
+      const holder = fs.readFileSync(lockFile, 'utf8').trim();
+      const pid = Number(holder.split(' ')[0]);
+      if (pid !== process.pid && holdsLock(holder)) {
         throw lockError(
           `spool directory ${this.dir} is used by process ${pid}; stop it, or delete ${lockFile} if it is gone`,
         );
       }
-      fs.writeFileSync(lockFile, String(process.pid));
+      fs.writeFileSync(lockFile, mine);
     }
     openDirs.add(this.dir);
     this.locked = true;
@@ -479,6 +481,38 @@ function syncDir(dir: string): void {
     }
   } catch {
     // Not every platform can sync a directory; the rename is still atomic.
+  }
+}
+
+/**
+ * What a lock file says of its holder: `<pid> <start time>`. The start time (Linux: /proc/<pid>/stat) tells
+ * a live holder from an unrelated process that got the pid of one killed with SIGKILL — common in
+ * containers, where a restarted Node-RED meets low, reused pids. Without /proc, only the pid is known.
+ */
+export function lockOwner(pid: number): string {
+  const started = processStartTime(pid);
+  return started === undefined ? String(pid) : `${pid} ${started}`;
+}
+
+/** True when the process named in a lock file is still the one that wrote it. */
+export function holdsLock(owner: string): boolean {
+  const [pidText, started] = owner.trim().split(' ');
+  const pid = Number(pidText);
+  if (!isAlive(pid)) return false;
+  if (started === undefined) return true;
+  const now = processStartTime(pid);
+  return now === undefined || now === started;
+}
+
+/** Field 22 of /proc/<pid>/stat (clock ticks after boot), or undefined where there is no /proc. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19];
+  } catch {
+    return undefined;
   }
 }
 

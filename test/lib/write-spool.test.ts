@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Spool } from '../../lib/write/spool';
-import { MemorySpool, openSpool } from '../../lib/write/spool';
+import { holdsLock, lockOwner, MemorySpool, openSpool } from '../../lib/write/spool';
 
 const lines = (from: number, to: number): string[] =>
   Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
@@ -301,6 +301,39 @@ describe('write: spool on disk', () => {
     const spool = open();
     assert.equal(spool.durable, true);
     spool.close();
+  });
+
+  it('takes over the lock of a killed process whose pid another process got since, and sends its lines', () => {
+    const first = open();
+    first.append(lines(1, 3));
+    first.close();
+    const other = spawn('sleep', ['30']);
+    try {
+      // What SIGKILL leaves: the old holder's pid (now reused by `sleep`) with the old holder's start time.
+      fs.writeFileSync(path.join(dir, 'spool.lock'), `${other.pid} 1`);
+      const spool = open();
+      assert.equal(spool.durable, true, spool.error?.message);
+      assert.equal(spool.recovered.lines, 3);
+      assert.deepEqual(drain(spool), lines(1, 3));
+      spool.close();
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('respects the lock of a live process that still holds it', () => {
+    const other = spawn('sleep', ['30']);
+    try {
+      fs.writeFileSync(path.join(dir, 'spool.lock'), lockOwner(other.pid as number));
+      assert.equal(holdsLock(lockOwner(other.pid as number)), true);
+      const spool = open();
+      assert.equal(spool.durable, false);
+      assert.equal(spool.error?.code, 'spool-locked');
+      assert.match(spool.error?.message ?? '', new RegExp(`used by process ${other.pid}`));
+      spool.close();
+    } finally {
+      other.kill();
+    }
   });
 
   it('keeps lines in memory and says why when the directory cannot be used', () => {
