@@ -60,6 +60,19 @@ describe('iot-write under faults (Node-RED process, emulator stopped, throttled,
     assert.deepEqual(stored, { count: total, sum: seqSum(total) });
   });
 
+  it('keeps what it could not send when Node-RED is stopped (Ctrl-C) during an outage, and sends it after', async () => {
+    stack = await startWriteStack('graceful');
+    const total = 12_000;
+    await stack.stopEmulator();
+    for (let from = 0; from < total / 2; from += PER_MSG) await stack.post(from, PER_MSG);
+    await stack.nodeRed().stop();
+    await stack.startNodeRed();
+    for (let from = total / 2; from < total; from += PER_MSG) await stack.post(from, PER_MSG);
+    await stack.startEmulator();
+    const stored = await waitForStored(stack, total, 120_000);
+    assert.deepEqual(stored, { count: total, sum: seqSum(total) });
+  });
+
   it('survives a SIGKILL in the middle of sending (slow server): nothing lost, nothing extra', async () => {
     stack = await startWriteStack('crash-sending');
     await stack.stopEmulator();
