@@ -35,8 +35,8 @@ export const RESOURCE_TYPES = [
 
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-export function isResourceType(type: string): type is ResourceType {
-  return (RESOURCE_TYPES as readonly string[]).includes(type);
+export function isResourceType(type: unknown): type is ResourceType {
+  return (RESOURCE_TYPES as readonly unknown[]).includes(type);
 }
 
 /**
@@ -50,8 +50,9 @@ export function grants(held: Permission, wanted: Permission): boolean {
   if (held.resource.type !== wanted.resource.type) return false;
   const { id, orgID } = held.resource;
   if (id === undefined && orgID === undefined) return true;
-  if (id === undefined) return wanted.resource.orgID !== undefined && wanted.resource.orgID === orgID;
-  return wanted.resource.id !== undefined && wanted.resource.id === id;
+  // Below, the held orgID (then id) is defined, so equality alone keeps out a request without one.
+  if (id === undefined) return wanted.resource.orgID === orgID;
+  return wanted.resource.id === id;
 }
 
 export type Verdict = { allowed: true } | { allowed: false; reason: 'inactive' | 'not granted' };
@@ -109,7 +110,7 @@ export function parsePermission(value: unknown): Permission {
   const action = p['action'];
   const type = resource['type'];
   // OSS `Permission.Valid` checks the resource type before the action.
-  if (typeof type !== 'string' || !isResourceType(type)) {
+  if (!isResourceType(type)) {
     throw new ApiError('invalid', 'invalid resource type for permission: unknown resource type for permission');
   }
   if (action !== 'read' && action !== 'write') {

@@ -23,6 +23,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export function fluxParamsRecord(values: FluxParamValues): ParameterizedQuery {
   const names = [
+    // Stryker disable next-line MethodExpression: a known name that is not given reads as undefined and is skipped below either way
     ...KNOWN.filter((name) => name in values),
     ...Object.keys(values).filter((name) => !KNOWN.includes(name)),
   ];
@@ -91,10 +92,11 @@ function simpleValue(name: string, value: unknown): unknown {
   const ok = (v: unknown): boolean =>
     typeof v === 'string' ||
     typeof v === 'boolean' ||
-    (typeof v === 'number' && Number.isFinite(v)) ||
+    Number.isFinite(v) || // false for anything but a finite number
     (v instanceof Date && Number.isFinite(v.getTime()));
   if (ok(value)) return checkedLength(name, value);
-  if (Array.isArray(value) && value.length > 0 && value.every(ok) && new Set(value.map((v) => typeof v)).size === 1)
+  // An empty list has no type, so the one-type check refuses it too.
+  if (Array.isArray(value) && value.every(ok) && new Set(value.map((v) => typeof v)).size === 1)
     return checkedList(name, value);
   const got = Array.isArray(value) ? 'a list of mixed or unsupported values' : describeValue(value);
   throw new QueryParameterError(
@@ -127,7 +129,7 @@ function checkedLength<T>(name: string, value: T): T {
 
 /** Offset just after the leading comments, package clause and imports; 0 when there are none. */
 function endOfImports(source: string): number {
-  const space = /(?:\s+|\/\/[^\n]*)*/y;
+  const space = /(?:\s|\/\/[^\n]*)*/y;
   const clause = /package\s+[A-Za-z_][A-Za-z0-9_]*|import\s+(?:[A-Za-z_][A-Za-z0-9_]*\s+)?"(?:[^"\\\n]|\\.)*"/y;
   let end = 0;
   let at = 0;
