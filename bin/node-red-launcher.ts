@@ -143,8 +143,8 @@ function writeSettings(options: NodeRedOptions): string {
       : {}),
     telemetry: { enabled: false, updateNotification: false },
     diagnostics: { enabled: false },
-    externalModules: { palette: { allowInstall: false } },
-    editorTheme: { tours: false, projects: { enabled: false }, palette: { catalogues: [] } },
+    // The palette manager installs from Node-RED's catalogue as in any Node-RED (credentials are encrypted now).
+    editorTheme: { tours: false, projects: { enabled: false } },
     logging: { console: { level: 'info', metrics: false, audit: false } },
   };
   const secretFile = JSON.stringify(CREDENTIAL_SECRET_FILE);
