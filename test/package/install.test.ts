@@ -9,6 +9,10 @@
  * a plain install compiles better-sqlite3's SQLite again (its prebuilt-binary download needs GitHub, which
  * this machine cannot reach). So the install runs with --ignore-scripts and the test copies the
  * better_sqlite3.node the repository already built, after checking it is the same better-sqlite3 version.
+ *
+ * scripts/test-node-red-5.sh runs this file on Node 22 with IOT_CENTER_TEST_NODE_RED (Node-RED 5 to start
+ * instead of the devDependency) and IOT_CENTER_TEST_BETTER_SQLITE3 (a better-sqlite3 built for Node 22, whose
+ * binary is copied instead); npm, the emulator and Node-RED then all run on that Node (process.execPath, PATH).
  * The user dir's package.json pins the production tree to the lockfile's versions (`overrides`), so that
  * the install finds in npm's cache exactly the packages `npm ci` put there.
  */
@@ -31,6 +35,14 @@ const ADMIN_TOKEN = 'package-test-admin-token';
 /** Upper bounds that keep the download and the install light; raise them only knowingly. */
 const MAX_TARBALL_BYTES = 2 * 1024 * 1024;
 const MAX_UNPACKED_BYTES = 8 * 1024 * 1024;
+
+/** The Node-RED started on the user dir: the devDependency, or the one the matrix script names. */
+const NODE_RED_DIR =
+  process.env.IOT_CENTER_TEST_NODE_RED ??
+  path.dirname(require.resolve('node-red/package.json', { paths: [PACKAGE_ROOT] }));
+/** A better-sqlite3 built for the Node running the tests: the repository's, or the matrix script's. */
+const BUILT_SQLITE =
+  process.env.IOT_CENTER_TEST_BETTER_SQLITE3 ?? path.join(PACKAGE_ROOT, 'node_modules', 'better-sqlite3');
 
 interface NodeSet {
   id: string;
@@ -111,7 +123,7 @@ function installInto(userDir: string, pkg: PackedPackage): void {
   if (failure?.includes('ENOTCACHED')) failure = npmInstall('--prefer-offline');
   if (failure) throw new Error(failure);
   const installed = path.join(userDir, 'node_modules', 'better-sqlite3');
-  const built = path.join(PACKAGE_ROOT, 'node_modules', 'better-sqlite3');
+  const built = BUILT_SQLITE;
   const version = (dir: string) =>
     (JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { version: string }).version;
   assert.equal(version(installed), version(built), 'the copied better_sqlite3.node was built for this better-sqlite3');
@@ -316,7 +328,7 @@ describe('the package installed from its tarball into a fresh Node-RED user dir'
 
     const port = await freePort(HOST);
     const settings = writeSettings(userDir, port);
-    const redJs = require.resolve('node-red/red.js', { paths: [PACKAGE_ROOT] });
+    const redJs = path.join(NODE_RED_DIR, 'red.js');
     nodeRed = run(
       process.execPath,
       [redJs, '-u', userDir, '-p', String(port), '-s', settings],

@@ -59,7 +59,8 @@ export interface TestHelper {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 export const helper = require('node-red-node-test-helper') as TestHelper;
-helper.init(require.resolve('node-red'));
+// IOT_CENTER_TEST_NODE_RED: another Node-RED to test on (scripts/test-node-red-5.sh: Node-RED 5 on Node 22).
+helper.init(require.resolve(process.env.IOT_CENTER_TEST_NODE_RED ?? 'node-red'));
 
 /** The tab every test flow lives on (catch, complete and status nodes need one). */
 export const TAB = 'f1';
