@@ -276,39 +276,39 @@ add('iotc.c.http', 'comment', 40, 1120, name="4. IoT Center's device API: GET /a
          'Every route needs the provisioning key, sent as `Authorization: Bearer <key>`: the key is the '
          'environment variable `IOT_CENTER_PROVISIONING_KEY` (`iot-center start` generates one and prints it on '
          'its first start). Without the variable the routes answer 503: they hand out device tokens.')
-add('iotc.http.env', 'http in', 150, 1180, [['iotc.fn.key']], name='', url='/api/env/:deviceId', method='get',
+add('iotc.http.env', 'http in', 170, 1180, [['iotc.fn.key']], name='', url='/api/env/:deviceId', method='get',
     upload=False, swaggerDoc='')
-flow.function('iotc.fn.key', 360, 1240, [['iotc.fn.env'], ['iotc.reg.http.list'], ['iotc.chg.http.delete'],
+flow.function('iotc.fn.key', 480, 1240, [['iotc.fn.env'], ['iotc.reg.http.list'], ['iotc.chg.http.delete'],
                                         ['iotc.http.reply']], 'check the provisioning key', CHECK_KEY)
-add('iotc.fn.env', 'function', 580, 1160, [['iotc.reg.env']], name='register unless ?register=false',
+add('iotc.fn.env', 'function', 780, 1180, [['iotc.reg.env']], name='register unless ?register=false',
     func="msg.deviceId = msg.req.params.deviceId;\n"
          "msg.action = msg.req.query.register === 'false' ? 'get' : 'register';\n"
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
-add('iotc.reg.env', 'iot-register', 800, 1160, [['iotc.fn.env.reply']], name='device config (with token)',
+add('iotc.reg.env', 'iot-register', 1060, 1180, [['iotc.fn.env.reply']], name='device config (with token)',
     influxdb='iotc.cfg', action='get', deviceId='deviceId', deviceIdType='msg', grantRead=False,
     registerOnGet=False, includeToken=True, format='accept')
-add('iotc.fn.env.reply', 'function', 1020, 1160, [['iotc.http.reply']], name='403 when not registered',
+add('iotc.fn.env.reply', 'function', 1310, 1180, [['iotc.http.reply']], name='403 when not registered',
     func="if (msg.payload === null) {\n"
          "  msg.statusCode = 403;\n"
          "  msg.payload = { id: msg.deviceId, registered: false };\n"
          "}\n"
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
-add('iotc.http.reply', 'http response', 1240, 1240, None, name='', statusCode='', headers={})
-add('iotc.http.devices', 'http in', 150, 1240, [['iotc.fn.key']], name='', url='/api/devices',
+add('iotc.http.reply', 'http response', 1520, 1240, None, name='', statusCode='', headers={})
+add('iotc.http.devices', 'http in', 170, 1240, [['iotc.fn.key']], name='', url='/api/devices',
     method='get', upload=False, swaggerDoc='')
-add('iotc.reg.http.list', 'iot-register', 800, 1240, [['iotc.http.reply']], name='list devices',
+add('iotc.reg.http.list', 'iot-register', 1060, 1240, [['iotc.http.reply']], name='list devices',
     influxdb='iotc.cfg', action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False,
     registerOnGet=False, includeToken=False, format='json')
-add('iotc.http.delete', 'http in', 160, 1300, [['iotc.fn.key']], name='', url='/api/devices/:deviceId',
+add('iotc.http.delete', 'http in', 190, 1300, [['iotc.fn.key']], name='', url='/api/devices/:deviceId',
     method='delete', upload=False, swaggerDoc='')
-add('iotc.chg.http.delete', 'change', 580, 1320, [['iotc.reg.http.remove']], name='device id from URL',
+add('iotc.chg.http.delete', 'change', 780, 1300, [['iotc.reg.http.remove']], name='device id from URL',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'req.params.deviceId', 'tot': 'msg'}])
-add('iotc.reg.http.remove', 'iot-register', 800, 1320, [['iotc.fn.http.removed']], name='remove',
+add('iotc.reg.http.remove', 'iot-register', 1060, 1300, [['iotc.fn.http.removed']], name='remove',
     influxdb='iotc.cfg', action='remove', deviceId='deviceId', deviceIdType='msg', grantRead=False,
     registerOnGet=False, includeToken=False, format='json')
-add('iotc.fn.http.removed', 'function', 1020, 1320, [['iotc.http.reply']], name='204 or 404',
+add('iotc.fn.http.removed', 'function', 1310, 1300, [['iotc.http.reply']], name='204 or 404',
     func="if (msg.payload.removed) {\n"
          "  msg.statusCode = 204;\n"
          "  msg.payload = '';\n"
