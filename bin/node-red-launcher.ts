@@ -56,7 +56,7 @@ export async function startNodeRed(options: NodeRedOptions): Promise<RunningNode
   const flowFile = path.join(options.userDir, 'flows.json');
   if (!fs.existsSync(flowFile)) fs.writeFileSync(flowFile, JSON.stringify(exampleFlowFor(options), null, 2));
 
-  nodeRedDir();
+  nodeRedDir(); // fails at once, saying what to run instead, where Node-RED is not installed
   const args = [
     ...inspectArgs(),
     ...hostCommand(),
