@@ -10,7 +10,7 @@ import { ApiError } from '../errors';
 import type { EmulatorState } from '../state';
 import { ClientAbortedError } from './body';
 import type { RequestContext } from './context';
-import { refuseOptions } from './cors';
+import { refuseCrossOrigin, refuseOptions } from './cors';
 import { applyFault } from './faults';
 import { INTERNAL_ERROR_MESSAGE } from './messages';
 import { writeError, writeReply } from './respond';
@@ -35,7 +35,7 @@ async function handle(
   const method = req.method ?? 'GET';
   const { path, query } = splitUrl(req.url ?? '/');
   try {
-    if (refuseOptions(method, res)) return;
+    if (refuseOptions(method, res) || refuseCrossOrigin(req, res)) return;
     const fault = state.faults.decide(method, path);
     if (fault && (await applyFault(fault, req, res))) return;
     const ctx: RequestContext = { state, req, method, path, query, params: {}, caller: undefined };

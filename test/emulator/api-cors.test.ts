@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { type Onboarded, rawRequest, startOnboarded } from '../support/emulator';
+import { type Onboarded, rawRequest, startOnboarded, startTestEmulator } from '../support/emulator';
 
 const ORIGIN = 'http://other.example';
 
@@ -90,5 +90,26 @@ describe('CORS: no cross-origin access', () => {
     });
     assert.equal(res.status, 405);
     assert.equal(env.emulator.state.meta.users.list().length, before);
+  });
+
+  it('refuses a form post from another origin to onboard a fresh emulator, which then onboards normally', async () => {
+    const fresh = await startTestEmulator();
+    try {
+      const body = JSON.stringify({ username: 'evil', password: 'password123', org: 'o', bucket: 'b', token: 'evil' });
+      for (const headers of [
+        { origin: ORIGIN, 'content-type': 'text/plain' },
+        { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
+      ]) {
+        const res = await rawRequest(`${fresh.url}/api/v2/setup`, { method: 'POST', headers, body });
+        assert.equal(res.status, 403);
+        assert.match(res.body, /cross-origin requests without a token are not allowed/);
+      }
+      const setup = JSON.parse((await rawRequest(`${fresh.url}/api/v2/setup`)).body) as { allowed: boolean };
+      assert.equal(setup.allowed, true, 'still not onboarded');
+      const own = await rawRequest(`${fresh.url}/api/v2/setup`, { method: 'POST', body });
+      assert.equal(own.status, 201);
+    } finally {
+      await fresh.close();
+    }
   });
 });
