@@ -168,12 +168,12 @@ export async function drive(id: string, msgs: readonly NodeMessage[], ms = 10_00
   return endings;
 }
 
-/** The error of done(err): an Error whose message is a short, non-empty text. */
-export function assertClearError(error: unknown, context: string): Error {
-  assert.ok(error instanceof Error, `${context}: done(err) with ${typeof error}, not an Error`);
-  assert.equal(typeof error.message, 'string', `${context}: message`);
-  assert.ok(error.message.trim() !== '', `${context}: empty message`);
-  assert.ok(error.message.length <= 2000, `${context}: a message of ${error.message.length} characters`);
+/** The error of done(err): an Error whose message is a short, non-empty text. `context` names the msg. */
+export function assertClearError(error: unknown, context: () => string): Error {
+  const fail = (why: string): never => assert.fail(`${context()}: ${why}`);
+  if (!(error instanceof Error)) return fail(`done(err) with ${typeof error}, not an Error`);
+  if (typeof error.message !== 'string' || error.message.trim() === '') return fail('an empty message');
+  if (error.message.length > 2000) fail(`a message of ${error.message.length} characters`);
   return error;
 }
 
