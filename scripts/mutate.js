@@ -26,7 +26,11 @@ const TARGETS = [
   {
     name: 'lineprotocol-parse',
     mutate: ['emulator/lineprotocol/parse.ts'],
-    testFiles: ['test/emulator/lineprotocol.test.ts', 'test/emulator/lineprotocol.roundtrip.test.ts'],
+    testFiles: [
+      'test/emulator/lineprotocol.test.ts',
+      'test/emulator/lineprotocol.roundtrip.test.ts',
+      'test/emulator/lineprotocol-edges.test.ts',
+    ],
   },
   {
     name: 'write-point',
