@@ -9,7 +9,6 @@ import {
   fieldKeyProblem,
   FORBIDDEN_NAME_REASON,
   FORBIDDEN_NAMES,
-  MAX_KEY_BYTES,
   seriesKeyProblem,
   stringFieldProblem,
   utf8Bytes,
@@ -94,7 +93,8 @@ class LineScanner {
       if (tagError) return tagError;
     }
     if (this.s[this.i] !== ' ') return 'missing fields';
-    this.keyBytes = this.i * 3 <= MAX_KEY_BYTES ? this.i : utf8Bytes(this.s.slice(0, this.i));
+    // Counted exactly, not as UTF-16 units: each field key's check adds its bytes to these.
+    this.keyBytes = utf8Bytes(this.s.slice(0, this.i));
     const keyProblem = seriesKeyProblem(this.keyBytes);
     if (keyProblem) return keyProblem;
     this.skipSpaces();
