@@ -56,7 +56,8 @@ export function parseGpsTrack(value: unknown): GpsTrack {
   if (!Array.isArray(value) || value.length === 0) {
     throw new GpsTrackError('a GPS track must be a non-empty array of [lat, lon] points');
   }
-  return value.map((point: unknown, i): LatLon => {
+  // Array.from, not map: map skips the holes of a sparse array and keeps them, which breaks every tick later.
+  return Array.from(value, (point: unknown, i): LatLon => {
     let lat: unknown;
     let lon: unknown;
     if (Array.isArray(point) && point.length >= 2) {

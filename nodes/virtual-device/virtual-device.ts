@@ -9,6 +9,7 @@ import type { BackfillProgress } from '../../lib/environment';
 import { type CommandContext, parseCommand, type StatusKind, VirtualDeviceController } from '../../lib/virtual-device';
 import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { evaluateProperty } from '../shared/property';
+import { toError } from '../shared/to-error';
 import type { VirtualDeviceDef } from './types';
 
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -95,7 +96,7 @@ export = function (RED: NodeAPI): void {
         if (command) await controller.handle(command, { msg, send, deviceId: () => deviceIdFor(msg) });
         done();
       } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
+        const error = toError(e);
         controller.fail(error);
         done(error);
       }

@@ -104,6 +104,12 @@ describe('GPS track parsing', () => {
     assert.throws(() => parseGpsTrack([{ lat: 1, lon: '2' }]), /point 0 has longitude 2/);
   });
 
+  it('refuses a hole in a sparse array as a missing point', () => {
+    const sparse: unknown[] = [[50, 14]];
+    sparse[2] = [50.1, 14.1];
+    assert.throws(() => parseGpsTrack(sparse), /GPS track point 1 must be \[lat, lon\] or \{lat, lon\}/);
+  });
+
   it('names a coordinate of any type without a TypeError', () => {
     assert.throws(() => parseGpsTrack([[Object.create(null), 0]]), /point 0 has latitude an object;/);
     assert.throws(() => parseGpsTrack([[0, 5n]]), /point 0 has longitude 5n;/);
