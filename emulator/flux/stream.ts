@@ -7,6 +7,7 @@ import type { Bucket } from '../storage/types';
 import type { Loc } from './parser/ast';
 import type { Table } from './table';
 import { atRuntime } from './interpreter/errors';
+import { mergeTablesByKey } from './tables/merge';
 import type { FluxFunction, Value } from './interpreter/values';
 
 /** The time range of the query (the nearest `range()` upstream): what windows are clipped to. */
@@ -58,8 +59,16 @@ export class TableStream {
     });
   }
 
-  /** Shorthand for transformations that work table by table and keep the bounds. */
-  mapTables(name: string, loc: Loc, perTable: (table: Table) => Table | Table[] | undefined): TableStream {
+  /**
+   * Shorthand for transformations that work table by table and keep the bounds. `changesKeys` is for those that
+   * may change group keys: their output goes through mergeTablesByKey, so tables that now share a key are one.
+   */
+  mapTables(
+    name: string,
+    loc: Loc,
+    perTable: (table: Table) => Table | Table[] | undefined,
+    changesKeys: 'changesKeys' | 'keepsKeys' = 'keepsKeys',
+  ): TableStream {
     return this.derive(name, loc, (input) => {
       const tables: Table[] = [];
       for (const t of input.tables) {
@@ -67,7 +76,7 @@ export class TableStream {
         if (Array.isArray(out)) tables.push(...out);
         else if (out) tables.push(out);
       }
-      return { tables, bounds: input.bounds };
+      return { tables: changesKeys === 'changesKeys' ? mergeTablesByKey(tables) : tables, bounds: input.bounds };
     });
   }
 }

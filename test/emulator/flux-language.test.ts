@@ -45,7 +45,7 @@ describe('flux engine: language', () => {
   it('interpolates values into strings', async () => {
     assert.equal(
       await evaluate(fixture, '"${r.host}: ${r._value} at ${r._time} (${n} more, ${d})"', 'n = 3\nd = 1h30m'),
-      `h1: 2.5 at 2029-12-31T23:59:00Z (3 more, 1h30m)`,
+      `h1: 2.5 at 2029-12-31T23:59:00.000000000Z (3 more, 1h30m)`, // times print with nine digits, as in Flux
     );
   });
 

@@ -30,8 +30,26 @@ describe('flux engine: row-order transformations', () => {
     assert.deepEqual(await values(`${C} |> difference(keepFirst: true)`), [null, 5n, -3n, 8n]);
   });
 
-  it('increase adds up the non-negative changes of a counter that resets', async () => {
-    assert.deepEqual(await values(`${C} |> increase()`), [10n, 15n, 27n, 35n]);
+  it('increase adds up the non-negative changes of a counter that resets, from 0 (Flux increase_test)', async () => {
+    assert.deepEqual(await values(`${C} |> increase()`), [0n, 5n, 17n, 25n]);
+  });
+
+  it('difference with keepFirst and initialZero starts at 0; a reset counts its new value', async () => {
+    assert.deepEqual(await values(`${C} |> difference(nonNegative: true, keepFirst: true, initialZero: true)`), [
+      0n,
+      5n,
+      12n,
+      8n,
+    ]);
+  });
+
+  it('cumulativeSum and difference skip listed columns a table lacks, as Flux does', async () => {
+    assert.deepEqual(await values(`${C} |> cumulativeSum(columns: ["_value", "nope"])`), [10n, 25n, 37n, 57n]);
+    assert.deepEqual(await values(`${C} |> difference(columns: ["_value", "nope"])`), [5n, -3n, 8n]);
+  });
+
+  it('derivative drops rows whose time repeats, and honours initialZero under nonNegative', async () => {
+    assert.deepEqual(await values(`${G} |> derivative(unit: 1s, nonNegative: true, initialZero: true)`), [0.3, 0, 0.6]);
   });
 
   it('derivative gives the rate per unit as a float', async () => {

@@ -67,11 +67,31 @@ describe('flux engine: column transformations', () => {
     assert.ok(!table.keyColumns.includes('server'));
   });
 
-  it('set writes a string into every row, updating the group key', async () => {
-    const [table] = await fixture.tables(`${USAGE} |> set(key: "host", value: "all") |> set(key: "note", value: "n")`);
-    assert.equal(keyOf(table).host, 'all');
-    assert.deepEqual(column(table, 'note'), ['n', 'n', 'n']);
-    assert.ok(!table.keyColumns.includes('note'));
+  it('set writes a string into every row, updating the group key (tables that now share it merge)', async () => {
+    const tables = await fixture.tables(`${USAGE} |> set(key: "host", value: "all") |> set(key: "note", value: "n")`);
+    assert.equal(tables.length, 1);
+    assert.equal(keyOf(tables[0]).host, 'all');
+    assert.deepEqual(column(tables[0], 'note'), ['n', 'n', 'n', 'n', 'n', 'n']);
+    assert.ok(!tables[0].keyColumns.includes('note'));
+  });
+
+  it('drop of a key column merges the tables that now share a key, so an aggregate gives one row', async () => {
+    const tables = await fixture.tables(`${FROM} |> drop(columns: ["host"]) |> count()`);
+    const counts = tables.map((t) => `${String(keyOf(t)._field)}=${column(t, '_value').join(',')}`).sort();
+    assert.deepEqual(counts, ['idle=3', 'usage=6']);
+  });
+
+  it('rename of a column that does not exist is an error, as in Flux', async () => {
+    await assert.rejects(fixture.tables(`${USAGE} |> rename(columns: {nope: "x"})`), /column "nope" doesn't exist/);
+  });
+
+  it('duplicate onto a key column keeps it in the key with the copied value when the source is a key column', async () => {
+    const [table] = await fixture.tables(`${USAGE} |> duplicate(column: "host", as: "_measurement")`);
+    assert.equal(keyOf(table)._measurement, keyOf(table).host);
+    await assert.rejects(
+      fixture.tables(`${USAGE} |> duplicate(column: "_value", as: "host")`),
+      /duplicate onto group-key column "host" from non-key column "_value" is not supported/,
+    );
   });
 });
 

@@ -10,8 +10,12 @@ const SECONDS_PER_DAY = 86_400n;
 const MIN_INT64 = -(2n ** 63n);
 const MAX_INT64 = 2n ** 63n - 1n;
 
-/** RFC3339Nano in UTC: `2018-05-22T19:53:26.1Z`, trailing fractional zeros (and a bare dot) trimmed. */
-export function formatTime(ns: bigint): string {
+/**
+ * RFC3339Nano in UTC: `2018-05-22T19:53:26.1Z`, trailing fractional zeros (and a bare dot) trimmed, as annotated
+ * CSV writes times. `nanoseconds` always writes nine fraction digits, as Flux's `string(v: time)` and string
+ * interpolation do (its values.Time String() uses the layout `2006-01-02T15:04:05.000000000Z07:00`).
+ */
+export function formatTime(ns: bigint, fraction: 'trimmed' | 'nanoseconds' = 'trimmed'): string {
   const seconds = floorDiv(ns, NS_PER_SECOND);
   const nanos = ns - seconds * NS_PER_SECOND;
   const days = floorDiv(seconds, SECONDS_PER_DAY);
@@ -20,8 +24,9 @@ export function formatTime(ns: bigint): string {
   const hh = Math.floor(secondOfDay / 3600);
   const mm = Math.floor((secondOfDay % 3600) / 60);
   const ss = secondOfDay % 60;
-  const fraction = nanos === 0n ? '' : '.' + nanos.toString().padStart(9, '0').replace(/0+$/, '');
-  return `${formatYear(year)}-${pad2(month)}-${pad2(day)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}${fraction}Z`;
+  const digits = nanos.toString().padStart(9, '0');
+  const text = fraction === 'nanoseconds' ? `.${digits}` : nanos === 0n ? '' : '.' + digits.replace(/0+$/, '');
+  return `${formatYear(year)}-${pad2(month)}-${pad2(day)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}${text}Z`;
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(?:(Z)|([+-])(\d{2}):(\d{2}))$/;

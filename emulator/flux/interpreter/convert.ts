@@ -25,7 +25,7 @@ export function toDisplayString(v: Value): string {
     case 'bool':
       return v.value ? 'true' : 'false';
     case 'time':
-      return formatTime(v.value);
+      return formatTime(v.value, 'nanoseconds');
     case 'duration':
       return formatDuration(v.value);
     case 'null':

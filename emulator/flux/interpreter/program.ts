@@ -63,8 +63,13 @@ function compileStatement(stmt: Statement, compiler: Compiler, scope: StaticScop
         'name' in stmt.target ? stmt.target.name : stmt.target.property,
       );
       const target = stmt.target;
-      // Options of packages (`option v1.x = ...`) change nothing the emulator uses; they are accepted.
-      if (!('name' in target)) return (env) => void init(env);
+      // A package option (`option schema._from = ...`) changes how that package's functions behave; the emulator
+      // honours none, so accepting one would give an answer computed without it.
+      if (!('name' in target))
+        throw compileError(
+          stmt.loc,
+          `unsupported option "${target.object}.${target.property}": the emulator does not implement package options`,
+        );
       const isUniverseOption = scope.resolve(target.name) !== undefined;
       if (!isUniverseOption) scope.declare(target.name);
       return (env) => {

@@ -1,6 +1,6 @@
 /**
  * Time and duration arithmetic on int64 nanoseconds. Durations with months follow the calendar in UTC,
- * normalising overflowing days the way Go's `time.AddDate` does (Jan 31 + 1mo = Mar 3 or 2).
+ * clamping the day to the month's last as Flux's values.Time.Add does (Jan 31 + 1mo = Feb 29 or 28).
  */
 import type { Duration } from './values';
 import { FluxError } from './errors';
@@ -87,7 +87,10 @@ export function addMonths(t: bigint, months: bigint): bigint {
   const newYear = floorDiv(total, 12n);
   const newMonth = Number(total - newYear * 12n) + 1;
   const firstOfMonth = BigInt(daysFromCivil(Number(newYear), newMonth, 1));
-  return (firstOfMonth + BigInt(dayOfMonth - 1)) * NS_PER_DAY + timeOfDay;
+  // Flux (values.Time.Add) clamps to the month's last day: Jan 31 + 1mo is Feb 28/29, not Go's Mar 2/3.
+  const nextFirst = BigInt(daysFromCivil(Number(newYear) + (newMonth === 12 ? 1 : 0), (newMonth % 12) + 1, 1));
+  const lastDay = Number(nextFirst - firstOfMonth);
+  return (firstOfMonth + BigInt(Math.min(dayOfMonth, lastDay) - 1)) * NS_PER_DAY + timeOfDay;
 }
 
 /** Whole calendar months from 1970-01 to the month containing t (negative before 1970). */

@@ -9,7 +9,7 @@ import type { TableStream } from '../stream';
 import type { Environment } from './environment';
 
 export interface Duration {
-  /** Calendar months (1y = 12mo); applied before the nanoseconds, like Go's AddDate then Add. */
+  /** Calendar months (1y = 12mo); applied before the nanoseconds, as Flux's values.Time.Add (day clamped to the month's end). */
   months: bigint;
   nanoseconds: bigint;
   /** The `inf` duration used by `window(every: inf)`. */

@@ -113,6 +113,21 @@ export const stddev = aggregateBuiltin('stddev', ['mode'], (args) => {
   };
 });
 
+/**
+ * Flux's t-digest (influxdata/tdigest, compression 1000) keeps one centroid per value while the weight a centroid
+ * may take near the median, n·π/(2·compression), stays below 2: up to 636 values. Then its estimate is the plain
+ * interpolation below; past that it merges centroids and estimates differently, so larger inputs are refused.
+ */
+const TDIGEST_EXACT_MAX_VALUES = 600;
+const DEFAULT_COMPRESSION = 1000;
+
+/** `compression` is only honoured at its default (0 means the default in Flux); anything else is refused. */
+function checkCompression(args: Args): void {
+  const c = args.has('compression') ? args.float('compression') : 0;
+  if (c !== 0 && c !== DEFAULT_COMPRESSION)
+    throw new FluxError(`quantile compression ${c} is not supported by the emulator (only the default, 1000)`);
+}
+
 function quantileReducer(q: number, method: string): Reducer {
   if (!(q >= 0 && q <= 1)) throw new FluxError(`quantile q must be between 0 and 1, got ${q}`);
   if (method !== 'estimate_tdigest' && method !== 'exact_mean') {
@@ -124,6 +139,10 @@ function quantileReducer(q: number, method: string): Reducer {
     const xs = numbers(values, type, 'quantile').sort((a, b) => a - b);
     const n = xs.length;
     if (n === 0) return { cell: null, type: 'double' };
+    if (method === 'estimate_tdigest' && n > TDIGEST_EXACT_MAX_VALUES)
+      throw new FluxError(
+        `quantile method "estimate_tdigest" over more than ${TDIGEST_EXACT_MAX_VALUES} values in a table is not supported by the emulator (use method: "exact_mean")`,
+      );
     // exact_mean interpolates at q·(n-1); a t-digest of unit centroids (small data) at q·n - 1/2.
     const pos = method === 'exact_mean' ? q * (n - 1) : Math.min(Math.max(q * n - 0.5, 0), n - 1);
     const lo = Math.floor(pos);
@@ -136,10 +155,14 @@ function quantileReducer(q: number, method: string): Reducer {
 export const quantile = aggregateBuiltin(
   'quantile',
   ['q', 'method', 'compression'],
-  (args) => quantileReducer(args.float('q'), args.string('method', 'estimate_tdigest')),
+  (args) => {
+    checkCompression(args);
+    return quantileReducer(args.float('q'), args.string('method', 'estimate_tdigest'));
+  },
   false,
 );
 
-export const median = aggregateBuiltin('median', ['method', 'compression'], (args) =>
-  quantileReducer(0.5, args.string('method', 'estimate_tdigest')),
-);
+export const median = aggregateBuiltin('median', ['method', 'compression'], (args) => {
+  checkCompression(args);
+  return quantileReducer(0.5, args.string('method', 'estimate_tdigest'));
+});

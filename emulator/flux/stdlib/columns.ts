@@ -1,7 +1,8 @@
 /**
- * Column-level transformations: `keep`, `drop`, `rename`, `duplicate`, `set`. Group keys follow the
- * columns (a dropped key column leaves the key, a renamed one is renamed in it). Columns that do not
- * exist are ignored, as in Flux's `drop_non_existent` and `keep_non_existent` tests.
+ * Column-level transformations: `keep`, `drop`, `rename`, `duplicate`, `set`, as Flux's schema mutators
+ * (stdlib/universe/schema_mutators.go, set.go). Group keys follow the columns (a dropped key column leaves the
+ * key, a renamed one is renamed in it), and tables that end up sharing a key are merged (tables/merge.ts).
+ * `keep`/`drop` ignore columns that do not exist; `rename` and `duplicate` of a missing column are errors.
  */
 import { FluxError } from '../interpreter/errors';
 import { Args, builtin } from '../interpreter/functions';
@@ -36,7 +37,9 @@ export const keep = builtin({
   pipe: 'tables',
   run(args, site) {
     const wanted = columnPredicate(args, site, 'keep');
-    return stream(args.stream('tables').mapTables('keep', site.loc, (t) => withoutColumns(t, (l) => !wanted(l))));
+    return stream(
+      args.stream('tables').mapTables('keep', site.loc, (t) => withoutColumns(t, (l) => !wanted(l)), 'changesKeys'),
+    );
   },
 });
 
@@ -46,7 +49,7 @@ export const drop = builtin({
   pipe: 'tables',
   run(args, site) {
     const unwanted = columnPredicate(args, site, 'drop');
-    return stream(args.stream('tables').mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted)));
+    return stream(args.stream('tables').mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted), 'changesKeys'));
   },
 });
 
@@ -72,8 +75,23 @@ export const rename = builtin({
         mapping.set(from, to.value);
       }
       newName = (label) => mapping.get(label) ?? label;
+      const renamed = mapping;
+      return stream(
+        args.stream('tables').mapTables(
+          'rename',
+          site.loc,
+          (t) => {
+            for (const from of renamed.keys()) {
+              if (!t.columns.some((c) => c.label === from))
+                throw new FluxError(`rename error: column "${from}" doesn't exist`);
+            }
+            return renameColumns(t, newName);
+          },
+          'changesKeys',
+        ),
+      );
     }
-    return stream(args.stream('tables').mapTables('rename', site.loc, (t) => renameColumns(t, newName)));
+    return stream(args.stream('tables').mapTables('rename', site.loc, (t) => renameColumns(t, newName), 'changesKeys'));
   },
 });
 
@@ -101,18 +119,30 @@ export const duplicate = builtin({
   run(args, site) {
     const column = args.string('column');
     const as = args.string('as');
-    return stream(args.stream('tables').mapTables('duplicate', site.loc, (t) => duplicateColumn(t, column, as)));
+    return stream(
+      args.stream('tables').mapTables('duplicate', site.loc, (t) => duplicateColumn(t, column, as), 'changesKeys'),
+    );
   },
 });
 
-/** Copies a column; an existing `as` column is overwritten in place and leaves the group key. */
+/**
+ * Copies a column. An existing `as` column is overwritten in place; if it is a group-key column it stays in
+ * the key with the copied value when `column` is a key column too. When `column` is not, InfluxDB drops `as`
+ * from the key's columns but not from its values (they shift onto the wrong columns), so that is refused.
+ */
 export function duplicateColumn(table: Table, column: string, as: string): Table {
   const from = table.columns.findIndex((c) => c.label === column);
-  if (from < 0) throw new FluxError(`column "${column}" does not exist`);
+  if (from < 0) throw new FluxError(`duplicate error: column "${column}" doesn't exist`);
   const type = table.columns[from].type;
   const existing = table.columns.findIndex((c) => c.label === as);
   const key = keyMap(table);
-  key.delete(as);
+  if (key.has(as) && column !== as) {
+    if (!key.has(column))
+      throw new FluxError(
+        `duplicate onto group-key column "${as}" from non-key column "${column}" is not supported by the emulator`,
+      );
+    key.set(as, key.get(column) ?? null);
+  }
   if (existing >= 0) {
     const columns = table.columns.map((c, j): Column => (j === existing ? { label: as, type } : c));
     const rows = table.rows.map((r) => {
@@ -138,12 +168,15 @@ export const set = builtin({
   run(args, site) {
     const label = args.string('key');
     const value = args.string('value');
-    return stream(args.stream('tables').mapTables('set', site.loc, (t) => setColumn(t, label, value)));
+    return stream(args.stream('tables').mapTables('set', site.loc, (t) => setColumn(t, label, value), 'changesKeys'));
   },
 });
 
 function setColumn(table: Table, label: string, value: string): Table {
   const j = table.columns.findIndex((c) => c.label === label);
+  // Flux appends a string to the existing column, which fails for any other type.
+  if (j >= 0 && table.columns[j].type !== 'string')
+    throw new FluxError(`set: column "${label}" is of type ${table.columns[j].type}, not string`);
   const key = keyMap(table);
   if (key.has(label)) key.set(label, value);
   if (j < 0)

@@ -21,7 +21,7 @@ export const map = builtin({
   pipe: 'tables',
   run(args, site) {
     const fn = args.fn('fn');
-    return stream(args.stream('tables').mapTables('map', site.loc, (t) => mapTable(t, fn, site)));
+    return stream(args.stream('tables').mapTables('map', site.loc, (t) => mapTable(t, fn, site), 'changesKeys'));
   },
 });
 

@@ -26,6 +26,11 @@ function numericIndex(table: Table, label: string, fn: string): number {
   return j;
 }
 
+/** Listed columns the table has, as numeric indexes: Flux's difference and cumulativeSum skip absent ones. */
+function presentNumericIndexes(table: Table, labels: string[], fn: string): number[] {
+  return labels.filter((l) => table.columns.some((c) => c.label === l)).map((l) => numericIndex(table, l, fn));
+}
+
 /** Nanoseconds of a fixed duration (months have no fixed length). */
 function fixedNanoseconds(d: Duration, name: string): bigint {
   if (d.months !== 0n || d.infinite || isNegative(d) || isZero(d))
@@ -90,7 +95,7 @@ export const difference = builtin({
     const initialZero = args.bool('initialZero', false);
     return stream(
       args.stream('tables').mapTables('difference', site.loc, (t) => {
-        const targets = columns.map((l) => numericIndex(t, l, 'difference'));
+        const targets = presentNumericIndexes(t, columns, 'difference');
         const outColumns = t.columns.map((c, j): Column =>
           targets.includes(j) && c.type === 'unsignedLong' ? { label: c.label, type: 'long' } : c,
         );
@@ -106,18 +111,22 @@ export const difference = builtin({
             }
             const before = last[k];
             last[k] = cell;
+            const type = t.columns[j].type;
+            // As Flux's difference.go: the first non-null value has no difference, except that keepFirst with
+            // initialZero makes it 0; a negative difference under nonNegative is the value itself with
+            // initialZero when the value is not negative, else null.
             if (before === null) {
-              out[j] =
-                nonNegative && initialZero
-                  ? t.columns[j].type === 'unsignedLong'
-                    ? BigInt.asIntN(64, cell as bigint)
-                    : cell
-                  : null;
+              out[j] = keepFirst && initialZero ? (type === 'double' ? 0 : 0n) : null;
               return;
             }
-            let d = subtract(cell, before, t.columns[j].type);
+            let d: Cell = subtract(cell, before, type);
             if (nonNegative && isBelowZero(d))
-              d = initialZero ? (t.columns[j].type === 'double' ? cell : BigInt.asIntN(64, cell as bigint)) : null;
+              d =
+                initialZero && !isBelowZero(cell)
+                  ? type === 'double'
+                    ? cell
+                    : BigInt.asIntN(64, cell as bigint)
+                  : null;
             out[j] = d;
           });
           if (i > 0 || keepFirst) rows.push(out);
@@ -128,13 +137,19 @@ export const difference = builtin({
   },
 });
 
+/**
+ * `derivative`, as Flux's derivative.go: rows whose time repeats the previous row's are dropped, times going
+ * backwards are an error, the first row is dropped; a null value gives null and leaves the previous value as it
+ * was; under nonNegative a decrease gives null, or 0 with initialZero.
+ */
 export const derivative = builtin({
   name: 'derivative',
-  params: ['tables', 'unit', 'nonNegative', 'columns', 'timeColumn'],
+  params: ['tables', 'unit', 'nonNegative', 'columns', 'timeColumn', 'initialZero'],
   pipe: 'tables',
   run(args, site) {
     const unit = fixedNanoseconds(args.duration('unit', { months: 0n, nanoseconds: 1_000_000_000n }), 'unit');
     const nonNegative = args.bool('nonNegative', false);
+    const initialZero = args.bool('initialZero', false);
     const columns = args.stringArray('columns', ['_value']);
     const timeColumn = args.string('timeColumn', '_time');
     return stream(
@@ -144,29 +159,35 @@ export const derivative = builtin({
         const outColumns = t.columns.map((c, j): Column =>
           targets.includes(j) ? { label: c.label, type: 'double' } : c,
         );
-        const last: { t: bigint; v: number }[] = [];
+        const last: ({ t: bigint; v: number } | undefined)[] = targets.map(() => undefined);
         const rows: Cell[][] = [];
-        t.rows.forEach((r, i) => {
+        let lastTime: bigint | undefined;
+        t.rows.forEach((r) => {
           const now = r[ti];
-          if (typeof now !== 'bigint') throw new FluxError(`derivative needs a time in every row of "${timeColumn}"`);
+          if (typeof now !== 'bigint') throw new FluxError('derivative found null time in time column');
+          if (lastTime !== undefined && now < lastTime)
+            throw new FluxError('derivative found out-of-order times in time column');
+          const first = lastTime === undefined;
+          if (now === lastTime) return;
+          lastTime = now;
           const out = r.slice();
           targets.forEach((j, k) => {
             const cell = r[j] ?? null;
-            const before = last[k];
             if (cell === null) {
               out[j] = null;
               return;
             }
             const v = Number(cell);
+            const before = last[k];
             last[k] = { t: now, v };
-            if (!before || now === before.t) {
+            if (!before) {
               out[j] = null;
               return;
             }
-            const rate = (v - before.v) / (Number(now - before.t) / Number(unit));
-            out[j] = nonNegative && rate < 0 ? null : rate;
+            if (nonNegative && before.v > v) out[j] = initialZero ? 0 : null;
+            else out[j] = (v - before.v) / (Number(now - before.t) / Number(unit));
           });
-          if (i > 0) rows.push(out);
+          if (!first) rows.push(out);
         });
         return makeTable(outColumns, t.keyColumns, rows, keyMap(t));
       }),
@@ -182,7 +203,7 @@ export const cumulativeSum = builtin({
     const columns = args.stringArray('columns', ['_value']);
     return stream(
       args.stream('tables').mapTables('cumulativeSum', site.loc, (t) => {
-        const targets = columns.map((l) => numericIndex(t, l, 'cumulativeSum'));
+        const targets = presentNumericIndexes(t, columns, 'cumulativeSum');
         const sums: Cell[] = targets.map(() => null);
         const rows = t.rows.map((r) => {
           const out = r.slice();

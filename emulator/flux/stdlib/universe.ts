@@ -13,6 +13,7 @@ import { executeDefinitions, LoadedPackage, Universe } from '../interpreter/prog
 import { INFINITE_DURATION } from '../interpreter/time';
 import type { FluxFunction, Runtime, Value } from '../interpreter/values';
 import { duration, FALSE, fn, record, TRUE } from '../interpreter/values';
+import { arrayFrom } from './array';
 import { count, mean, median, quantile, spread, stddev, sum } from './aggregates';
 import { drop, duplicate, keep, rename, set } from './columns';
 import { csvFrom } from './csv';
@@ -88,6 +89,8 @@ interface PackageDef {
 }
 
 const PACKAGES: Record<string, PackageDef> = {
+  array: { builtins: { from: arrayFrom } },
+  'experimental/array': { builtins: { from: arrayFrom } },
   csv: { builtins: { from: csvFrom } },
   strings: { builtins: STRINGS },
   'influxdata/influxdb': { builtins: { from, buckets, to } },

@@ -2,6 +2,7 @@
  * Window arithmetic: which windows `[start, stop)` contain a time, and which overlap the query bounds.
  * Windows start at `offset + k·every` (calendar months when `every` is in months) and last `period`.
  */
+import { civilFromDays } from '../calendar';
 import { FluxError } from '../interpreter/errors';
 import { addDuration, addMonths, floorDiv, isNegative, isZero, monthIndex } from '../interpreter/time';
 import type { Duration } from '../interpreter/values';
@@ -45,10 +46,10 @@ export class Windower {
   /** The largest k whose window starts at or before t. */
   indexOf(t: bigint): bigint {
     if (this.every.months === 0n) return floorDiv(t - this.zero, this.every.nanoseconds);
-    let k = floorDiv(monthIndex(t) - monthIndex(this.zero), this.every.months);
-    while (this.startOf(k) > t) k -= 1n;
-    while (this.startOf(k + 1n) <= t) k += 1n;
-    return k;
+    // As Flux's interval.Window lastIndex: in months since the epoch, one less when t's day and time of the
+    // month come before the zero's (with clamped month ends, such a window may not contain t at all).
+    const target = monthIndex(t) - (withinMonth(t) < withinMonth(this.zero) ? 1n : 0n);
+    return floorDiv(target - monthIndex(this.zero), this.every.months);
   }
 
   /** Windows containing t, latest first. */
@@ -72,6 +73,14 @@ export class Windower {
     }
     return out;
   }
+}
+
+const NS_PER_DAY = 86_400_000_000_000n;
+
+/** Day of the month and time of day as one comparable number (ns from the 1st at midnight, plus a day). */
+function withinMonth(t: bigint): bigint {
+  const day = floorDiv(t, NS_PER_DAY);
+  return t - day * NS_PER_DAY + BigInt(civilFromDays(Number(day)).day) * NS_PER_DAY;
 }
 
 export function clip(w: Window, bounds: Window | undefined): Window | undefined {
