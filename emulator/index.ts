@@ -3,6 +3,8 @@
  * retention and runs due tasks in the background until `close()`.
  */
 import { FaultInjector, type FaultControl } from './faults/injector';
+import type { FluxStores } from './handlers/flux-context';
+import { createQueryService, type QueryController } from './query-pool';
 import { createEmulatorServer } from './server';
 import { DEFAULT_OPTIONS, type EmulatorOptions, type EmulatorState } from './state';
 import { openStorage } from './storage/sqlite/open';
@@ -14,6 +16,7 @@ export { DEFAULT_OPTIONS } from './state';
 export { runDueTasks } from './tasks/scheduler';
 export type { FaultControl, FaultStats } from './faults/injector';
 export type { FaultRule } from './faults/rules';
+export type { QueryStats } from './query-pool';
 
 export interface RunningEmulator {
   url: string;
@@ -31,19 +34,22 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
   // Before the storage opens: bad rules must not leave a database open behind them.
   const faults = new FaultInjector(merged.faults ?? []);
   const storage = openStorage(merged.dataDir);
-  const state: EmulatorState = {
-    meta: storage.meta,
-    points: storage.points,
-    options: merged,
-    startedAt: new Date(),
-    faults,
-    nowNs: wallClockNs(),
-  };
+  const stores: FluxStores = { meta: storage.meta, points: storage.points, nowNs: wallClockNs() };
+  let queries: QueryController;
+  try {
+    queries = createQueryService(stores, storage.file, merged);
+  } catch (err) {
+    storage.close();
+    throw err;
+  }
+  // The same object as the query service's stores: a clock replaced on the state (tests) is the one to() uses.
+  const state: EmulatorState = Object.assign(stores, { options: merged, startedAt: new Date(), faults, queries });
   const server = createEmulatorServer(state);
   let port: number;
   try {
     port = await server.listen(merged.port, merged.host);
   } catch (err) {
+    await queries.close();
     storage.close();
     throw err;
   }
@@ -65,6 +71,8 @@ export async function startEmulator(options: Partial<EmulatorOptions> = {}): Pro
         await scheduler?.stop();
         await server.close();
         await drainRuns(state);
+        // Workers read the file: they end before the writer connection closes it.
+        await queries.close();
         storage.close();
       })();
       return closed;

@@ -1,14 +1,16 @@
 /** What every handler can reach: the stores, the options the emulator was started with, and the clock. */
 import type { FaultInjector } from './faults/injector';
 import type { FaultRule } from './faults/rules';
+import type { QueryController, QueryServiceOptions } from './query-pool';
+import { QUERY_LIMIT_DEFAULTS } from './query-pool/limits';
 import type { MetadataStore, PointStore } from './storage/types';
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends QueryServiceOptions {
   /** Default 127.0.0.1. */
   host: string;
   /** 0 picks a free port. Default 8086. */
   port: number;
-  /** Folder for `influxd.sqlite`, or ':memory:' for a throw-away emulator. */
+  /** Folder for `influxd.sqlite`, or ':memory:' for a throw-away emulator (which evaluates queries in-process). */
   dataDir: string;
   /** Largest accepted write body after decompression, in bytes; 0 = unlimited. */
   maxBodyBytes: number;
@@ -30,6 +32,8 @@ export const DEFAULT_OPTIONS: EmulatorOptions = {
   version: 'v2.7.12',
   retentionCheckIntervalMs: 60_000,
   taskCheckIntervalMs: 1000,
+  ...QUERY_LIMIT_DEFAULTS,
+  queryWorkers: 0,
 };
 
 export interface EmulatorState {
@@ -41,4 +45,6 @@ export interface EmulatorState {
   faults: FaultInjector;
   /** Server time in nanoseconds since the epoch. */
   nowNs(): bigint;
+  /** Evaluates queries and task scripts under InfluxDB's query limits, off the main thread for a database file. */
+  queries: QueryController;
 }

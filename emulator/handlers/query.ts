@@ -1,16 +1,17 @@
 /**
  * `POST /api/v2/query` (OSS http/query_handler.go): Flux in, annotated CSV out (gzip when accepted).
- * Errors before any output are JSON with the Flux error's status; errors after output started are an
- * in-band error table and the status stays 200.
+ * The main thread authenticates and decodes; the query controller evaluates (in a worker thread for a
+ * file-backed emulator) and the CSV is streamed out result by result. Errors before any output are
+ * JSON with the Flux error's status; errors after output started are an in-band error table and the
+ * status stays 200. A client that goes away cancels its query.
  */
 import { ApiError } from '../errors';
-import { encodeErrorTable, encodeResults } from '../flux/csv/encode';
-import { runFlux } from '../flux/engine';
+import { encodeErrorTable } from '../flux/csv/encode';
 import { readTextBody } from '../http/body';
 import type { Reply, RequestContext } from '../http/context';
 import { callerOf, reply } from '../http/context';
 import type { Route } from '../http/router';
-import { callerFluxContext } from './flux-context';
+import { TextChannel } from '../query-pool/channel';
 import { orgFromQuery } from './lookup';
 import { decodeQueryRequest, QueryDecodeError, type QueryRequest } from './query-request';
 
@@ -24,21 +25,38 @@ async function query(ctx: RequestContext): Promise<Reply> {
   if (request.query === '') {
     throw new ApiError('not implemented', 'the emulator runs Flux source only; send "query", not "ast"');
   }
-  const flux = callerFluxContext(state, caller, orgID, request.now ?? state.nowNs());
-  const { results, error } = await runFlux(request.query, flux);
   const prefer = ctx.req.headers['prefer'];
-  if (prefer === 'return-no-content') return reply.empty(204);
-  if (prefer === 'return-no-content-with-error') {
-    if (error) throw error;
+  const wantsCsv = prefer !== 'return-no-content' && prefer !== 'return-no-content-with-error';
+  const dialect = request.dialect;
+  const cancel = new AbortController();
+  // The socket, not the request: a request's 'close' only says its body was read.
+  const socket = ctx.req.socket;
+  const onGone = () => cancel.abort();
+  socket.once('close', onGone);
+  const channel = new TextChannel(() => cancel.abort());
+  const spec = { source: request.query, orgID, now: request.now ?? state.nowNs(), caller };
+  state.queries
+    .run(wantsCsv ? { ...spec, dialect } : spec, (chunk) => channel.push(chunk), cancel.signal)
+    .then(
+      (error) => {
+        // Evaluation errors after output are in the CSV already; this is a worker lost mid-answer.
+        if (error && channel.started) channel.push(encodeErrorTable(error.message, dialect));
+        if (error && !channel.started) channel.fail(error);
+        else channel.end();
+      },
+      (err: unknown) => channel.fail(err),
+    )
+    .finally(() => socket.off('close', onGone));
+  if (!wantsCsv) {
+    try {
+      await channel.first();
+    } catch (err) {
+      if (prefer === 'return-no-content-with-error') throw err;
+    }
     return reply.empty(204);
   }
-  let body = encodeResults(results, request.dialect);
-  if (error) {
-    // With nothing written yet the error can still be a proper HTTP error.
-    if (body === '') throw error;
-    body += encodeErrorTable(error.message, request.dialect);
-  }
-  return { kind: 'text', status: 200, contentType: CSV_TYPE, body, gzip: true };
+  if (!(await channel.first())) return { kind: 'text', status: 200, contentType: CSV_TYPE, body: '', gzip: true };
+  return { kind: 'stream', status: 200, contentType: CSV_TYPE, body: channel, gzip: true };
 }
 
 /** Every decoding failure, the org's included, is 400 `failed to decode request body: <reason>`. */

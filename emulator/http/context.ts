@@ -21,7 +21,9 @@ export type Reply =
   | { kind: 'json'; status: number; body: unknown; pretty: boolean }
   | { kind: 'empty'; status: number }
   /** `gzip`: compress when the client accepts it (OSS wraps only the query handler in gziphandler). */
-  | { kind: 'text'; status: number; contentType: string; body: string; gzip: boolean };
+  | { kind: 'text'; status: number; contentType: string; body: string; gzip: boolean }
+  /** Like `text`, written as the chunks arrive; a reader that stops early ends the iteration (return()). */
+  | { kind: 'stream'; status: number; contentType: string; body: AsyncIterable<string>; gzip: boolean };
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 

@@ -43,7 +43,7 @@ async function handle(
     const route = router.match(method, path);
     ctx.params = route.params;
     const reply = await route.handler(ctx);
-    writeReply(req, res, reply);
+    await writeReply(req, res, reply);
   } catch (err) {
     respondWithError(res, err, method, path);
   }

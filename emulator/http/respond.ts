@@ -1,15 +1,17 @@
 /** The serialiser: writes a handler's Reply, or an error as OSS does (`{code, message}` + X-Platform-Error-Code). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import zlib from 'node:zlib';
+import { writeStream } from './stream';
 import type { ApiError } from '../errors';
 import type { Reply } from './context';
 import { goJson } from './format';
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 /** gziphandler.DefaultMinSize: smaller bodies go out uncompressed even when the client accepts gzip. */
-const GZIP_MIN_SIZE = 1400;
+export const GZIP_MIN_SIZE = 1400;
 
-export function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
+/** Resolves once the reply is written (at once, except for a stream). */
+export async function writeReply(req: IncomingMessage, res: ServerResponse, reply: Reply): Promise<void> {
   switch (reply.kind) {
     case 'empty':
       res.writeHead(reply.status);
@@ -23,6 +25,9 @@ export function writeReply(req: IncomingMessage, res: ServerResponse, reply: Rep
     }
     case 'text':
       writeText(req, res, reply);
+      return;
+    case 'stream':
+      await writeStream(req, res, reply);
       return;
   }
 }

@@ -3,8 +3,6 @@
  * that owns the task; the run, its log events and the task's last-run fields are recorded.
  */
 import { ApiError } from '../errors';
-import { runFlux } from '../flux/engine';
-import { callerFluxContext } from '../handlers/flux-context';
 import { newId } from '../ids';
 import { rfc3339Nano } from '../http/format';
 import type { EmulatorState } from '../state';
@@ -40,9 +38,11 @@ export async function executeRun(state: EmulatorState, task: Task, run: RunRecor
   saveRun(state, task.orgID, run);
   let error: string | undefined;
   try {
-    const flux = callerFluxContext(state, ownerOf(state, task), task.orgID, run.scheduledFor);
-    const outcome = await runFlux(run.flux, flux);
-    if (outcome.error) throw outcome.error;
+    // Through the query controller, as OSS runs tasks: its limits apply, and the script runs in a
+    // worker thread for a file-backed emulator (to() writes come back to the one writer).
+    const spec = { source: run.flux, orgID: task.orgID, now: run.scheduledFor, caller: ownerOf(state, task) };
+    const failure = await state.queries.run(spec, () => undefined);
+    if (failure) throw failure;
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
     log(error);

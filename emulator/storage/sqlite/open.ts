@@ -10,6 +10,8 @@ import { SCHEMA_SQL } from './schema';
 export interface Storage {
   meta: MetadataStore;
   points: PointStore;
+  /** The database file, or ':memory:'. */
+  file: string;
   close(): void;
 }
 
@@ -48,6 +50,19 @@ export function openStorage(dataDir: string): Storage {
   return {
     meta: openMetadata(db),
     points: new SqlitePointStore(db),
+    file,
     close: () => db.close(),
   };
+}
+
+/**
+ * A read-only connection to an existing database, for a query worker thread: WAL lets it read
+ * committed data while the one writer connection writes. It is never closed explicitly: it lives as
+ * long as its thread, and SQLite releases it when the thread ends.
+ */
+export function openReadOnlyPoints(file: string): PointStore {
+  const Database = loadSqlite();
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return new SqlitePointStore(db);
 }

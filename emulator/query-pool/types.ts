@@ -1,0 +1,31 @@
+/** Shapes shared by the query service's parts. */
+import type { Caller } from '../auth/caller';
+import type { Worker } from 'node:worker_threads';
+import type { ApiError } from '../errors';
+import type { Dialect } from '../flux/csv/dialect';
+
+export type { CallerWriter } from '../handlers/flux-context';
+
+/** One query as the HTTP handler and the task runner ask for it. */
+export interface QuerySpec {
+  source: string;
+  orgID: string;
+  /** ns since the epoch. */
+  now: bigint;
+  caller: Caller;
+  /** Absent: only the outcome is wanted, no CSV. */
+  dialect?: Dialect;
+}
+
+/** Runs admitted queries: in worker threads, or in-process for an in-memory database. */
+export interface QueryExecutor {
+  execute(
+    spec: QuerySpec & { memoryLimitBytes: number },
+    emit: (text: string) => void,
+    signal?: AbortSignal,
+  ): Promise<ApiError | undefined>;
+  stats(): { workers: number; busy: number; waiting: number };
+  /** The live worker threads (none in-process), for tests that end one from outside as a crash would. */
+  threads(): Worker[];
+  close(): Promise<void>;
+}
