@@ -2,6 +2,7 @@
 import { startEmulator } from '../emulator';
 import { describeFaults, faultRulesFromCli } from '../emulator/faults/rules';
 import { intOption, ParsedArgs, stringOption } from './args';
+import { queryOptionsFromCli } from './query-flags';
 
 export async function runEmulatorCommand(args: ParsedArgs): Promise<void> {
   const port = intOption(args.options, 'port', 8086);
@@ -9,7 +10,8 @@ export async function runEmulatorCommand(args: ParsedArgs): Promise<void> {
   const dataDir = stringOption(args.options, 'data-dir', '.iot-center/influxdb');
   // Parsed before anything starts: rules that do not parse refuse the start.
   const faults = faultRulesFromCli(args.options.get('faults'), process.env);
-  const emulator = await startEmulator({ port, host, dataDir, faults });
+  const queryOptions = queryOptionsFromCli(args.options);
+  const emulator = await startEmulator({ port, host, dataDir, faults, ...queryOptions });
   if (faults.length > 0) process.stdout.write(`${describeFaults(faults)}\n`);
   process.stdout.write(`InfluxDB 2.x API emulator listening on ${emulator.url} (data: ${dataDir})\n`);
   let stopping = false;

@@ -2,6 +2,7 @@
 /** The `iot-center` command: start | emulator | bench. */
 import { parseArgs } from './args';
 import { runEmulatorCommand } from './emulator-command';
+import { QUERY_FLAGS_USAGE } from './query-flags';
 import { runStartCommand } from './start-command';
 
 const USAGE = `Usage: iot-center <command> [options]
@@ -18,6 +19,7 @@ Commands:
               IOT_CENTER_PROVISIONING_KEY: the device API's key (else generated into --dir)
   emulator    Run the InfluxDB 2.x API emulator
               --port 8086  --host 127.0.0.1  --data-dir .iot-center/influxdb (or :memory:)
+              ${QUERY_FLAGS_USAGE}
 `;
 
 async function main(): Promise<void> {
