@@ -8,6 +8,7 @@ import { validateDeviceId } from '../devices/device-id';
 import { parseEvery, parseRange } from './duration';
 import { describeValue } from '../describe-value';
 import { MAX_LIST_LENGTH, MAX_PARAMETER_LENGTH, QueryParameterError } from './errors';
+import { denseCopy } from './preset-request';
 
 /** Parameter values as a node or message gives them; `undefined` means not given. */
 export type FluxParamValues = Record<string, unknown>;
@@ -80,7 +81,7 @@ function fieldList(value: unknown): string[] {
           .split(',')
           .map((field) => field.trim())
           .filter((field) => field !== '')
-      : value;
+      : denseCopy(value);
   if (!Array.isArray(list) || list.length === 0 || !list.every((field) => typeof field === 'string' && field !== '')) {
     throw new QueryParameterError('fields', 'fields must be a list of field names or a comma-separated text');
   }
@@ -88,7 +89,8 @@ function fieldList(value: unknown): string[] {
 }
 
 /** Texts, finite numbers, booleans and Dates are literals the template escapes; lists of them are arrays. */
-function simpleValue(name: string, value: unknown): unknown {
+function simpleValue(name: string, given: unknown): unknown {
+  const value = denseCopy(given);
   const ok = (v: unknown): boolean =>
     typeof v === 'string' ||
     typeof v === 'boolean' ||

@@ -102,6 +102,11 @@ function missing(parameter: string): never {
   throw new QueryParameterError(parameter, `${parameter} is required for this preset`);
 }
 
+/** An array with its holes as `undefined` (every and map skip holes, so a sparse list would pass unchecked). */
+export function denseCopy(value: unknown): unknown {
+  return Array.isArray(value) ? Array.from(value as unknown[]) : value;
+}
+
 /** A list of names, or one text with commas as a form field gives it: `Temperature, Humidity`. */
 function fieldList(value: unknown): string[] | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -111,7 +116,7 @@ function fieldList(value: unknown): string[] | undefined {
           .split(',')
           .map((name) => name.trim())
           .filter((name) => name !== '')
-      : value;
+      : denseCopy(value);
   if (Array.isArray(list) && list.every((name): name is string => typeof name === 'string')) {
     if (list.length > MAX_LIST_LENGTH) {
       throw new QueryParameterError(

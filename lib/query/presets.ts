@@ -164,7 +164,8 @@ function checkedFields(value: unknown): string[] | undefined {
   if (!Array.isArray(value) || value.length === 0) {
     throw new QueryParameterError('fields', 'fields must be a non-empty list of field names, e.g. ["Temperature"]');
   }
-  return value.map((field: unknown) => nonEmpty('fields', field));
+  // Array.from, not map: map keeps the holes of a sparse list unchecked.
+  return Array.from(value as unknown[], (field) => nonEmpty('fields', field));
 }
 
 function aggregateFunction(value: unknown): AggregateFunction {

@@ -3,7 +3,11 @@
  * the HTTP status, and what to check when the server was not reached at all.
  */
 import { HttpError, RequestTimedOutError } from '@influxdata/influxdb-client';
+import { clip } from '../describe-value';
 import { FluxResultError, QueryParameterError } from './errors';
+
+/** InfluxDB quotes the query in some messages: a huge query would make a huge error. */
+const MAX_SERVER_MESSAGE = 1000;
 
 export class QueryFailedError extends Error {
   readonly code = 'query_failed';
@@ -37,7 +41,7 @@ export function queryFailure(error: unknown): Error {
         ? body.message
         : error.body || error.statusMessage || error.message;
     return new QueryFailedError(
-      `InfluxDB refused the query (HTTP ${error.statusCode}${error.code ? ` ${error.code}` : ''}): ${message}`,
+      `InfluxDB refused the query (HTTP ${error.statusCode}${error.code ? ` ${error.code}` : ''}): ${clip(message, MAX_SERVER_MESSAGE)}`,
       error.statusCode,
       error.code,
     );

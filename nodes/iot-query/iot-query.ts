@@ -9,6 +9,7 @@ import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { registerEditorApi } from './editor-api';
 import { GAUGE_MODES, type GaugeMode, outputMessages } from './output-messages';
 import { evaluateProperty } from '../shared/property';
+import { statusText, toError } from '../shared/to-error';
 import { buildQuery, DEFAULT_ROW_LIMIT, type ParameterName, PARAMETERS } from './query-request';
 import type { IotQueryDef } from './types';
 
@@ -75,8 +76,8 @@ export = function (RED: NodeAPI): void {
         node.status({ fill: 'green', shape: 'dot', text: RED._('iot-query.status.done', { rows: rows.length, ms }) });
         done();
       } catch (e) {
-        const error = e instanceof Error ? e : new Error(String(e));
-        fail(error.message.length > 60 ? `${error.message.slice(0, 57)}...` : error.message);
+        const error = toError(e);
+        fail(statusText(error));
         done(error);
       }
     });

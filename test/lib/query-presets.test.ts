@@ -253,6 +253,13 @@ describe('preset request', () => {
     );
   });
 
+  it('refuses a sparse field list, whose holes would pass unchecked, instead of failing with a TypeError', () => {
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point
+    for (const fields of [new Array(4), [, 'Temperature']]) {
+      rejectsParameter(() => presetQuery('lastValues', { bucket: 'b', deviceId: 'd', fields }), 'fields');
+    }
+  });
+
   it('names a missing or mistyped parameter', () => {
     rejectsParameter(() => presetQuery('lastValues', { bucket: 'b' }), 'deviceId');
     rejectsParameter(() => presetQuery('deviceList', {}), 'bucket');

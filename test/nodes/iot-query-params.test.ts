@@ -99,6 +99,12 @@ describe('iot-query params record', () => {
     );
   });
 
+  it('rejects a sparse list, whose holes would pass unchecked', () => {
+    rejectsParameter(() => fluxParamsRecord({ fields: new Array(3) }), 'fields');
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point
+    rejectsParameter(() => fluxParamsRecord({ ids: ['a', , 'c'] }), 'ids');
+  });
+
   it('rejects a huge text or list and a huge duration literal', () => {
     assert.match(
       (() => {

@@ -380,6 +380,12 @@ describe('iot-query', () => {
       assert.match(error, /msg.query must be Flux text or \{query/);
     });
 
+    it('keeps the error short when InfluxDB quotes a huge query back', async () => {
+      const { error } = await failure({ source: 'msg' }, { query: 'k'.repeat(70_000) });
+      assert.match(error, /^QueryFailedError: InfluxDB refused the query \(HTTP 400 invalid\): /);
+      assert.ok(error.length < 1200, `${error.length} characters`);
+    });
+
     it('rejects a params value Flux cannot hold', async () => {
       const { error } = await failure({ source: 'msg' }, { query: { query: byParams, params: { limit: { n: 1 } } } });
       assert.match(error, /parameter limit must be a text, a number/);
