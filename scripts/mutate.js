@@ -35,7 +35,7 @@ const TARGETS = [
   {
     name: 'write-point',
     mutate: ['lib/write/point.ts', 'lib/write/line-protocol.ts'],
-    testFiles: ['test/lib/write-point.test.ts'],
+    testFiles: ['test/lib/write-point.test.ts', 'test/lib/write-point-edges.test.ts'],
   },
   {
     name: 'write-spool',
