@@ -96,10 +96,11 @@ describe('CORS: no cross-origin access', () => {
     const fresh = await startTestEmulator();
     try {
       const body = JSON.stringify({ username: 'evil', password: 'password123', org: 'o', bucket: 'b', token: 'evil' });
-      for (const headers of [
+      const attempts: Array<Record<string, string>> = [
         { origin: ORIGIN, 'content-type': 'text/plain' },
         { 'sec-fetch-site': 'cross-site', 'content-type': 'application/x-www-form-urlencoded' },
-      ]) {
+      ];
+      for (const headers of attempts) {
         const res = await rawRequest(`${fresh.url}/api/v2/setup`, { method: 'POST', headers, body });
         assert.equal(res.status, 403);
         assert.match(res.body, /cross-origin requests without a token are not allowed/);
