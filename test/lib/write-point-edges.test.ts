@@ -146,6 +146,7 @@ describe('line protocol text: the reasons of the OSS parser', () => {
     ['m f=', 'missing field value'],
     ['m f=,g=1', 'missing field value'],
     ['m f=1,', 'missing fields'],
+    ['m f g=1', 'missing field value'],
     ['m f=1,=2', 'missing field key'],
     ['m f=1,g', 'missing field value'],
     ['m time=1', 'invalid field name: field "time" is reserved'],
@@ -233,7 +234,7 @@ describe('line protocol text: field values', () => {
   });
 
   it('takes floats in every form Go parses and refuses the rest', () => {
-    const good = ['1', '-1', '1.5', '.5', '5.', '1e5', '1E5', '-1.5E-3', '.5e1', '1e+5'];
+    const good = ['1', '-1', '1.5', '.5', '.55', '5.', '1e5', '1E5', '-1.5E-3', '.5e1', '1e+5'];
     const line = `m ${good.map((v, i) => `f${i}=${v}`).join(',')}`;
     assert.deepEqual(accepted(line), [line]);
     for (const bad of ['1x', 'x1', '1.2.3', '1e', '1e+', '.', '-', '--1', 'a.5', '.5x', '1..', '.e1', '.x']) {
@@ -416,6 +417,14 @@ describe('point objects: field values', () => {
     assert.equal(
       pointReason({ fields: { a: { type: 'int', value: 'x'.repeat(30) + '1' } } }),
       `field 'a' of type int: the text '${'x'.repeat(30)}1' is not an integer`,
+    );
+    assert.equal(
+      pointReason({ fields: { a: { type: 'int', value: ['12'] } } }),
+      "field 'a' of type int: an array is not an integer",
+    );
+    assert.equal(
+      pointReason({ fields: { a: { type: 'int', value: ['1'.repeat(26)] } } }),
+      "field 'a' of type int: an array is not an integer",
     );
     assert.equal(
       pointReason({ fields: { a: { type: 'int', value: true } } }),
