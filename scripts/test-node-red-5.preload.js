@@ -1,12 +1,14 @@
-// Loaded with `node -r` by scripts/test-node-red-5.sh, before the tests: makes the repository's code and tests
-// use the Node-RED and the better-sqlite3 of the matrix folder (Node-RED 5, better-sqlite3 built for this Node)
-// instead of the repository's node_modules (Node-RED 4, better-sqlite3 built for Node 20), without touching them.
+// Loaded through NODE_OPTIONS=--require by scripts/test-node-red-5.sh, before the tests and in their worker
+// threads: makes the repository's code and tests use the Node-RED and the better-sqlite3 of the matrix folder
+// (Node-RED 5, better-sqlite3 built for this Node) instead of the repository's node_modules (Node-RED 4,
+// better-sqlite3 built for Node 20), without touching them.
 //
 //   IOT_CENTER_TEST_NODE_RED=<dir of the node-red package>   `node-red`, `node-red/...` and `@node-red/...`
 //   IOT_CENTER_TEST_BETTER_SQLITE3=<dir of better-sqlite3>   `better-sqlite3` (the emulator's storage)
 //
 // Node's NODE_PATH cannot do this: it is only consulted when the normal node_modules lookup fails, and the
-// repository's node_modules has both packages. Only this process is redirected (not its children).
+// repository's node_modules has both packages. Without these variables (which the package install test removes
+// for its child processes) it changes nothing.
 'use strict';
 const Module = require('module');
 const path = require('path');

@@ -92,4 +92,7 @@ say "Node-RED $("$NODE22" -p "require('$IOT_CENTER_TEST_NODE_RED/package.json').
   "better-sqlite3 $SQLITE_VERSION built for ABI $("$NODE22" -p process.versions.modules)"
 
 if [ $# -gt 0 ]; then files=("$@"); else files=(test/nodes/*.test.ts test/package/*.test.ts); fi
-exec "$NODE22" -r ./scripts/test-node-red-5.preload.js scripts/run-tests.js "${files[@]}"
+# NODE_OPTIONS rather than -r: the redirect must also hold in worker threads started with their own execArgv
+# (the emulator's query pool); child processes that must not be redirected drop the IOT_CENTER_TEST_* variables.
+export NODE_OPTIONS="--require \"$ROOT/scripts/test-node-red-5.preload.js\"${NODE_OPTIONS:+ $NODE_OPTIONS}"
+exec "$NODE22" scripts/run-tests.js "${files[@]}"

@@ -64,10 +64,15 @@ interface Running {
   output(): string;
 }
 
-/** The environment of the child processes: no NODE_PATH, so nothing resolves from the repository by accident. */
+/**
+ * The environment of the child processes: no NODE_PATH, so nothing resolves from the repository by accident,
+ * and none of the matrix script's redirects (its NODE_OPTIONS preload is inert without them).
+ */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
   delete env.NODE_PATH;
+  delete env.IOT_CENTER_TEST_NODE_RED;
+  delete env.IOT_CENTER_TEST_BETTER_SQLITE3;
   for (const key of Object.keys(env)) if (/^npm_(package|lifecycle)_/.test(key)) delete env[key];
   return env;
 }
