@@ -354,6 +354,16 @@ describe('the package installed from its tarball into a fresh Node-RED user dir'
     if (userDir) fs.rmSync(userDir, { recursive: true, force: true });
   });
 
+  it("runs on the Node-RED and the Node it was given (the devDependency, or the matrix script's)", async () => {
+    const settings = (await (await admin('/settings')).json()) as { version?: string };
+    const expected = (
+      JSON.parse(fs.readFileSync(path.join(NODE_RED_DIR, 'package.json'), 'utf8')) as { version: string }
+    ).version;
+    console.log(`      Node-RED ${settings.version} on Node ${process.version}`);
+    // Node-RED adds "-git" when a .git folder sits four levels above its runtime (the repository's node_modules).
+    assert.equal(settings.version?.replace(/-git$/, ''), expected);
+  });
+
   it('is small to download and to install', () => {
     const installedBytes = folderBytes(path.join(userDir, 'node_modules'));
     const ownBytes = folderBytes(path.join(userDir, 'node_modules', MODULE));
