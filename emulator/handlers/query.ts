@@ -35,8 +35,9 @@ async function query(ctx: RequestContext): Promise<Reply> {
   socket.once('close', onGone);
   const channel = new TextChannel(() => cancel.abort());
   const spec = { source: request.query, orgID, now: request.now ?? state.nowNs(), caller };
+  const shape = wantsCsv ? { dialect } : { keepLateErrors: prefer === 'return-no-content-with-error' };
   state.queries
-    .run(wantsCsv ? { ...spec, dialect } : spec, (chunk) => channel.push(chunk), cancel.signal)
+    .run({ ...spec, ...shape }, (chunk) => channel.push(chunk), cancel.signal)
     .then(
       (error) => {
         // Evaluation errors after output are in the CSV already; this is a worker lost mid-answer.
@@ -48,11 +49,8 @@ async function query(ctx: RequestContext): Promise<Reply> {
     )
     .finally(() => socket.off('close', onGone));
   if (!wantsCsv) {
-    try {
-      await channel.first();
-    } catch (err) {
-      if (prefer === 'return-no-content-with-error') throw err;
-    }
+    // Errors before the first result are HTTP errors either way; later ones only with `-with-error`.
+    await channel.first();
     return reply.empty(204);
   }
   if (!(await channel.first())) return { kind: 'text', status: 200, contentType: CSV_TYPE, body: '', gzip: true };

@@ -12,12 +12,18 @@ export interface Evaluation {
   source: string;
   dialect?: Dialect;
   memoryLimitBytes: number;
+  /**
+   * Without a dialect: whether an error after the first result still counts (task runs,
+   * `Prefer: return-no-content-with-error`) or is dropped, as `return-no-content` drops it.
+   */
+  keepLateErrors?: boolean;
 }
 
 /**
  * Emits the CSV and returns the error the response must carry as an HTTP error: one found before
- * any CSV was emitted, or any error when no CSV is wanted. A failure after CSV went out is emitted
- * as Flux's in-band error table instead. Errors other than ApiError are bugs and propagate.
+ * the first result. A failure after results exist is emitted as Flux's in-band error table instead
+ * (without a dialect: returned or dropped, see `keepLateErrors`). Errors other than ApiError are
+ * bugs and propagate.
  */
 export async function evaluate(
   job: Evaluation,
@@ -33,7 +39,7 @@ export async function evaluate(
   }
   const account = new MemoryAccount(job.memoryLimitBytes);
   let error = outcome.error;
-  let emitted = false;
+  let produced = 0;
   for (const result of outcome.results) {
     try {
       account.charge(result);
@@ -42,14 +48,11 @@ export async function evaluate(
       error = err;
       break;
     }
-    if (!job.dialect) continue;
-    const text = encodeResults([result], job.dialect);
-    if (text === '') continue;
-    emit(text);
-    emitted = true;
+    produced++;
+    if (job.dialect) emit(encodeResults([result], job.dialect));
   }
-  if (!error) return undefined;
-  if (!job.dialect || !emitted) return error;
+  if (!error || produced === 0) return error;
+  if (!job.dialect) return job.keepLateErrors ? error : undefined;
   emit(encodeErrorTable(error.message, job.dialect));
   return undefined;
 }

@@ -30,6 +30,7 @@ export function poolExecutor(stores: FluxStores, databaseFile: string, size: num
           now: spec.now,
           readable: readableBuckets(stores, spec.caller),
           ...(spec.dialect ? { dialect: spec.dialect } : {}),
+          ...(spec.keepLateErrors ? { keepLateErrors: true } : {}),
           memoryLimitBytes: spec.memoryLimitBytes,
         },
         emit,

@@ -20,6 +20,8 @@ export interface WorkerJob {
   dialect?: Dialect;
   /** Bytes the query's tables may take; 0 = unlimited. */
   memoryLimitBytes: number;
+  /** Without a dialect: whether an error after the first result is reported (see evaluate.ts). */
+  keepLateErrors?: boolean;
 }
 
 export interface PlainError {

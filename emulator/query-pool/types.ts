@@ -15,6 +15,8 @@ export interface QuerySpec {
   caller: Caller;
   /** Absent: only the outcome is wanted, no CSV. */
   dialect?: Dialect;
+  /** Without a dialect: whether an error after the first result is reported (see evaluate.ts). */
+  keepLateErrors?: boolean;
 }
 
 /** Runs admitted queries: in worker threads, or in-process for an in-memory database. */

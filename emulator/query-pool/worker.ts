@@ -2,6 +2,7 @@
  * A query worker thread: opens the database read-only (WAL lets it read while the main thread
  * writes), then runs the jobs it is sent one at a time and streams their CSV back.
  */
+import os from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { ApiError } from '../errors';
 import { fluxSyntaxErrors } from '../flux/engine';
@@ -10,6 +11,21 @@ import { openReadOnlyPoints } from '../storage/sqlite/open';
 import { evaluate } from './evaluate';
 import type { FromWorker, ToWorker, WorkerInit } from './protocol';
 import { workerFluxContext, type WriteLine } from './worker-context';
+
+/**
+ * On Linux a nice value belongs to a thread, so this lowers this query thread alone: when the cores
+ * are short, the main thread (writes, /health) gets about three times a query thread's share. Not
+ * more: on a machine busy with other programs a deeply niced query would starve. Elsewhere a nice
+ * value would lower the whole process, so it is left alone there.
+ */
+const QUERY_THREAD_NICE = 5;
+if (process.platform === 'linux') {
+  try {
+    os.setPriority(0, QUERY_THREAD_NICE);
+  } catch {
+    // Not allowed here (e.g. a sandbox): queries then compete with writes as equals.
+  }
+}
 
 const init = workerData as WorkerInit & { writePort: MessagePort };
 const port = parentPort;

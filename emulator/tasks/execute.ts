@@ -40,7 +40,13 @@ export async function executeRun(state: EmulatorState, task: Task, run: RunRecor
   try {
     // Through the query controller, as OSS runs tasks: its limits apply, and the script runs in a
     // worker thread for a file-backed emulator (to() writes come back to the one writer).
-    const spec = { source: run.flux, orgID: task.orgID, now: run.scheduledFor, caller: ownerOf(state, task) };
+    const spec = {
+      source: run.flux,
+      orgID: task.orgID,
+      now: run.scheduledFor,
+      caller: ownerOf(state, task),
+      keepLateErrors: true,
+    };
     const failure = await state.queries.run(spec, () => undefined);
     if (failure) throw failure;
   } catch (err) {

@@ -97,6 +97,36 @@ describe('query controller limits', () => {
     });
   });
 
+  describe('with Prefer: return-no-content', () => {
+    let env: FileEnv;
+    before(async () => {
+      env = await startFileBacked({ queryMemoryBytes: 20_000, queryWorkers: 1 });
+      await seed(env, 10, 200);
+    });
+    after(() => env.close());
+    const twoYields = `from(bucket: "my-bucket") |> range(start: 0) |> count() |> yield(name: "small")
+      from(bucket: "my-bucket") |> range(start: 0) |> yield(name: "big")`;
+    const post = (flux: string, prefer: string) =>
+      rawRequest(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux', prefer },
+        body: flux,
+      });
+
+    it('answers an error before the first result as an error, and drops a later one', async () => {
+      const early = await post('from(bucket: "nope") |> range(start: 0)', 'return-no-content');
+      assert.equal(early.status, 404);
+      const late = await post(twoYields, 'return-no-content');
+      assert.equal(late.status, 204);
+    });
+
+    it('answers a later error too with return-no-content-with-error', async () => {
+      const late = await post(twoYields, 'return-no-content-with-error');
+      assert.equal(late.status, 400);
+      assert.match(late.body, /memory allocation limit reached/);
+    });
+  });
+
   describe('settings', () => {
     it('refuses combinations influxd refuses, with its message', async () => {
       await assert.rejects(
