@@ -88,38 +88,87 @@ add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp
 
 # ---- 2. the dashboard -------------------------------------------------------------------------
 add('iotc.c.dashboard', 'comment', 40, 300, name='2. Dashboard: gauges of the last values, charts downsampled with aggregateWindow',
-    info='Every 10 s (and when the device or the range changes) two iot-query nodes read the selected device: '
-         'last values as gauge messages (one per field, msg.topic = field) and a downsampled series per field.')
-add('iotc.dd.device', 'ui_dropdown', 170, 360, [['iotc.chg.device']], name='device', label='Device',
-    tooltip='', place='Select a device', group='iotc.grp.select', order=1, width='6', height='1',
-    passthru=False, multiple=False, options=[{'label': 'virtual_device', 'value': 'virtual_device', 'type': 'str'}],
-    payload='', topic='deviceId', topicType='str', className='')
-add('iotc.dd.range', 'ui_dropdown', 170, 400, [['iotc.chg.range']], name='range', label='Range', tooltip='',
-    place='Select a range', group='iotc.grp.select', order=2, width='6', height='1', passthru=False,
-    multiple=False, options=RANGE_OPTIONS,
-    payload='', topic='range', topicType='str', className='')
-add('iotc.chg.device', 'change', 360, 360, [['iotc.fn.params']], name='remember device',
-    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
-add('iotc.chg.range', 'change', 360, 400, [['iotc.fn.params']], name='remember range',
-    rules=[{'t': 'set', 'p': 'range', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
-add('iotc.inj.tick', 'inject', 150, 460, [['iotc.fn.params']], name='every 10 s',
-    props=[{'p': 'payload'}], repeat='10', crontab='', once=True, onceDelay='3', topic='', payload='',
+    info='Each viewer (browser tab) picks its own device and range. For each viewer, when it opens the page or '
+         'changes its choice and then every 10 s, two iot-query nodes read its device: last values as gauge '
+         'messages (one per field, msg.topic = field) and a downsampled series per field. msg.socketid sends '
+         'the answers to that viewer alone.')
+# Each viewer (browser tab) chooses its own device and range: the choice stays in the page (and its
+# localStorage) and reaches the flow with the viewer's socket id, which routes the answers back to that
+# viewer alone. node-red-dashboard's own dropdowns would share one choice between every viewer.
+# node-red-dashboard sends a gauge's or chart's update to one viewer only when the update carries
+# msg.socketid, which it does for a widget whose class name refers to it: the class is the routing.
+VIEWER_CLASS = 'iotc-viewer-{{msg.socketid}}'
+RANGE_LIST = [{'label': o['label'], 'value': o['value']} for o in RANGE_OPTIONS]
+SELECTOR_HTML = (
+    '<div layout="row" layout-align="start center" class="iotc-selection">\n'
+    '  <md-input-container class="iotc-select" flex>\n'
+    '    <label>Device</label>\n'
+    '    <md-select ng-model="sel.deviceId" ng-change="changed()" aria-label="Device" class="iotc-device">\n'
+    '      <md-option ng-repeat="d in devices track by d" ng-value="d">{{d}}</md-option>\n'
+    '    </md-select>\n'
+    '  </md-input-container>\n'
+    '  <md-input-container class="iotc-select" flex>\n'
+    '    <label>Range</label>\n'
+    '    <md-select ng-model="sel.range" ng-change="changed()" aria-label="Range" class="iotc-range">\n'
+    '      <md-option ng-repeat="r in ranges track by r.value" ng-value="r.value">{{r.label}}</md-option>\n'
+    '    </md-select>\n'
+    '  </md-input-container>\n'
+    '</div>\n'
+    '<style>.iotc-selection .iotc-select { margin: 6px 8px 0 8px; min-width: 0; }</style>\n'
+    '<script>\n'
+    '(function (scope) {\n'
+    f'  scope.ranges = {json.dumps(RANGE_LIST)};\n'
+    "  var saved = {};\n"
+    "  try { saved = JSON.parse(localStorage.getItem('iotc.selection')) || {}; } catch (e) { saved = {}; }\n"
+    "  var known = scope.ranges.some(function (r) { return r.value === saved.range; });\n"
+    "  scope.sel = { deviceId: saved.deviceId || 'virtual_device', range: known ? saved.range : '-1d' };\n"
+    "  scope.devices = [scope.sel.deviceId];\n"
+    "  scope.changed = function () {\n"
+    "    try { localStorage.setItem('iotc.selection', JSON.stringify(scope.sel)); } catch (e) {}\n"
+    "    scope.send({ topic: 'selection', payload: { deviceId: scope.sel.deviceId, range: scope.sel.range } });\n"
+    "  };\n"
+    "  scope.$watch('msg', function (msg) {\n"
+    "    if (!msg || msg.topic !== 'devices' || !Array.isArray(msg.payload)) return;\n"
+    "    var list = msg.payload.slice();\n"
+    "    if (list.indexOf(scope.sel.deviceId) < 0) list.unshift(scope.sel.deviceId);\n"
+    "    scope.devices = list;\n"
+    "  });\n"
+    "  // Announces this viewer: its gauges and charts follow at once.\n"
+    "  scope.changed();\n"
+    '})(scope);\n'
+    '</script>')
+add('iotc.tpl.selection', 'ui_template', 170, 380, [['iotc.fn.viewers']], name='device and range (per viewer)',
+    group='iotc.grp.select', order=1, width='15', height='1', format=SELECTOR_HTML, storeOutMessages=False,
+    fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
+add('iotc.ui.control', 'ui_ui_control', 150, 440, [['iotc.fn.viewers']], name='viewers come and go', events='all')
+add('iotc.inj.tick', 'inject', 150, 500, [['iotc.fn.viewers']], name='every 10 s',
+    props=[{'p': 'payload'}, {'p': 'topic', 'vt': 'str'}], repeat='10', crontab='', once=False, onceDelay='', topic='tick', payload='',
     payloadType='date')
-# the initial selection goes through a function so each dropdown gets its own value
-add('iotc.inj.selection', 'inject', 150, 500, [['iotc.fn.initial']], name='initial selection',
-    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='2', topic='', payload='', payloadType='date')
-add('iotc.fn.initial', 'function', 360, 500, [['iotc.dd.device'], ['iotc.dd.range']], name='select defaults',
-    func="const deviceId = flow.get('deviceId') || 'virtual_device';\n"
-         "const range = flow.get('range') || '-1d';\n"
-         "flow.set('deviceId', deviceId);\n"
-         "flow.set('range', range);\n"
-         "return [{ payload: deviceId }, { payload: range }];",
-    outputs=2, timeout=0, noerr=0, initialize='', finalize='', libs=[])
-add('iotc.fn.params', 'function', 580, 420, [['iotc.q.last', 'iotc.q.series']], name='query parameters',
-    func="msg.deviceId = flow.get('deviceId') || 'virtual_device';\n"
-         "msg.range = flow.get('range') || '-1d';\n"
-         "return msg;",
-    outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+VIEWERS = (
+    "// Each viewer's own device and range, by socket id; every answer carries msg.socketid back to it alone.\n"
+    f"const RANGES = {json.dumps([o['value'] for o in RANGE_OPTIONS])};\n"
+    "const MAX_VIEWERS = 50;\n"
+    "const viewers = flow.get('viewers') || {};\n"
+    "const query = (socketid) => ({ socketid, deviceId: viewers[socketid].deviceId, range: viewers[socketid].range });\n"
+    "if (msg.topic === 'selection' && msg.socketid) {\n"
+    "  const choice = msg.payload || {};\n"
+    "  if (!(msg.socketid in viewers) && Object.keys(viewers).length >= MAX_VIEWERS) return null;\n"
+    "  viewers[msg.socketid] = {\n"
+    "    deviceId: typeof choice.deviceId === 'string' && choice.deviceId ? choice.deviceId : 'virtual_device',\n"
+    "    range: RANGES.includes(choice.range) ? choice.range : '-1d',\n"
+    "  };\n"
+    "  flow.set('viewers', viewers);\n"
+    "  return query(msg.socketid);\n"
+    "}\n"
+    "if (msg.payload === 'lost' && msg.socketid) {\n"
+    "  delete viewers[msg.socketid];\n"
+    "  flow.set('viewers', viewers);\n"
+    "  return null;\n"
+    "}\n"
+    "if (msg.topic !== 'tick') return null; // tab changes and the like\n"
+    "return [Object.keys(viewers).map(query)];"
+)
+flow.function('iotc.fn.viewers', 420, 440, [['iotc.q.last', 'iotc.q.series']], 'queries per viewer', VIEWERS)
 add('iotc.q.last', 'iot-query', 800, 400, [['iotc.sw.field']], name='last values', influxdb='iotc.cfg',
     source='preset', preset='lastValues', flux='', bucket='', bucketType='str', deviceId='deviceId',
     deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str', fields='', fieldsType='str',
@@ -131,7 +180,7 @@ for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
     add(f'iotc.gauge.{field}', 'ui_gauge', 1220, 340 + i * 40, None, name=label, group='iotc.grp.gauges',
         order=i + 1, width='3', height='3', gtype='gage', title=label, label=unit,
         format='{{value | number:1}}', min=lo, max=str(hi), colors=['#00b500', '#e6e600', '#ca3838'],
-        seg1='', seg2='', diff=False, className='')
+        seg1='', seg2='', diff=False, className=VIEWER_CLASS)
 add('iotc.q.series', 'iot-query', 800, 480, [['iotc.fn.split']], name='downsampled series', influxdb='iotc.cfg',
     source='preset', preset='downsampled', flux='', bucket='', bucketType='str', deviceId='deviceId',
     deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str',
@@ -143,8 +192,8 @@ add('iotc.fn.split', 'function', 1000, 480, [[f'iotc.chart.{f[0]}'] for f in FIE
          f"return {json.dumps([f[0] for f in FIELDS])}.map((field) => {{\n"
          "  const i = chart.series.indexOf(field);\n"
          "  // An empty array clears the chart; an empty series would break Chart.js's time axis.\n"
-         "  if (i < 0 || chart.data[i].length === 0) return { payload: [] };\n"
-         "  return { payload: [{ series: [field], data: [chart.data[i]], labels: [''] }] };\n"
+         "  if (i < 0 || chart.data[i].length === 0) return { socketid: msg.socketid, payload: [] };\n"
+         "  return { socketid: msg.socketid, payload: [{ series: [field], data: [chart.data[i]], labels: [''] }] };\n"
          "});",
     outputs=len(FIELDS), timeout=0, noerr=0, initialize='', finalize='', libs=[])
 for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
@@ -153,7 +202,7 @@ for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
         xformat='dd HH:mm', interpolate='linear', nodata='waiting for data', dot=False, ymin='', ymax='',
         removeOlder='1', removeOlderPoints='', removeOlderUnit='3600', cutout=0, useOneColor=False,
         useUTC=False, colors=['#1f77b4', '#aec7e8', '#ff7f0e', '#2ca02c', '#98df8a', '#d62728', '#ff9896',
-                              '#9467bd', '#c5b0d5'], outputs=1, useDifferentColor=False, className='')
+                              '#9467bd', '#c5b0d5'], outputs=1, useDifferentColor=False, className=VIEWER_CLASS)
 
 # ---- 3. devices -------------------------------------------------------------------------------
 add('iotc.c.devices', 'comment', 40, 780, name='3. Devices: the registry with last entries; register and remove',
@@ -178,14 +227,11 @@ add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.link.ou
          "  createdAt: d.createdAt,\n"
          "  lastSeen: lastSeen.get(d.deviceId) || null,\n"
          "}));\n"
-         "const selected = flow.get('deviceId') || 'virtual_device';\n"
-         "const options = rows.map((r) => r.deviceId);\n"
-         "if (!options.includes(selected)) options.unshift(selected);\n"
-         "return [{ payload: rows }, { options, payload: selected }];",
+         "return [{ payload: rows }, { topic: 'devices', payload: rows.map((r) => r.deviceId) }];",
     outputs=2, timeout=0, noerr=0, initialize='', finalize='', libs=[])
 add('iotc.link.out.options', 'link out', 1135, 900, None, name='device options', mode='link',
     links=['iotc.link.in.options'])
-add('iotc.link.in.options', 'link in', 55, 360, [['iotc.dd.device']], name='device options',
+add('iotc.link.in.options', 'link in', 55, 380, [['iotc.tpl.selection']], name='device options',
     links=['iotc.link.out.options'])
 add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='devices table',
     group='iotc.grp.devices', order=1, width='12', height='6', format=(

@@ -75,6 +75,25 @@ describe('dashboard of the example flow (Chromium)', function () {
     await saveScreenshot(page, 'dashboard');
   });
 
+  it('gives each viewer its own range: two viewers, two different charts, neither moves the other', async () => {
+    const other = await browser.context.newPage();
+    try {
+      await chooseRange(page, 'Past 7d');
+      await other.goto(`${baseUrl}/ui/#!/0`);
+      await chooseRange(other, 'Past 1h');
+      const day = 24 * 3600 * 1000;
+      await waitForSpan(other, (span) => span > 0 && span <= 3600 * 1000 + 60_000, 'the 1 h viewer plots an hour');
+      await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer plots days');
+      // The next refresh (every 10 s) answers each viewer with its own range again.
+      await new Promise((r) => setTimeout(r, 11_000));
+      await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer still plots days');
+      await waitForSpan(other, (span) => span <= 3600 * 1000 + 60_000, 'the 1 h viewer still plots an hour');
+      assert.equal(await page.locator('md-select.iotc-range').innerText(), 'Past 7d');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('registers and removes a device with the dashboard controls, and the table follows', async () => {
     await page.goto(`${baseUrl}/ui/#!/1`);
     const rows = page.locator('table.iotc-devices td.iotc-device-id');
@@ -95,3 +114,31 @@ describe('dashboard of the example flow (Chromium)', function () {
     assert.deepEqual(ours, []);
   });
 });
+
+/** Picks a range in the page's own selector (Angular Material's md-select). */
+async function chooseRange(page: Page, label: string): Promise<void> {
+  await page.locator('md-select.iotc-range').click();
+  await page.locator('.md-select-menu-container.md-active md-option', { hasText: label }).click();
+  await page.locator('.md-select-menu-container.md-active').waitFor({ state: 'detached' });
+}
+
+/** Waits until the Temperature chart's plotted time span (ms) satisfies `ok`. */
+async function waitForSpan(page: Page, ok: (span: number) => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  let span = -1;
+  while (Date.now() < deadline) {
+    span = await page.evaluate(() => {
+      const charts = (
+        window as unknown as {
+          Chart?: { instances: Record<string, { data: { datasets: { label?: string; data: { x: number }[] }[] } }> };
+        }
+      ).Chart;
+      const chart = Object.values(charts?.instances ?? {}).find((c) => c.data.datasets[0]?.label === 'Temperature');
+      const data = chart?.data.datasets[0].data ?? [];
+      return data.length > 1 ? Number(data[data.length - 1].x) - Number(data[0].x) : -1;
+    });
+    if (ok(span)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  assert.fail(`${what}: the Temperature chart spans ${span} ms`);
+}
