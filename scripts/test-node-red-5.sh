@@ -86,10 +86,14 @@ export PATH="$NODE_DIR/bin:$PATH"
 export IOT_CENTER_TEST_NODE_RED=$TREE/node_modules/node-red
 export IOT_CENTER_TEST_BETTER_SQLITE3=$TREE/node_modules/better-sqlite3
 
-# The build must load in this Node, or every emulator test would fail one by one.
-"$NODE22" -e "new (require(process.argv[1]))(':memory:').close()" "$IOT_CENTER_TEST_BETTER_SQLITE3"
-say "Node-RED $("$NODE22" -p "require('$IOT_CENTER_TEST_NODE_RED/package.json').version") on Node $("$NODE22" --version)," \
-  "better-sqlite3 $SQLITE_VERSION built for ABI $("$NODE22" -p process.versions.modules)"
+# Through the redirect, as the tests will: the build must load in this Node, or every emulator test would fail.
+"$NODE22" -r ./scripts/test-node-red-5.preload.js -e "
+  const db = new (require('better-sqlite3'))(':memory:');
+  const sqlite = db.prepare('select sqlite_version() as v').get().v;
+  db.close();
+  console.log('[node-red-5] Node-RED ' + require('node-red/package.json').version + ' on Node ' + process.version +
+    ', better-sqlite3 ' + require('better-sqlite3/package.json').version + ' (SQLite ' + sqlite + ') built for ABI ' +
+    process.versions.modules);"
 
 if [ $# -gt 0 ]; then files=("$@"); else files=(test/nodes/*.test.ts test/package/*.test.ts); fi
 # NODE_OPTIONS rather than -r: the redirect must also hold in worker threads started with their own execArgv
