@@ -40,7 +40,7 @@ const TARGETS = [
   {
     name: 'write-spool',
     mutate: ['lib/write/spool.ts'],
-    testFiles: ['test/lib/write-spool.test.ts'],
+    testFiles: ['test/lib/write-spool.test.ts', 'test/lib/write-spool-behaviour.test.ts'],
   },
   {
     name: 'write-pipeline',
