@@ -339,8 +339,10 @@ describe('write spool: on disk', () => {
     first.close();
     const second = open();
     assert.deepEqual([second.size, second.oldest, second.newest], [1999, 1, 2500]);
-    const all = drain(second);
-    assert.deepEqual(all, [...lines(1, 999), ...lines(1501, 2500)]);
+    second.take(999, 1e12);
+    second.ack(999);
+    assert.equal(second.oldest, 1501, 'line 1501 keeps its number');
+    assert.deepEqual(drain(second), lines(1501, 2500));
     second.close();
   });
 
@@ -427,7 +429,7 @@ describe('write spool: on disk', () => {
   });
 
   it('takes over a lock file that names this very process', () => {
-    fs.writeFileSync(path.join(dir, 'spool.lock'), `${lockOwner(process.pid)}\n`);
+    fs.writeFileSync(path.join(dir, 'spool.lock'), ` ${lockOwner(process.pid)}\n`);
     const spool = open();
     assert.equal(spool.durable, true);
     assert.equal(spool.error, undefined);
@@ -570,6 +572,44 @@ describe('write spool: disk faults and descriptors', () => {
     assert.deepEqual([...opened], []);
   });
 
+  it('compacts segments in the order of their numbers, whatever order the directory lists them in', () => {
+    const writeSegment = (number: number, first: number, ls: string[]): void =>
+      fs.writeFileSync(
+        path.join(dir, `spool-${String(number).padStart(12, '0')}.seg`),
+        encodeRecord({ kind: 'L', first, lines: ls }),
+      );
+    writeSegment(1, 1, lines(1, 2));
+    writeSegment(2, 3, lines(3, 4));
+    writeSegment(3, 5, lines(5, 6));
+    stub(
+      'readdirSync',
+      (original) =>
+        (...args: Parameters<typeof fs.readdirSync>) =>
+          (original(...args) as string[]).slice().sort().reverse(),
+    );
+    const first = open();
+    first.close();
+    Reflect.set(fsModule, 'readdirSync', saved.get('readdirSync'));
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.endsWith('.seg')),
+      ['spool-000000000004.seg'],
+    );
+    const second = open();
+    assert.deepEqual(drain(second), lines(1, 6));
+    second.close();
+  });
+
+  it('names the reason when it cannot create its lock file', () => {
+    stub('writeFileSync', (original) => (...args: Parameters<typeof fs.writeFileSync>) => {
+      if (String(args[0]).endsWith('spool.lock')) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
+      return original(...args);
+    });
+    const spool = open();
+    assert.equal(spool.durable, false);
+    assert.match(spool.error?.message ?? '', /^cannot open the spool in .* \(EACCES\)/);
+    spool.close();
+  });
+
   it('flushes the directory after it renamed the compacted segment into place', () => {
     fs.writeFileSync(path.join(dir, 'placeholder'), '');
     const dirFds = new Set<number>();
@@ -606,6 +646,35 @@ describe('write spool: lock owners', () => {
   it('sees no holder for a pid that is not a positive integer or a start time that differs', () => {
     for (const owner of ['0', '-1', 'abc', '', '1.5']) assert.equal(holdsLock(owner), false, owner);
     assert.equal(holdsLock(`${process.pid} 1`), !fs.existsSync('/proc/self/stat'));
+  });
+
+  it('counts a process it may not signal as alive', () => {
+    const kill = process.kill;
+    try {
+      Reflect.set(process, 'kill', () => {
+        throw Object.assign(new Error('EPERM'), { code: 'EPERM' });
+      });
+      assert.equal(holdsLock('4194000'), true);
+      Reflect.set(process, 'kill', () => {
+        throw Object.assign(new Error('ESRCH'), { code: 'ESRCH' });
+      });
+      assert.equal(holdsLock('4194000'), false);
+    } finally {
+      Reflect.set(process, 'kill', kill);
+    }
+  });
+
+  it('counts a live process as the holder when its start time cannot be read', () => {
+    const readFileSync = fsModule.readFileSync;
+    try {
+      Reflect.set(fsModule, 'readFileSync', (...args: Parameters<typeof fs.readFileSync>) => {
+        if (String(args[0]).startsWith('/proc/')) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        return readFileSync(...args);
+      });
+      assert.equal(holdsLock(`${process.pid} 999`), true);
+    } finally {
+      Reflect.set(fsModule, 'readFileSync', readFileSync);
+    }
   });
 
   it('gives a process started later a later start time', async function () {
