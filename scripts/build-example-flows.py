@@ -43,12 +43,16 @@ def group(gid, name, tab, order, width):
     add(gid, 'ui_group', name=name, tab=tab, order=order, disp=True, width=str(width), collapse=False, className='')
 
 
-group('iotc.grp.select', 'Device', 'iotc.tab.dashboard', 1, 15)
-group('iotc.grp.gauges', 'Now', 'iotc.tab.dashboard', 2, 15)
-group('iotc.grp.charts', 'History', 'iotc.tab.dashboard', 3, 15)
-group('iotc.grp.devices', 'Registered devices', 'iotc.tab.devices', 1, 12)
-group('iotc.grp.register', 'Register a device', 'iotc.tab.devices', 2, 6)
-group('iotc.grp.virtual', 'Virtual device', 'iotc.tab.virtual', 1, 8)
+# Groups are at most 6 units (318 px) wide: node-red-dashboard lays them out side by side on a desktop and
+# one under the other on a phone (390 px), where a wider group would overflow the screen.
+GROUP_WIDTH = 6
+group('iotc.grp.select', 'Device', 'iotc.tab.dashboard', 1, GROUP_WIDTH)
+group('iotc.grp.gauges', 'Now', 'iotc.tab.dashboard', 2, GROUP_WIDTH)
+for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
+    group(f'iotc.grp.chart.{field}', f'{label} ({unit})', 'iotc.tab.dashboard', 3 + i, GROUP_WIDTH)
+group('iotc.grp.devices', 'Registered devices', 'iotc.tab.devices', 1, GROUP_WIDTH)
+group('iotc.grp.register', 'Register a device', 'iotc.tab.devices', 2, GROUP_WIDTH)
+group('iotc.grp.virtual', 'Virtual device', 'iotc.tab.virtual', 1, GROUP_WIDTH)
 
 # ---- 1. the virtual device --------------------------------------------------------------------
 add('iotc.c.virtual', 'comment', 40, 40, name='1. The virtual device writes IoT Center\'s environment data',
@@ -83,7 +87,7 @@ add('iotc.write', 'iot-write', 840, 160, [[]], name='write to InfluxDB', influxd
 add('iotc.chg.percent', 'change', 840, 220, [['iotc.gauge.progress']], name='percent',
     rules=[{'t': 'set', 'p': 'payload', 'pt': 'msg', 'to': 'payload.percent', 'tot': 'msg'}])
 add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp.virtual', order=4,
-    width='8', height='3', gtype='donut', title='Missing data written', label='%', format='{{value | number:0}}',
+    width=str(GROUP_WIDTH), height='3', gtype='donut', title='Missing data written', label='%', format='{{value | number:0}}',
     min=0, max='100', colors=['#5ea2d4', '#5ea2d4', '#5ea2d4'], seg1='', seg2='', diff=False, className='')
 
 # ---- 2. the dashboard -------------------------------------------------------------------------
@@ -101,13 +105,13 @@ VIEWER_CLASS = 'iotc-viewer-{{msg.socketid}}'
 RANGE_LIST = [{'label': o['label'], 'value': o['value']} for o in RANGE_OPTIONS]
 SELECTOR_HTML = (
     '<div layout="row" layout-align="start center" class="iotc-selection">\n'
-    '  <md-input-container class="iotc-select" flex>\n'
+    '  <md-input-container class="iotc-select" flex="60">\n'
     '    <label>Device</label>\n'
     '    <md-select ng-model="sel.deviceId" ng-change="changed()" aria-label="Device" class="iotc-device">\n'
     '      <md-option ng-repeat="d in devices track by d" ng-value="d">{{d}}</md-option>\n'
     '    </md-select>\n'
     '  </md-input-container>\n'
-    '  <md-input-container class="iotc-select" flex>\n'
+    '  <md-input-container class="iotc-select" flex="40">\n'
     '    <label>Range</label>\n'
     '    <md-select ng-model="sel.range" ng-change="changed()" aria-label="Range" class="iotc-range">\n'
     '      <md-option ng-repeat="r in ranges track by r.value" ng-value="r.value">{{r.label}}</md-option>\n'
@@ -138,7 +142,7 @@ SELECTOR_HTML = (
     '})(scope);\n'
     '</script>')
 add('iotc.tpl.selection', 'ui_template', 170, 380, [['iotc.fn.viewers']], name='device and range (per viewer)',
-    group='iotc.grp.select', order=1, width='15', height='1', format=SELECTOR_HTML, storeOutMessages=False,
+    group='iotc.grp.select', order=1, width=str(GROUP_WIDTH), height='1', format=SELECTOR_HTML, storeOutMessages=False,
     fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
 add('iotc.ui.control', 'ui_ui_control', 150, 440, [['iotc.fn.viewers']], name='viewers come and go', events='all')
 add('iotc.inj.tick', 'inject', 150, 500, [['iotc.fn.viewers']], name='every 10 s',
@@ -178,8 +182,10 @@ add('iotc.sw.field', 'switch', 1000, 400, [[f'iotc.gauge.{f[0]}'] for f in FIELD
     rules=[{'t': 'eq', 'v': f[0], 'vt': 'str'} for f in FIELDS], checkall='false', repair=False, outputs=len(FIELDS))
 for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
     add(f'iotc.gauge.{field}', 'ui_gauge', 1220, 340 + i * 40, None, name=label, group='iotc.grp.gauges',
-        order=i + 1, width='3', height='3', gtype='gage', title=label, label=unit,
-        format='{{value | number:1}}', min=lo, max=str(hi), colors=['#00b500', '#e6e600', '#ca3838'],
+        order=i + 1, width='2', height='3', gtype='gage', title=label, label=unit,
+        # ppm values are whole numbers: four digits and a decimal do not fit a phone-sized gauge.
+        format='{{value | number:%d}}' % (0 if unit == 'ppm' else 1), min=lo, max=str(hi),
+        colors=['#00b500', '#e6e600', '#ca3838'],
         seg1='', seg2='', diff=False, className=VIEWER_CLASS)
 add('iotc.q.series', 'iot-query', 800, 480, [['iotc.fn.split']], name='downsampled series', influxdb='iotc.cfg',
     source='preset', preset='downsampled', flux='', bucket='', bucketType='str', deviceId='deviceId',
@@ -197,8 +203,8 @@ add('iotc.fn.split', 'function', 1000, 480, [[f'iotc.chart.{f[0]}'] for f in FIE
          "});",
     outputs=len(FIELDS), timeout=0, noerr=0, initialize='', finalize='', libs=[])
 for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
-    add(f'iotc.chart.{field}', 'ui_chart', 1220, 560 + i * 40, [[]], name=label, group='iotc.grp.charts',
-        order=i + 1, width='15', height='4', label=f'{label} ({unit})', chartType='line', legend='false',
+    add(f'iotc.chart.{field}', 'ui_chart', 1220, 560 + i * 40, [[]], name=label, group=f'iotc.grp.chart.{field}',
+        order=1, width=str(GROUP_WIDTH), height='4', label='', chartType='line', legend='false',
         xformat='dd HH:mm', interpolate='linear', nodata='waiting for data', dot=False, ymin='', ymax='',
         removeOlder='1', removeOlderPoints='', removeOlderUnit='3600', cutout=0, useOneColor=False,
         useUTC=False, colors=['#1f77b4', '#aec7e8', '#ff7f0e', '#2ca02c', '#98df8a', '#d62728', '#ff9896',
@@ -234,17 +240,19 @@ add('iotc.link.out.options', 'link out', 1135, 900, None, name='device options',
 add('iotc.link.in.options', 'link in', 55, 380, [['iotc.tpl.selection']], name='device options',
     links=['iotc.link.out.options'])
 add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='devices table',
-    group='iotc.grp.devices', order=1, width='12', height='6', format=(
-        '<table class="iotc-devices" style="width:100%;border-collapse:collapse">\n'
-        '  <thead><tr><th align="left">Device ID</th><th align="left">Registered</th>'
-        '<th align="left">Last entry</th><th></th></tr></thead>\n'
+    group='iotc.grp.devices', order=1, width=str(GROUP_WIDTH), height='6', format=(
+        # Fits a phone: fixed column widths, ids that wrap, an icon for Remove; one date format throughout.
+        '<table class="iotc-devices" style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:13px">\n'
+        '  <thead><tr><th align="left" style="width:36%">Device ID</th><th align="left">Registered</th>'
+        '<th align="left">Last entry</th><th style="width:44px"></th></tr></thead>\n'
         '  <tbody>\n'
         '    <tr ng-repeat="d in msg.payload track by d.deviceId">\n'
-        '      <td class="iotc-device-id">{{d.deviceId}}</td>\n'
+        '      <td class="iotc-device-id" style="word-break:break-all">{{d.deviceId}}</td>\n'
         "      <td>{{d.createdAt | date:'yyyy-MM-dd HH:mm'}}</td>\n"
-        "      <td>{{d.lastSeen ? (d.lastSeen | date:'yyyy-MM-dd HH:mm:ss') : 'never'}}</td>\n"
-        '      <td align="right"><md-button class="md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
-        ' ng-click="send({payload: d.deviceId})">Remove</md-button></td>\n'
+        "      <td>{{d.lastSeen ? (d.lastSeen | date:'yyyy-MM-dd HH:mm') : 'never'}}</td>\n"
+        '      <td align="right"><md-button class="md-icon-button md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
+        ' title="Remove {{d.deviceId}}" ng-click="send({payload: d.deviceId})"><i class="fa fa-trash fa-lg"></i>'
+        '</md-button></td>\n'
         '    </tr>\n'
         '    <tr ng-if="!msg.payload.length"><td colspan="4">No devices registered yet.</td></tr>\n'
         '  </tbody>\n'

@@ -41,13 +41,15 @@ describe('dashboard of the example flow (Chromium)', function () {
     });
     for (const title of GAUGES)
       assert.equal(await gauges.filter({ hasText: title }).count(), 1, `one "${title}" gauge`);
-    // justgage draws the value as SVG text ("21.4", "1,009.8"); wait until each gauge shows its number.
+    // justgage draws the value as SVG text ("21.4", "1,009.8"; ppm as "1,136") beside its min and max labels:
+    // wait until each gauge shows a third number, its value.
     await page.waitForFunction(
       () =>
-        Array.from(document.querySelectorAll('.nr-dashboard-gauge')).every((gauge) =>
-          Array.from(gauge.querySelectorAll('svg text')).some((t) =>
-            /^-?[\d,]+\.\d$/.test((t.textContent ?? '').trim()),
-          ),
+        Array.from(document.querySelectorAll('.nr-dashboard-gauge')).every(
+          (gauge) =>
+            Array.from(gauge.querySelectorAll('svg text')).filter((t) =>
+              /^-?[\d,]+(\.\d)?$/.test((t.textContent ?? '').trim()),
+            ).length >= 3,
         ),
       undefined,
       { timeout: 60_000 },
@@ -107,6 +109,44 @@ describe('dashboard of the example flow (Chromium)', function () {
     await page.getByRole('button', { name: 'Remove dashboard-device' }).click();
     await rows.filter({ hasText: /^dashboard-device$/ }).waitFor({ state: 'detached', timeout: 30_000 });
     assert.equal(await rows.filter({ hasText: 'virtual_device' }).count(), 1);
+  });
+
+  it('fits a phone (390 px): nothing wider than the screen, every gauge and the devices table in view', async () => {
+    const phone = await browser.context
+      .browser()
+      ?.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const context = phone ?? browser.context;
+    const small = await context.newPage();
+    if (!phone) await small.setViewportSize({ width: 390, height: 844 });
+    try {
+      for (const tab of ['0', '1', '2']) {
+        await small.goto(`${baseUrl}/ui/#!/${tab}`);
+        await small.locator('md-card').first().waitFor({ timeout: 30_000 });
+        await small.waitForTimeout(1000);
+        const overflowing = await small.evaluate(() =>
+          Array.from(document.querySelectorAll('md-content *'))
+            .filter((e) => {
+              const r = e.getBoundingClientRect();
+              return r.width > 0 && (r.right > window.innerWidth + 1 || r.left < -1);
+            })
+            .map((e) => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`),
+        );
+        assert.deepEqual(overflowing, [], `tab ${tab}: elements wider than the screen`);
+      }
+      await small.goto(`${baseUrl}/ui/#!/0`);
+      await small.waitForFunction(() => document.querySelectorAll('.nr-dashboard-gauge').length >= 5);
+      const boxes = await small.locator('.nr-dashboard-gauge').evaluateAll((gauges) =>
+        gauges.map((g) => {
+          const r = g.getBoundingClientRect();
+          return { left: r.left, right: r.right, width: r.width };
+        }),
+      );
+      for (const box of boxes) assert.ok(box.width > 50 && box.left >= 0 && box.right <= 390, JSON.stringify(box));
+      await saveScreenshot(small, 'dashboard-phone');
+    } finally {
+      await small.close();
+      await phone?.close();
+    }
   });
 
   it("leaves no errors in the browser console beyond the dashboard library's own noise", () => {
