@@ -15,7 +15,7 @@ export type Reducer = (values: Cell[], type: ColumnType) => { cell: Cell; type: 
 /** The aggregates `aggregateWindow` can compute window by window without building window tables. */
 export const windowReducers = new Map<FluxFunction, Reducer>();
 
-function aggregateBuiltin(
+export function aggregateBuiltin(
   name: string,
   extraParams: string[],
   reducerFor: (args: Args) => Reducer,
@@ -50,7 +50,7 @@ export function aggregateTable(table: Table, column: string, reduce: Reducer): T
   return makeTable(columns, key.keys(), [[...keyColumns.map((c) => key.get(c.label) ?? null), cell]], key);
 }
 
-function numbers(values: Cell[], type: ColumnType, fn: string): number[] {
+export function numbers(values: Cell[], type: ColumnType, fn: string): number[] {
   if (type !== 'double' && type !== 'long' && type !== 'unsignedLong') {
     throw new FluxError(`${fn} cannot aggregate a column of type ${type}`);
   }

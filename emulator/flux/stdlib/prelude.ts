@@ -5,6 +5,9 @@
  */
 
 export const UNIVERSE_PRELUDE = `
+import "date"
+import "math"
+
 toFloat = (tables=<-) => tables |> map(fn: (r) => ({r with _value: float(v: r._value)}))
 toInt = (tables=<-) => tables |> map(fn: (r) => ({r with _value: int(v: r._value)}))
 toUInt = (tables=<-) => tables |> map(fn: (r) => ({r with _value: uint(v: r._value)}))
@@ -17,6 +20,69 @@ increase = (tables=<-, columns=["_value"]) =>
     tables
         |> difference(nonNegative: true, columns: columns, keepFirst: true, initialZero: true)
         |> cumulativeSum(columns: columns)
+
+stateCount = (fn, column="stateCount", tables=<-) => tables |> stateTracking(countColumn: column, fn: fn)
+stateDuration = (fn, column="stateDuration", timeColumn="_time", unit=1s, tables=<-) =>
+    tables |> stateTracking(durationColumn: column, timeColumn: timeColumn, fn: fn, durationUnit: unit)
+_sortLimit = (n, desc, columns=["_value"], tables=<-) => tables |> sort(columns: columns, desc: desc) |> limit(n: n)
+_highestOrLowest = (n, _sortLimit, reducer, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> group(columns: groupColumns)
+        |> reducer()
+        |> group(columns: [])
+        |> _sortLimit(n: n, columns: [column])
+highestMax = (n, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> _highestOrLowest(n: n, column: column, groupColumns: groupColumns, reducer: (tables=<-) => tables |> max(column: column), _sortLimit: top)
+highestAverage = (n, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> _highestOrLowest(n: n, column: column, groupColumns: groupColumns, reducer: (tables=<-) => tables |> mean(column: column), _sortLimit: top)
+highestCurrent = (n, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> _highestOrLowest(n: n, column: column, groupColumns: groupColumns, reducer: (tables=<-) => tables |> last(column: column), _sortLimit: top)
+lowestMin = (n, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> _highestOrLowest(n: n, column: column, groupColumns: groupColumns, reducer: (tables=<-) => tables |> min(column: column), _sortLimit: bottom)
+lowestAverage = (n, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> _highestOrLowest(n: n, column: column, groupColumns: groupColumns, reducer: (tables=<-) => tables |> mean(column: column), _sortLimit: bottom)
+lowestCurrent = (n, column="_value", groupColumns=[], tables=<-) =>
+    tables
+        |> _highestOrLowest(n: n, column: column, groupColumns: groupColumns, reducer: (tables=<-) => tables |> last(column: column), _sortLimit: bottom)
+timedMovingAverage = (every, period, column="_value", tables=<-) =>
+    tables
+        |> window(every: every, period: period)
+        |> mean(column: column)
+        |> duplicate(column: "_stop", as: "_time")
+        |> window(every: inf)
+doubleEMA = (n, tables=<-) =>
+    tables
+        |> exponentialMovingAverage(n: n)
+        |> duplicate(column: "_value", as: "__ema")
+        |> exponentialMovingAverage(n: n)
+        |> map(fn: (r) => ({r with _value: 2.0 * r.__ema - r._value}))
+        |> drop(columns: ["__ema"])
+kaufmansER = (n, tables=<-) =>
+    tables
+        |> chandeMomentumOscillator(n: n)
+        |> map(fn: (r) => ({r with _value: math.abs(x: r._value) / 100.0}))
+tripleEMA = (n, tables=<-) =>
+    tables
+        |> exponentialMovingAverage(n: n)
+        |> duplicate(column: "_value", as: "__ema1")
+        |> exponentialMovingAverage(n: n)
+        |> duplicate(column: "_value", as: "__ema2")
+        |> exponentialMovingAverage(n: n)
+        |> map(fn: (r) => ({r with _value: 3.0 * r.__ema1 - 3.0 * r.__ema2 + r._value}))
+        |> drop(columns: ["__ema1", "__ema2"])
+truncateTimeColumn = (timeColumn="_time", unit, tables=<-) =>
+    tables
+        |> map(fn: (r) => ({r with _time: date.truncate(t: r._time, unit: unit)}))
+timeWeightedAvg = (tables=<-, unit) =>
+    tables
+        |> integral(unit: unit, interpolate: "linear")
+        |> map(fn: (r) => ({r with _value: r._value * float(v: uint(v: unit)) / float(v: int(v: r._stop) - int(v: r._start))}))
+today = () => date.truncate(t: now(), unit: 1d)
 `;
 
 export const SCHEMA_PRELUDE = `

@@ -48,7 +48,11 @@ export const last = selectorBuiltin('last', (values) => {
 
 function extreme(name: string, better: (c: number) => boolean): Pick {
   return (values, type) => {
-    if (type === 'boolean') throw new FluxError(`${name} cannot select from a column of type ${type}`);
+    // Flux's MinSelector/MaxSelector only implement numbers and times.
+    if (type === 'boolean' || type === 'string')
+      throw new FluxError(
+        `invalid use of function: *universe.${name === 'min' ? 'Min' : 'Max'}Selector has no implementation for type ${type === 'boolean' ? 'bool' : 'string'}`,
+      );
     let best = -1;
     values.forEach((v, i) => {
       if (v === null || (typeof v === 'number' && Number.isNaN(v))) return;

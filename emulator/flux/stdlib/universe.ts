@@ -10,9 +10,9 @@ import { Compiler } from '../interpreter/compile';
 import { Environment, StaticScope } from '../interpreter/environment';
 import { compileError } from '../interpreter/errors';
 import { executeDefinitions, LoadedPackage, Universe } from '../interpreter/program';
-import { INFINITE_DURATION } from '../interpreter/time';
+import { INFINITE_DURATION, ZERO_DURATION } from '../interpreter/time';
 import type { FluxFunction, Runtime, Value } from '../interpreter/values';
-import { duration, FALSE, fn, record, TRUE } from '../interpreter/values';
+import { duration, FALSE, fn, record, str, TRUE } from '../interpreter/values';
 import { arrayFrom } from './array';
 import { count, mean, median, quantile, spread, stddev, sum } from './aggregates';
 import { drop, duplicate, keep, rename, set } from './columns';
@@ -33,6 +33,25 @@ import { buckets, from } from './source';
 import { to } from './to';
 import { contains, conversions, die, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
+import { MATH, MATH_CONSTANTS } from './math';
+import { DATE, DATE_CONSTANTS, DATE_PRELUDE, TIMEZONE_PRELUDE } from './date';
+import {
+  covariance,
+  histogram,
+  histogramQuantile,
+  linearBins,
+  logarithmicBins,
+  mode,
+  sample,
+  skew,
+} from './distribution';
+import { integral } from './integral';
+import { keyValues } from './key-values';
+import { chandeMomentumOscillator, kaufmansAMA, relativeStrengthIndex } from './momentum';
+import { exponentialMovingAverage, movingAverage } from './moving-averages';
+import { reduce } from './reduce';
+import { stateTracking } from './state-tracking';
+import { findColumn, findRecord, getColumn, getRecord, tableFind } from './table-functions';
 
 const BUILTINS: Record<string, FluxFunction> = {
   from,
@@ -81,10 +100,33 @@ const BUILTINS: Record<string, FluxFunction> = {
   union,
   columns,
   to,
+  stateTracking,
+  movingAverage,
+  exponentialMovingAverage,
+  chandeMomentumOscillator,
+  kaufmansAMA,
+  relativeStrengthIndex,
+  integral,
+  mode,
+  skew,
+  sample,
+  covariance,
+  histogram,
+  histogramQuantile,
+  linearBins,
+  logarithmicBins,
+  keyValues,
+  reduce,
+  tableFind,
+  getColumn,
+  getRecord,
+  findColumn,
+  findRecord,
 };
 
 interface PackageDef {
   builtins?: Record<string, FluxFunction>;
+  constants?: Record<string, Value>;
   prelude?: string;
 }
 
@@ -93,6 +135,9 @@ const PACKAGES: Record<string, PackageDef> = {
   'experimental/array': { builtins: { from: arrayFrom } },
   csv: { builtins: { from: csvFrom } },
   strings: { builtins: STRINGS },
+  date: { builtins: DATE, constants: DATE_CONSTANTS, prelude: DATE_PRELUDE },
+  timezone: { prelude: TIMEZONE_PRELUDE },
+  math: { builtins: MATH, constants: MATH_CONSTANTS },
   'influxdata/influxdb': { builtins: { from, buckets, to } },
   'influxdata/influxdb/schema': { prelude: SCHEMA_PRELUDE },
   // v1's schema functions are deprecated aliases of the schema package's.
@@ -127,7 +172,15 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
   define('true', TRUE);
   define('false', FALSE);
   define('inf', duration(INFINITE_DURATION));
-  executeDefinitions(parsePrelude(UNIVERSE_PRELUDE), compiler, scope, env, runtime);
+  define(
+    'location',
+    record(
+      new Map<string, Value>([
+        ['zone', str('UTC')],
+        ['offset', duration(ZERO_DURATION)],
+      ]),
+    ),
+  );
 
   const loaded = new Map<string, LoadedPackage>();
   const importPackage = (path: string, loc: Loc): LoadedPackage => {
@@ -142,9 +195,16 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
     }
     const members = new Map<string, Value>();
     for (const [name, f] of Object.entries(def.builtins ?? {})) members.set(name, fn(f));
+    for (const [name, v] of Object.entries(def.constants ?? {})) members.set(name, v);
     if (def.prelude) {
+      // The prelude sees the package's builtins, as a Flux package file sees its own builtin declarations.
       const pkgEnv = new Environment(env);
-      executeDefinitions(parsePrelude(def.prelude), compiler, new StaticScope(scope), pkgEnv, runtime);
+      const pkgScope = new StaticScope(scope);
+      for (const [name, v] of members) {
+        pkgEnv.set(name, v);
+        pkgScope.declare(name);
+      }
+      executeDefinitions(parsePrelude(def.prelude), compiler, pkgScope, pkgEnv, runtime);
       for (const stmt of parsePrelude(def.prelude).body) {
         const value = stmt.kind === 'VariableAssignment' ? pkgEnv.get(stmt.name) : undefined;
         if (stmt.kind === 'VariableAssignment' && value) members.set(stmt.name, value);
@@ -158,5 +218,28 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
     loaded.set(path, pkg);
     return pkg;
   };
+  runUniversePrelude(parsePrelude(UNIVERSE_PRELUDE), { env, scope, importPackage }, compiler, runtime);
   return { universe: { env, scope, importPackage }, compiler };
+}
+
+/**
+ * The universe's Flux-written functions, with the packages its source imports (universe.flux imports date and
+ * math) visible to it alone: they run in a child scope, and only the names they define join the universe.
+ */
+function runUniversePrelude(file: FluxFile, universe: Universe, compiler: Compiler, runtime: Runtime): void {
+  const env = new Environment(universe.env);
+  const scope = new StaticScope(universe.scope);
+  for (const imp of file.imports) {
+    const pkg = universe.importPackage(imp.path, imp.loc);
+    scope.declare(pkg.name, { kind: 'package', path: imp.path, members: pkg.members });
+    env.set(pkg.name, pkg.value);
+  }
+  executeDefinitions(file, compiler, scope, env, runtime);
+  for (const stmt of file.body) {
+    if (stmt.kind !== 'VariableAssignment') continue;
+    const value = env.get(stmt.name);
+    if (!value) continue;
+    universe.env.set(stmt.name, value);
+    universe.scope.declare(stmt.name);
+  }
 }
