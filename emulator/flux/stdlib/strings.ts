@@ -53,6 +53,24 @@ export const STRINGS: Record<string, FluxFunction> = {
   replaceAll: stringFunction('replaceAll', ['v', 't', 'u'], (a) =>
     str(a.string('v').split(a.string('t')).join(a.string('u'))),
   ),
+  // Go's strings.Replace: the first i occurrences (all when i < 0). An empty t (insert between every rune) is refused.
+  replace: stringFunction('replace', ['v', 't', 'u', 'i'], (a) => {
+    const v = a.string('v');
+    const t = a.string('t');
+    const u = a.string('u');
+    const i = a.int('i');
+    if (t === '') throw new FluxError('strings.replace with an empty t is not supported by the emulator');
+    const parts = v.split(t);
+    if (i < 0n || BigInt(parts.length - 1) <= i) return str(parts.join(u));
+    const n = Number(i);
+    return str(parts.slice(0, n + 1).join(u) + t + parts.slice(n + 1).join(t));
+  }),
+  repeat: stringFunction('repeat', ['v', 'i'], (a) => {
+    const i = a.int('i');
+    if (i < 0n) throw new FluxError('strings: negative Repeat count');
+    if (BigInt(a.string('v').length) * i > 100_000_000n) throw new FluxError('strings.repeat result is too large');
+    return str(a.string('v').repeat(Number(i)));
+  }),
   split: stringFunction('split', ['v', 't'], (a) => array(a.string('v').split(a.string('t')).map(str))),
   joinStr: stringFunction('joinStr', ['arr', 'v'], (a) => {
     const arr = a.value('arr');

@@ -34,6 +34,7 @@ import { to } from './to';
 import { contains, conversions, die, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
 import { MATH, MATH_CONSTANTS } from './math';
+import { BITWISE } from './bitwise';
 import { DATE, DATE_CONSTANTS, DATE_PRELUDE, TIMEZONE_PRELUDE } from './date';
 import {
   covariance,
@@ -138,6 +139,7 @@ const PACKAGES: Record<string, PackageDef> = {
   date: { builtins: DATE, constants: DATE_CONSTANTS, prelude: DATE_PRELUDE },
   timezone: { prelude: TIMEZONE_PRELUDE },
   math: { builtins: MATH, constants: MATH_CONSTANTS },
+  bitwise: { builtins: BITWISE },
   'influxdata/influxdb': { builtins: { from, buckets, to } },
   'influxdata/influxdb/schema': { prelude: SCHEMA_PRELUDE },
   // v1's schema functions are deprecated aliases of the schema package's.
