@@ -33,12 +33,12 @@ function noiseAt(seed: string | undefined, timeMs: number): Random {
   return seed === undefined ? createRandom() : createRandom(`${seed}@${timeMs}`);
 }
 
-/** A short text of the main values for the node status, e.g. `21.3 °C · 45.2 % · 1012.4 hPa · 1200 ppm CO2`. */
+/** The main values for the node status, kept short: `21.3 °C · 45.2 %`. */
 export function pointSummary(point: PointObject): string {
   const value = (name: string): string => {
     const field: FieldValue | undefined = point.fields[name];
     const v = typeof field === 'object' ? field.value : field;
     return typeof v === 'number' ? String(v) : '?';
   };
-  return `${value('Temperature')} °C · ${value('Humidity')} % · ${value('Pressure')} hPa · ${value('CO2')} ppm CO2`;
+  return `${value('Temperature')} °C · ${value('Humidity')} %`;
 }

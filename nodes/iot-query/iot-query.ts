@@ -10,6 +10,7 @@ import { registerEditorApi } from './editor-api';
 import { GAUGE_MODES, type GaugeMode, outputMessages } from './output-messages';
 import { evaluateProperty } from '../shared/property';
 import { statusText, toError } from '../shared/to-error';
+import { shortStatus } from '../shared/status';
 import { buildQuery, DEFAULT_ROW_LIMIT, type ParameterName, PARAMETERS } from './query-request';
 import type { IotQueryDef } from './types';
 
@@ -26,7 +27,7 @@ export = function (RED: NodeAPI): void {
     let closed = false;
 
     const fail = (text: string): void => {
-      if (!closed) node.status({ fill: 'red', shape: 'ring', text });
+      if (!closed) node.status(shortStatus({ fill: 'red', shape: 'ring', text }));
     };
     if (!influx) fail(RED._('iot-query.status.no-config'));
     else if (rowLimit === undefined) fail(RED._('iot-query.errors.row-limit', { value: String(config.rowLimit) }));

@@ -10,6 +10,7 @@ import { chooseAction, REGISTER_FORMATS, RegisterInputError, runRegisterAction }
 import type { RegisterFormat, RegisterResult } from './controller';
 import type { RegisterDef, RegisterNode } from './types';
 import { evaluateProperty } from '../shared/property';
+import { shortStatus } from '../shared/status';
 
 export = function (RED: NodeAPI) {
   function IotRegisterNode(this: RegisterNode, config: RegisterDef): void {
@@ -19,8 +20,8 @@ export = function (RED: NodeAPI) {
     const connection = influx?.connection;
     let shown: NodeStatus = {};
     const show = (status: NodeStatus): void => {
-      shown = status;
-      node.status(status);
+      shown = shortStatus(status);
+      node.status(shown);
     };
 
     if (!connection) {
@@ -34,11 +35,13 @@ export = function (RED: NodeAPI) {
       ? undefined
       : connection?.onHealth((health) => {
           if (health.status === 'fail') {
-            node.status({
-              fill: 'red',
-              shape: 'ring',
-              text: RED._('iot-register.status.unreachable', { message: health.message ?? '' }),
-            });
+            node.status(
+              shortStatus({
+                fill: 'red',
+                shape: 'ring',
+                text: RED._('iot-register.status.unreachable', { message: health.message ?? '' }),
+              }),
+            );
           } else {
             node.status(shown);
           }

@@ -5,6 +5,7 @@
 import type { WriteResult, WriteStats } from '../../lib/write/pipeline';
 import type { InputError } from '../../lib/write/point';
 import type { WriteErrorCode } from '../../lib/write/errors';
+import { compactCount } from '../shared/status';
 
 /** Listed in full up to this many; the rest are counted. */
 const MAX_LISTED = 10;
@@ -33,7 +34,7 @@ export type StatusFill = 'red' | 'green' | 'yellow' | 'blue' | 'grey';
 export interface WriteStatusView {
   fill: StatusFill;
   shape: 'dot' | 'ring';
-  /** Catalog key and its values. */
+  /** Catalog key and its values (counts as compact text: 12k). */
   key: string;
   vars: Record<string, string | number>;
 }
@@ -43,10 +44,11 @@ export interface WriteStatusView {
  * missing bucket, outage), saying "paused" once the circuit is open. `now` turns nextRetryAt into seconds.
  */
 export function writeStatus(stats: WriteStats, now: number): WriteStatusView {
+  const failed = stats.failed + stats.invalid + stats.dropped;
   const counts = {
-    buffered: stats.buffered,
-    written: stats.written,
-    failed: stats.failed + stats.invalid + stats.dropped,
+    buffered: compactCount(stats.buffered),
+    written: compactCount(stats.written),
+    failed: compactCount(failed),
   };
   if (stats.retrying && stats.lastError) {
     const seconds = stats.nextRetryAt === undefined ? 0 : Math.max(0, Math.ceil((stats.nextRetryAt - now) / 1000));
@@ -58,20 +60,25 @@ export function writeStatus(stats: WriteStats, now: number): WriteStatusView {
       vars: { reason: shortReason(stats.lastError.code, stats.lastError.status), seconds, ...counts },
     };
   }
-  const fill: StatusFill = counts.failed > 0 ? 'yellow' : stats.buffered > 0 ? 'blue' : 'green';
-  return { fill, shape: 'dot', key: 'iot-write.status.counts', vars: counts };
+  const fill: StatusFill = failed > 0 ? 'yellow' : stats.buffered > 0 ? 'blue' : 'green';
+  return {
+    fill,
+    shape: 'dot',
+    key: failed > 0 ? 'iot-write.status.counts-failed' : 'iot-write.status.counts',
+    vars: counts,
+  };
 }
 
 /** A few words for the status line; the full message goes to the log. */
 export function shortReason(code: WriteErrorCode, status?: number): string {
-  const suffix = status !== undefined ? ` (${status})` : '';
+  const suffix = status !== undefined ? ` ${status}` : '';
   switch (code) {
     case 'unauthorized':
       return `token refused${suffix}`;
     case 'forbidden':
-      return `token may not write to the bucket${suffix}`;
+      return `not allowed${suffix}`;
     case 'not-found':
-      return `bucket or org not found${suffix}`;
+      return `no bucket/org${suffix}`;
     case 'bad-request':
       return `request refused${suffix}`;
     case 'too-many-requests':
@@ -81,7 +88,7 @@ export function shortReason(code: WriteErrorCode, status?: number): string {
     case 'timeout':
       return 'no answer in time';
     case 'network':
-      return 'InfluxDB unreachable';
+      return 'unreachable';
     default:
       return code + suffix;
   }

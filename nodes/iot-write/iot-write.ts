@@ -13,6 +13,7 @@ import { Throttle } from './throttle';
 import type { WriteDef, WriteNode } from './types';
 import { evaluateProperty } from '../shared/property';
 import { statusText, toError } from '../shared/to-error';
+import { shortStatus } from '../shared/status';
 import { absent, parseWriteRequest } from './write-request';
 
 /** Status changes at most this often (a busy pipeline reports every batch). */
@@ -45,7 +46,7 @@ export = function (RED: NodeAPI) {
         });
       } catch (e) {
         setupError = e instanceof Error ? e : new Error(String(e));
-        node.status({ fill: 'red', shape: 'ring', text: setupError.message });
+        node.status({ fill: 'red', shape: 'ring', text: statusText(setupError) });
       }
     }
 
@@ -55,12 +56,12 @@ export = function (RED: NodeAPI) {
     const render = (): NodeStatus => {
       if (!pipeline) return {};
       const view = writeStatus(pipeline.stats, Date.now());
-      if (view.key === 'iot-write.status.counts' && unhealthy) {
+      if (view.shape === 'dot' && unhealthy) {
         return { fill: 'red', shape: 'ring', text: RED._('iot-write.status.unhealthy', view.vars) };
       }
       return { fill: view.fill, shape: view.shape, text: RED._(view.key, view.vars) };
     };
-    const statusThrottle = new Throttle(() => node.status(render()), STATUS_INTERVAL_MS);
+    const statusThrottle = new Throttle(() => node.status(shortStatus(render())), STATUS_INTERVAL_MS);
     const updateStatus = (): void => statusThrottle.trigger();
 
     // The log hears of an outage when the circuit opens and of its end when it closes, once each; the
@@ -128,7 +129,11 @@ export = function (RED: NodeAPI) {
         write?: unknown;
       };
       if (!pipeline) {
-        node.status({ fill: 'red', shape: 'ring', text: setupError?.message ?? RED._('iot-write.status.no-config') });
+        node.status({
+          fill: 'red',
+          shape: 'ring',
+          text: setupError ? statusText(setupError) : RED._('iot-write.status.no-config'),
+        });
         done(setupError ?? new Error(RED._('iot-write.errors.no-config')));
         return;
       }

@@ -3,6 +3,7 @@
  * (`String(e)` would itself throw for an object without a prototype).
  */
 import { describeValue } from '../../lib/describe-value';
+import { shortText } from './status';
 
 export function toError(thrown: unknown): Error {
   if (thrown instanceof Error && thrown.message !== '') return thrown;
@@ -12,5 +13,5 @@ export function toError(thrown: unknown): Error {
 
 /** A node status line is short; the whole message goes to done(err) and the debug sidebar. */
 export function statusText(error: Error): string {
-  return error.message.length > 60 ? `${error.message.slice(0, 57)}...` : error.message;
+  return shortText(error.message);
 }

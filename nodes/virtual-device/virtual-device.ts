@@ -10,6 +10,7 @@ import { type CommandContext, parseCommand, type StatusKind, VirtualDeviceContro
 import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { evaluateProperty } from '../shared/property';
 import { toError } from '../shared/to-error';
+import { shortStatus } from '../shared/status';
 import type { VirtualDeviceDef } from './types';
 
 type Send = (msg: NodeMessage | Array<NodeMessage | NodeMessage[] | null>) => void;
@@ -67,7 +68,7 @@ export = function (RED: NodeAPI): void {
       emitProgress: (p, deviceId, { send }) => send([null, progress(p, deviceId)]),
       status: (kind, params) => {
         const look = kind === 'backfilled' && controller.live ? LOOK.running : LOOK[kind];
-        node.status({ ...look, text: RED._(`virtual-device.status.${kind}`, params) });
+        node.status(shortStatus({ ...look, text: RED._(`virtual-device.status.${kind}`, params) }));
       },
       error: (error) => node.error(error),
     });

@@ -65,14 +65,24 @@ describe('iot-write status', () => {
       fill: 'green',
       shape: 'dot',
       key: 'iot-write.status.counts',
-      vars: { buffered: 0, written: 5, failed: 0 },
+      vars: { buffered: '0', written: '5', failed: '0' },
     });
   });
 
   it('is blue while points wait, yellow once some failed for good', () => {
     assert.equal(writeStatus(stats({ buffered: 2 }), 0).fill, 'blue');
     assert.equal(writeStatus(stats({ invalid: 1 }), 0).fill, 'yellow');
-    assert.deepEqual(writeStatus(stats({ failed: 1, invalid: 2, dropped: 3 }), 0).vars.failed, 6);
+    const failed = writeStatus(stats({ failed: 1, invalid: 2, dropped: 3 }), 0);
+    assert.deepEqual([failed.key, failed.vars.failed], ['iot-write.status.counts-failed', '6']);
+  });
+
+  it('writes large counts compactly, so that the status stays short', () => {
+    assert.deepEqual(writeStatus(stats({ written: 350_123, buffered: 12_345, failed: 9_999 }), 0).vars, {
+      written: '350k',
+      buffered: '12k',
+      failed: '9999',
+    });
+    assert.equal(writeStatus(stats({ written: 3_456_789 }), 0).vars.written, '3.5M');
   });
 
   it('is red with a short reason and the seconds until the next attempt while retrying', () => {
@@ -90,7 +100,7 @@ describe('iot-write status', () => {
       fill: 'red',
       shape: 'ring',
       key: 'iot-write.status.retrying',
-      vars: { reason: 'token refused (401)', seconds: 5, buffered: 4, written: 0, failed: 0 },
+      vars: { reason: 'token refused 401', seconds: 5, buffered: '4', written: '0', failed: '0' },
     });
   });
 
@@ -110,7 +120,7 @@ describe('iot-write status', () => {
       fill: 'red',
       shape: 'ring',
       key: 'iot-write.status.paused',
-      vars: { reason: 'InfluxDB unreachable', seconds: 3, buffered: 7, written: 0, failed: 0 },
+      vars: { reason: 'unreachable', seconds: 3, buffered: '7', written: '0', failed: '0' },
     });
   });
 
@@ -124,6 +134,6 @@ describe('iot-write status', () => {
       }),
       0,
     );
-    assert.equal(view.vars.reason, 'InfluxDB unreachable');
+    assert.equal(view.vars.reason, 'unreachable');
   });
 });

@@ -3,6 +3,7 @@
  * bad points are named while the good ones go, batches by size, and nothing is lost in an outage or a
  * restart.
  */
+import { shortText } from '../../nodes/shared/status';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -146,7 +147,7 @@ describe('iot-write', () => {
       (await stored()).map((r) => r[2]),
       [21, 23],
     );
-    await waitForStatus('w', (s) => s.text === 'buffered 0 · written 2 · failed 2', 'the refused points are counted');
+    await waitForStatus('w', (s) => s.text === 'written 2 · failed 2 · buffered 0', 'the refused points are counted');
     assert.equal(lastStatus('w').fill, 'yellow');
   });
 
@@ -218,15 +219,15 @@ describe('iot-write', () => {
   it('shows the counts in its status', async () => {
     await load();
     ok(await send('w', { payload: [reading(1), reading(2), reading(3)], flush: true }));
-    await waitForStatus('w', (s) => s.text === 'buffered 0 · written 3 · failed 0', 'the counts');
-    assert.deepEqual(lastStatus('w'), { fill: 'green', shape: 'dot', text: 'buffered 0 · written 3 · failed 0' });
+    await waitForStatus('w', (s) => s.text === 'written 3 · buffered 0', 'the counts');
+    assert.deepEqual(lastStatus('w'), { fill: 'green', shape: 'dot', text: 'written 3 · buffered 0' });
   });
 
   it('is red with the reason while InfluxDB refuses the token, keeping the points', async () => {
     await load({}, {}, 'wrong-token');
     ok(await send('w', { payload: reading(1) }));
     const status = await waitForStatus('w', (s) => s.fill === 'red', 'the status turns red');
-    assert.match(status.text ?? '', /^paused: token refused \(401\) · next try in \d+ s · buffered 1$/);
+    assert.match(status.text ?? '', /^paused: token refused 401 \(1 waiting\)$/);
     assert.equal(pipeline().stats.buffered, 1);
   });
 
@@ -234,7 +235,7 @@ describe('iot-write', () => {
     await load({ bucket: 'nope' });
     ok(await send('w', { payload: reading(1) }));
     const status = await waitForStatus('w', (s) => s.fill === 'red', 'the status turns red');
-    assert.match(status.text ?? '', /^paused: bucket or org not found \(404\) · next try in \d+ s · buffered 1$/);
+    assert.match(status.text ?? '', /^paused: no bucket\/org 404 \(1 waiting\)$/);
   });
 
   it('fails msg.flush while InfluxDB cannot take the points, and keeps them', async () => {
@@ -252,7 +253,8 @@ describe('iot-write', () => {
     await load({}, {}, '');
     await (helper.getNode('influx') as InfluxConfigNode).connection.checkHealth();
     const expected = 'InfluxDB config: no token: enter it, or name the environment variable that holds it';
-    assert.deepEqual(lastStatus('w'), { fill: 'red', shape: 'ring', text: expected });
+    // The status shows the start (it must stay short); done(err) has all of it.
+    assert.deepEqual(lastStatus('w'), { fill: 'red', shape: 'ring', text: shortText(expected) });
     const outcome = await send('w', { payload: reading(1) });
     assert.equal(outcome.ok ? '' : outcome.error, `ConnectionError: ${expected}`);
   });
@@ -296,7 +298,7 @@ describe('iot-write', () => {
 
       ok(await send('w', { payload: [reading(3), reading(4), reading(5)] }));
       const status = await waitForStatus('w', (s) => s.fill === 'red', 'the outage shows');
-      assert.match(status.text ?? '', /^InfluxDB unreachable · retrying in \d+ s · buffered 3$/);
+      assert.match(status.text ?? '', /^(retry in \d+ s: unreachable|paused: unreachable \(3 waiting\))$/);
 
       await startServer(false);
       ok(await send('w', { payload: [], flush: true }));
@@ -304,7 +306,7 @@ describe('iot-write', () => {
         (await stored({ url: url() })).map((r) => r[2]),
         [21, 22, 23, 24, 25],
       );
-      await waitForStatus('w', (s) => s.text === 'buffered 0 · written 5 · failed 0', 'the counts after the outage');
+      await waitForStatus('w', (s) => s.text === 'written 5 · buffered 0', 'the counts after the outage');
     });
 
     it('keeps buffered points through a Node-RED restart', async () => {

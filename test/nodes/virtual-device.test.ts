@@ -224,7 +224,7 @@ describe('virtual-device', () => {
       );
       assert.equal(points[0].topic, 'dev1');
       assert.equal(lastStatus('vd').fill, 'green');
-      assert.match(String(lastStatus('vd').text), /^running: [\d.]+ °C/);
+      assert.match(String(lastStatus('vd').text), /^running: [\d.]+ °C · [\d.]+ %$/);
     });
 
     it('waits for start when start on deploy is off, then stops on stop', async () => {
