@@ -14,7 +14,14 @@ import { goDuration, rfc3339Nano } from '../http/format';
 import { INTERNAL_ERROR_MESSAGE } from '../http/messages';
 import type { Route } from '../http/router';
 import { isPrecision, parseLineProtocol } from '../lineprotocol/parse';
-import type { Bucket, FieldType, WriteOutcome } from '../storage/types';
+import { goQuote } from '../lineprotocol/bytes';
+import {
+  type Bucket,
+  type FieldType,
+  MAX_FIELD_VALUE_LENGTH,
+  type PointRejection,
+  type WriteOutcome,
+} from '../storage/types';
 import { bucketFromParam, orgFromQuery } from './lookup';
 
 async function write(ctx: RequestContext): Promise<Reply> {
@@ -38,7 +45,9 @@ async function write(ctx: RequestContext): Promise<Reply> {
   // OSS http/points/points_parser.go: an empty body is refused before parsing.
   if (body.length === 0) throw new ApiError('invalid', 'writing requires points');
   const nowNs = state.nowNs();
-  const parsed = parseLineProtocol(body.toString('utf8'), precision, nowNs);
+  // Parsed as bytes, as OSS does: decoding first would turn invalid UTF-8 into U+FFFD, hiding the
+  // reserved tag key 0xff and changing byte lengths.
+  const parsed = parseLineProtocol(body, precision, nowNs);
   if (parsed.errors.length > 0) throw new ApiError('invalid', parsed.errors.join('\n'));
   const outcome = state.points.write(bucket.id, parsed.points, bucket.retentionSeconds, nowNs);
   const partial = partialWriteReason(outcome, bucket);
@@ -82,18 +91,13 @@ const GO_TYPE: Record<FieldType, string> = {
 };
 
 /**
- * OSS PartialWriteError text. A type conflict is reported in preference to retention drops, as the
- * shard's error wins over the coordinator's (v1/coordinator/points_writer.go).
+ * OSS PartialWriteError text (tsdb/shard.go `PartialWriteError.Error`). A point the storage engine
+ * refused is reported in preference to retention drops, as the shard's error wins over the
+ * coordinator's (v1/coordinator/points_writer.go `WritePointsPrivileged`); the shard reports its
+ * first reason and the count of every point it dropped, without database and retention policy.
  */
 export function partialWriteReason(outcome: WriteOutcome, bucket: Bucket): string | undefined {
-  const conflict = outcome.typeConflicts[0];
-  if (conflict) {
-    const dropped = outcome.typeConflicts.reduce((n, c) => n + c.dropped, 0);
-    return (
-      `field type conflict: input field "${conflict.field}" on measurement "${conflict.measurement}" ` +
-      `is type ${GO_TYPE[conflict.type]}, already exists as type ${GO_TYPE[conflict.existing]} dropped=${dropped}`
-    );
-  }
+  if (outcome.firstRejection) return `${rejectionReason(outcome.firstRejection)} dropped=${outcome.rejectedPoints}`;
   const dropped = outcome.droppedOutsideRetention;
   if (dropped === 0) return undefined;
   const oldest = outcome.oldestDropped === undefined ? '' : rfc3339Nano(outcome.oldestDropped);
@@ -103,6 +107,22 @@ export function partialWriteReason(outcome: WriteOutcome, bucket: Bucket): strin
     `dropped ${dropped} points outside retention policy of duration ${duration} - oldest ${oldest}, newest ${newest} ` +
     `dropped=${dropped} for database: ${bucket.id} for retention policy: autogen`
   );
+}
+
+/** The reasons of OSS tsdb/shard.go `validateSeriesAndFields` and tsdb/field_validator.go, word for word. */
+function rejectionReason(r: PointRejection): string {
+  switch (r.kind) {
+    case 'time field':
+      // Quoted with "%s", not %q, in OSS.
+      return `invalid field name: input field "time" on measurement "${r.measurement}" is invalid`;
+    case 'too long':
+      return `input field ${goQuote(r.field)} on measurement ${goQuote(r.measurement)} is too long, ${r.bytes} > ${MAX_FIELD_VALUE_LENGTH}`;
+    case 'type conflict':
+      return (
+        `field type conflict: input field ${goQuote(r.field)} on measurement ${goQuote(r.measurement)} ` +
+        `is type ${GO_TYPE[r.type]}, already exists as type ${GO_TYPE[r.existing]}`
+      );
+  }
 }
 
 export const writeRoutes: Route[] = [{ method: 'POST', path: '/api/v2/write', handler: write }];

@@ -68,21 +68,3 @@ export function compareUtf8(x: string, y: string): number {
   }
   return x.length - y.length;
 }
-
-/** UTF-8 byte length of s[a, b) (Go measures key lengths in bytes). */
-export function utf8Length(s: string, a: number, b: number): number {
-  let n = 0;
-  for (let i = a; i < b; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c < 0xdc00 && i + 1 < b) {
-      const d = s.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d < 0xe000) {
-        n += 4;
-        i++;
-      } else n += 3;
-    } else n += 3;
-  }
-  return n;
-}

@@ -4,6 +4,7 @@
  * not end a line), blank and `#` lines skipped, and one `unable to parse '<line>': <reason>` per bad line.
  */
 import type { Point } from '../storage/types';
+import { Body } from './bytes';
 import { PointParser, skipWhitespace } from './point';
 import { type Precision, isPrecision, precisionMultiplier, truncateToPrecision } from './precision';
 
@@ -19,19 +20,21 @@ const EQUALS = 61;
 const BACKSLASH = 92;
 
 /**
- * Parses a whole write body. `nowNs` is the server time used for lines without a timestamp (truncated
- * to the precision). Returns every good point and one error string per bad line, each exactly
- * `unable to parse '<line>': <reason>` as InfluxDB OSS words it. (OSS writes nothing when any line
- * fails; that decision is the caller's.)
+ * Parses a whole write body, as bytes (a string is taken as its UTF-8 bytes). `nowNs` is the server
+ * time used for lines without a timestamp (truncated to the precision). Returns every good point and
+ * one error string per bad line, each exactly `unable to parse '<line>': <reason>` as InfluxDB OSS
+ * words it. (OSS writes nothing when any line fails; that decision is the caller's.)
  */
 export function parseLineProtocol(
-  body: string,
+  input: Buffer | string,
   precision: Precision,
   nowNs: bigint,
 ): { points: Point[]; errors: string[] } {
   const parser = new PointParser(precisionMultiplier(precision), truncateToPrecision(nowNs, precision));
   const points: Point[] = [];
   const errors: string[] = [];
+  const source = new Body(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  const body = source.s;
   const n = body.length;
   const lines = new LineScanner(body);
   let pos = 0;
@@ -49,8 +52,8 @@ export function parseLineProtocol(
     // one. A `\r` before the newline is kept, as in OSS.
     if (body.charCodeAt(blockEnd - 1) === NEWLINE) blockEnd--;
 
-    const result = parser.parse(body, start, blockEnd);
-    if (typeof result === 'string') errors.push(`unable to parse '${body.slice(start, blockEnd)}': ${result}`);
+    const result = parser.parse(source, start, blockEnd);
+    if (typeof result === 'string') errors.push(`unable to parse '${source.goText(start, blockEnd)}': ${result}`);
     else points.push(result);
   }
   return { points, errors };

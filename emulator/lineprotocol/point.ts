@@ -1,11 +1,13 @@
 /**
  * One line of line protocol to one point: a port of InfluxDB OSS 2.x models/points.go `parsePoint`
- * (scanKey, scanTags, scanFields, scanNumber, scanBoolean, walkFields, scanTime) onto a JS string, so
- * that every accepted line, every rejected line and every error reason is the one OSS gives.
+ * (scanKey, scanTags, scanFields, scanNumber, scanBoolean, walkFields, scanTime) onto the bytes of the
+ * body (its latin1 view, see `Body`), so that every accepted line, every rejected line and every error
+ * reason is the one OSS gives.
  * Fields are then split the way OSS's field iterator splits them (`walkFields`, `scanFieldValue`).
  */
-import type { FieldValue, Point } from '../storage/types';
-import { compareUtf8, unescapeName, unescapeTag, utf8Length } from './escape';
+import { type FieldValue, type LineField, MAX_FIELD_VALUE_LENGTH, type Point } from '../storage/types';
+import { Body } from './bytes';
+import { compareUtf8, unescapeName, unescapeStringField, unescapeTag } from './escape';
 import { MAX_NANO_TIME, MIN_NANO_TIME, TIME_OUT_OF_RANGE } from './precision';
 import { booleanValue, isDigit, isFloatLiteral, MAX_INT64, MAX_UINT64, MIN_INT64, readValue } from './values';
 
@@ -44,8 +46,13 @@ interface TextCache {
 }
 type Unescape = (s: string, a: number, b: number) => string;
 
-/** Tag keys OSS refuses (models/points.go): its internal measurement/field tags and `time`. */
+/**
+ * Tag keys OSS refuses (models/points.go `reservedTagKeys`): the bytes 0xff and 0x00 it keeps field
+ * keys and measurements under, and `_field`, `_measurement`, `time`. Keys are compared as raw bytes,
+ * so 0xff is the one-char latin1 key.
+ */
 const RESERVED_TAG_KEYS: readonly { key: string; quoted: string }[] = [
+  { key: '\u00ff', quoted: '"\\xff"' },
   { key: '\u0000', quoted: '"\\x00"' },
   { key: '_field', quoted: '"_field"' },
   { key: '_measurement', quoted: '"_measurement"' },
@@ -71,6 +78,8 @@ function isNumeric(c: number): boolean {
  * strings of repeated keys between lines.
  */
 export class PointParser {
+  private body = new Body(Buffer.alloc(0));
+  /** The latin1 view of `body`: one char per byte. */
   private s = '';
   private end = 0;
   private err: string | null = null;
@@ -80,9 +89,19 @@ export class PointParser {
   private readonly tagEquals: number[] = [];
   private readonly tagEnd: number[] = [];
 
-  /** Length of measurement+tags in UTF-16 units, and in UTF-8 bytes once counted (-1 before). */
-  private keyUnits = 0;
-  private keyBytes = -1;
+  /** Bytes of measurement+tags as sent (escaped), which OSS measures against MaxKeyLength. */
+  private keyBytes = 0;
+
+  /**
+   * Every field of the current line in line order (key, value, string bytes or -1), and whether the
+   * line needs them passed on (see `Point.lineFields`): scratch reused between lines, turned into
+   * objects only for the few lines that need it.
+   */
+  private fieldCount = 0;
+  private readonly fieldKeys: string[] = [];
+  private readonly fieldValues: FieldValue[] = [];
+  private readonly fieldBytes: number[] = [];
+  private needsLineFields = false;
 
   /** A value only OSS's storage engine would reject; reported after the timestamp checks. */
   private valueErr: string | null = null;
@@ -101,7 +120,9 @@ export class PointParser {
   ) {}
 
   /** Parses s[start, end) (a line without its leading whitespace); returns the point or OSS's reason. */
-  parse(s: string, start: number, end: number): Point | string {
+  parse(body: Body, start: number, end: number): Point | string {
+    const s = body.s;
+    this.body = body;
     this.s = s;
     this.end = end;
     this.err = null;
@@ -122,28 +143,38 @@ export class PointParser {
     const tags = this.readTags();
     if (tags === null) return 'duplicate tags';
 
-    // UTF-8 needs at most 3 bytes per UTF-16 unit, so short keys need no counting.
-    this.keyUnits = keyEnd - keyStart;
-    this.keyBytes = this.keyUnits * 3 <= MAX_KEY_LENGTH ? -1 : utf8Length(s, keyStart, keyEnd);
+    this.keyBytes = keyEnd - keyStart;
     if (this.keyBytes > MAX_KEY_LENGTH) return `max key length exceeded: ${this.keyBytes} > ${MAX_KEY_LENGTH}`;
 
     const fieldsStart = skipWhitespace(s, keyEnd, end);
     const fieldsEnd = this.scanFields(fieldsStart);
     if (this.err !== null) return this.err;
     if (fieldsEnd === fieldsStart) return 'missing fields';
-    const fields = this.walkFields(fieldsStart, fieldsEnd, keyStart, keyEnd);
+    const fields = this.walkFields(fieldsStart, fieldsEnd);
     if (this.err !== null) return this.err;
 
     const time = this.scanTime(fieldsEnd);
     if (this.err !== null || time === null) return this.err ?? 'bad timestamp';
     if (this.valueErr !== null) return this.valueErr;
 
-    return {
+    const point: Point = {
       measurement: this.text(this.measurementCache, 0, keyStart, measurementEnd, unescapeName),
       tags,
       fields,
       time,
     };
+    if (this.needsLineFields) point.lineFields = this.collectLineFields();
+    return point;
+  }
+
+  private collectLineFields(): LineField[] {
+    const out: LineField[] = [];
+    for (let f = 0; f < this.fieldCount; f++) {
+      const field: LineField = { key: this.fieldKeys[f], value: this.fieldValues[f] };
+      if (this.fieldBytes[f] >= 0) field.bytes = this.fieldBytes[f];
+      out.push(field);
+    }
+    return out;
   }
 
   /** s[a, b) unescaped, reusing the string of the same slot of an earlier line when the text is the same. */
@@ -151,9 +182,18 @@ export class PointParser {
     const s = this.s;
     const raw = cache.raw[slot];
     if (raw !== undefined && raw.length === b - a && s.startsWith(raw, a)) return cache.text[slot];
-    const text = unescape(s, a, b);
-    // Unescaping only removes characters: the same length means the raw text is the string itself.
-    cache.raw[slot] = text.length === b - a ? text : s.slice(a, b);
+    let text: string;
+    if (this.body.ascii) {
+      text = unescape(s, a, b);
+      // Unescaping only removes characters: the same length means the raw text is the string itself.
+      cache.raw[slot] = text.length === b - a ? text : s.slice(a, b);
+    } else {
+      // Unescaping drops only a backslash before an ASCII character, so it gives the same text
+      // before or after decoding; after, it works on the decoded string.
+      const decoded = this.body.text(a, b);
+      text = unescape(decoded, 0, decoded.length);
+      cache.raw[slot] = s.slice(a, b);
+    }
     cache.text[slot] = text;
     return text;
   }
@@ -426,12 +466,16 @@ export class PointParser {
 
   /**
    * OSS `walkFields` as `parsePoint` runs it: splits the fields the way OSS's field iterator reads
-   * them, checks each series key size, and reads the values. A repeated key keeps its last value,
-   * as the storage engine does.
+   * them, checks each series key size, and reads the values. A repeated key keeps its last value in
+   * the map, as the storage engine does; the storage engine's per-field checks, which see every
+   * occurrence, get them from `lineFields`.
    */
-  private walkFields(start: number, end: number, keyStart: number, keyEnd: number): Map<string, FieldValue> {
+  private walkFields(start: number, end: number): Map<string, FieldValue> {
     const s = this.s;
+    const body = this.body;
     const fields = new Map<string, FieldValue>();
+    this.fieldCount = 0;
+    this.needsLineFields = false;
     let p = start;
     for (let f = 0; p < end; f++) {
       let k = p;
@@ -440,26 +484,38 @@ export class PointParser {
         k++;
       }
       if (k > end - 2) {
-        this.err = `invalid value: field-key=${s.slice(p, k)}`;
+        this.err = `invalid value: field-key=${body.goText(p, k)}`;
         return fields;
       }
       const valueStart = k + 1;
       const valueEnd = scanFieldValue(s, valueStart, end);
 
-      if ((this.keyUnits + k - p) * 3 + FIELD_SEPARATOR_LENGTH > MAX_KEY_LENGTH) {
-        if (this.keyBytes < 0) this.keyBytes = utf8Length(s, keyStart, keyEnd);
-        const size = this.keyBytes + FIELD_SEPARATOR_LENGTH + utf8Length(s, p, k);
-        if (size > MAX_KEY_LENGTH) {
-          this.err = `max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`;
-          return fields;
-        }
+      const size = this.keyBytes + FIELD_SEPARATOR_LENGTH + (k - p);
+      if (size > MAX_KEY_LENGTH) {
+        this.err = `max key length exceeded: ${size} > ${MAX_KEY_LENGTH}`;
+        return fields;
       }
 
       if (this.valueErr === null) {
         const key = this.text(this.fieldCache, f, p, k, unescapeName);
-        const value = valueEnd === valueStart ? `unknown field type for ${key}` : readValue(s, valueStart, valueEnd);
+        const value = valueEnd === valueStart ? `unknown field type for ${key}` : readValue(body, valueStart, valueEnd);
         if (typeof value === 'string') this.valueErr = value;
-        else fields.set(key, value);
+        else {
+          let bytes = -1;
+          // A value this long may be over OSS's MaxFieldValueLength, which counts the unescaped bytes
+          // as sent; only the bytes can tell (decoding changes the length of invalid UTF-8).
+          if (value.type === 'string' && (valueEnd - valueStart) * 3 > MAX_FIELD_VALUE_LENGTH) {
+            bytes = unescapeStringField(s, valueStart + 1, valueEnd - 1).length;
+            this.needsLineFields = true;
+          }
+          const n = this.fieldCount++;
+          this.fieldKeys[n] = key;
+          this.fieldValues[n] = value;
+          this.fieldBytes[n] = bytes;
+          fields.set(key, value);
+          // The map did not grow: the key was given before, perhaps with another type.
+          if (fields.size <= n) this.needsLineFields = true;
+        }
       }
       p = valueEnd < end ? valueEnd + 1 : valueEnd;
     }

@@ -3,6 +3,7 @@
  * `StringValue`, `IntegerValue`, ...), and the value syntax helpers the scanner shares.
  */
 import type { FieldValue } from '../storage/types';
+import { type Body, goQuoteBytes } from './bytes';
 import { unescapeStringField } from './escape';
 
 const QUOTE = 34;
@@ -46,21 +47,26 @@ function startsNumber(c: number): boolean {
  * character), or the storage engine's complaint about it: a value OSS's scanner accepts can still be
  * unreadable after a field key that ends in `\\`, and OSS then fails in its storage engine.
  */
-export function readValue(s: string, a: number, b: number): FieldValue | string {
+export function readValue(body: Body, a: number, b: number): FieldValue | string {
+  const s = body.s;
   const first = s.charCodeAt(a);
   if (first === QUOTE) {
     // OSS drops the first and the last character, whatever the last one is.
-    return { type: 'string', value: b - a >= 2 ? unescapeStringField(s, a + 1, b - 1) : '' };
+    if (b - a < 2) return { type: 'string', value: '' };
+    if (body.ascii) return { type: 'string', value: unescapeStringField(s, a + 1, b - 1) };
+    // `\\` and `\"` are ASCII, so unescaping the decoded text gives what decoding the unescaped bytes would.
+    const decoded = body.text(a + 1, b - 1);
+    return { type: 'string', value: unescapeStringField(decoded, 0, decoded.length) };
   }
   if (startsNumber(first)) {
     const last = s.charCodeAt(b - 1);
     if (last === LOWER_I) {
       const v = parseInteger(s, a, b - 1, MIN_INT64, MAX_INT64);
-      return v ?? `unable to parse integer value ${JSON.stringify(s.slice(a, b - 1))}`;
+      return v ?? `unable to parse integer value ${goQuoteBytes(s, a, b - 1)}`;
     }
     if (last === LOWER_U) {
       const v = parseInteger(s, a, b - 1, 0n, MAX_UINT64);
-      return v ?? `unable to parse unsigned value ${JSON.stringify(s.slice(a, b - 1))}`;
+      return v ?? `unable to parse unsigned value ${goQuoteBytes(s, a, b - 1)}`;
     }
     const short = parseShortDecimal(s, a, b);
     if (short !== undefined) return { type: 'double', value: short };
@@ -68,10 +74,10 @@ export function readValue(s: string, a: number, b: number): FieldValue | string 
       const v = Number(s.slice(a, b));
       if (Number.isFinite(v)) return { type: 'double', value: v };
     }
-    return `unable to parse floating point value ${JSON.stringify(s.slice(a, b))}`;
+    return `unable to parse floating point value ${goQuoteBytes(s, a, b)}`;
   }
   const v = booleanValue(s, a, b);
-  if (v === null) return `unable to parse bool value ${JSON.stringify(s.slice(a, b))}`;
+  if (v === null) return `unable to parse bool value ${goQuoteBytes(s, a, b)}`;
   return { type: 'boolean', value: v };
 }
 

@@ -113,21 +113,52 @@ export interface FieldValue {
   value: Cell;
 }
 
+/**
+ * InfluxDB's largest string field value, in bytes (OSS tsdb/field_validator.go `MaxFieldValueLength`);
+ * a point with a longer one is dropped by the storage engine (a partial write).
+ */
+export const MAX_FIELD_VALUE_LENGTH = 1048576;
+
+/** One field as its line gave it. */
+export interface LineField {
+  key: string;
+  value: FieldValue;
+  /** Bytes of a string value as sent and unescaped, set when it may exceed MAX_FIELD_VALUE_LENGTH. */
+  bytes?: number;
+}
+
 export interface Point {
   measurement: string;
   /** Sorted by key (byte order). */
   tags: [string, string][];
+  /** The value of each field key; a key given twice keeps its last value. */
   fields: Map<string, FieldValue>;
   /** Nanoseconds since the epoch. */
   time: bigint;
+  /**
+   * Every field in line order, repeated keys included, set by the line protocol parser only when
+   * `fields` cannot tell what OSS's storage engine checks field by field: a key given twice (possibly
+   * with two types) or a string value that may be too long. Without it `fields` is the line.
+   */
+  lineFields?: LineField[];
 }
 
+/** Why the storage engine refused a point (OSS tsdb/shard.go `validateSeriesAndFields`). */
+export type PointRejection =
+  /** Its only fields are named `time`, which InfluxDB never stores. */
+  | { kind: 'time field'; measurement: string }
+  | { kind: 'too long'; measurement: string; field: string; bytes: number }
+  | { kind: 'type conflict'; measurement: string; field: string; type: FieldType; existing: FieldType };
+
 export interface WriteOutcome {
-  /** Points (field values) dropped because they are outside the bucket's retention. */
+  /** Points dropped because they are outside the bucket's retention. */
   droppedOutsideRetention: number;
   oldestDropped?: bigint;
   newestDropped?: bigint;
-  /** Field values dropped because the field already exists with another type. */
+  /** Points the storage engine refused, whole; the reason OSS reports is the first one's. */
+  rejectedPoints: number;
+  firstRejection?: PointRejection;
+  /** The points refused for a field type conflict, by measurement, field and type. */
   typeConflicts: { field: string; measurement: string; type: FieldType; existing: FieldType; dropped: number }[];
 }
 

@@ -368,6 +368,9 @@ describe('fuzz: line protocol over /api/v2/write', function () {
     for (const s of sampled) {
       const hint = replayHint(s.index, s.c.bytes);
       const series = storedSeries(s.bucketID);
+      // A 422 is InfluxDB's partial write: its good points are stored (a mutation can make a point
+      // the storage engine refuses, e.g. a field given twice with two types).
+      if (s.status === 422) continue;
       if (s.status !== 204) assert.deepEqual(series, [], `a refused body (${s.status}) wrote points — ${hint}`);
       else if (!s.c.lines) {
         if (hasContent(s.c)) assert.ok(series.length > 0, `an accepted body stored nothing — ${hint}`);

@@ -73,22 +73,62 @@ describe('point storage (SQLite)', () => {
     ]);
   });
 
-  it('drops a value whose field already exists with another type and reports the conflict', () => {
+  it('drops the whole point when a field already exists with another type, and reports the conflict', () => {
     storage.points.write('b1', [point('m', {}, { a: dbl(1) }, 1n)], 0, NOW);
     const outcome = storage.points.write(
       'b1',
-      [point('m', {}, { a: { type: 'string', value: 'x' }, b: dbl(2) }, 2n)],
+      [point('m', {}, { a: { type: 'string', value: 'x' }, b: dbl(2) }, 2n), point('m', {}, { b: dbl(3) }, 3n)],
       0,
       NOW,
     );
     assert.deepEqual(outcome.typeConflicts, [
       { measurement: 'm', field: 'a', type: 'string', existing: 'double', dropped: 1 },
     ]);
+    assert.equal(outcome.rejectedPoints, 1);
+    assert.deepEqual(outcome.firstRejection, {
+      kind: 'type conflict',
+      measurement: 'm',
+      field: 'a',
+      type: 'string',
+      existing: 'double',
+    });
+    // As InfluxDB 2.7 (tsdb/field_validator.go): the point goes, b included; the next point is written.
     const fields = storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => [s.field, s.times]);
     assert.deepEqual(fields, [
       ['a', [1n]],
-      ['b', [2n]],
+      ['b', [3n]],
     ]);
+  });
+
+  it('never stores a field named time, and refuses a point that has no other field', () => {
+    const outcome = storage.points.write(
+      'b1',
+      [point('m', {}, { time: dbl(1) }, 1n), point('m', {}, { time: dbl(1), f: dbl(2) }, 2n)],
+      0,
+      NOW,
+    );
+    assert.equal(outcome.rejectedPoints, 1);
+    assert.deepEqual(outcome.firstRejection, { kind: 'time field', measurement: 'm' });
+    const fields = storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => [s.field, s.times]);
+    assert.deepEqual(fields, [['f', [2n]]]);
+  });
+
+  it('refuses a point with a string value over 1 MiB (UTF-8 bytes)', () => {
+    const long = 'é'.repeat(524_289); // 1,048,578 bytes in 524,289 characters
+    const outcome = storage.points.write(
+      'b1',
+      [
+        point('m', {}, { s: { type: 'string', value: long } }, 1n),
+        point('m', {}, { s: { type: 'string', value: 'ok' } }, 2n),
+      ],
+      0,
+      NOW,
+    );
+    assert.deepEqual(outcome.firstRejection, { kind: 'too long', measurement: 'm', field: 's', bytes: 1_048_578 });
+    assert.deepEqual(
+      storage.points.read({ bucketId: 'b1', start: 0n, stop: 10n }).map((s) => s.values),
+      [['ok']],
+    );
   });
 
   it('drops points older than the retention period', () => {

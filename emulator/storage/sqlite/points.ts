@@ -4,15 +4,17 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Cell } from '../../flux/table';
-import type {
-  FieldType,
-  FieldValue,
-  Point,
-  PointStore,
-  SeriesData,
-  SeriesKey,
-  SeriesSelector,
-  WriteOutcome,
+import {
+  type FieldType,
+  type FieldValue,
+  MAX_FIELD_VALUE_LENGTH,
+  type Point,
+  type PointRejection,
+  type PointStore,
+  type SeriesData,
+  type SeriesKey,
+  type SeriesSelector,
+  type WriteOutcome,
 } from '../types';
 
 const INT64_MIN = -(2n ** 63n);
@@ -61,7 +63,7 @@ export class SqlitePointStore implements PointStore {
   }
 
   write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome {
-    const outcome: WriteOutcome = { droppedOutsideRetention: 0, typeConflicts: [] };
+    const outcome: WriteOutcome = { droppedOutsideRetention: 0, rejectedPoints: 0, typeConflicts: [] };
     const oldestAllowed = retentionSeconds > 0 ? nowNs - BigInt(retentionSeconds) * 1_000_000_000n : undefined;
     const run = this.db.transaction(() => {
       for (const point of points) {
@@ -73,13 +75,15 @@ export class SqlitePointStore implements PointStore {
             outcome.newestDropped = point.time;
           continue;
         }
+        const rejection = this.validate(bucketId, point);
+        if (rejection) {
+          recordRejection(outcome, rejection);
+          continue;
+        }
         const tags = JSON.stringify(point.tags);
         for (const [field, fieldValue] of point.fields) {
-          const existing = this.fieldType(bucketId, point.measurement, field, fieldValue.type);
-          if (existing !== fieldValue.type) {
-            recordConflict(outcome, point.measurement, field, fieldValue.type, existing);
-            continue;
-          }
+          // OSS's engine skips a field named `time` (tsdb/engine/tsm1/engine.go WritePoints).
+          if (field === 'time') continue;
           const seriesId = this.seriesId(bucketId, point, tags, field, fieldValue.type);
           this.stmt.upsertPoint.run(seriesId, point.time, toSqlValue(fieldValue));
         }
@@ -210,6 +214,55 @@ export class SqlitePointStore implements PointStore {
     return rows.sort(compareSeries);
   }
 
+  /**
+   * OSS tsdb/shard.go `validateSeriesAndFields` and tsdb/field_validator.go `ValidateAndCreateFields`
+   * for one point: a point whose only fields are `time` is refused; otherwise its fields are checked
+   * in line order, each for its size and then its type, and the first bad one refuses the whole
+   * point. Fields created before that one stay created, as in OSS (it creates a field's type as it
+   * checks it), so a point refused for `f=1,f=2i` still makes `f` a float.
+   */
+  private validate(bucketId: string, point: Point): PointRejection | undefined {
+    const measurement = point.measurement;
+    let onlyTime = point.fields.size > 0;
+    for (const key of point.fields.keys()) {
+      if (key !== 'time') {
+        onlyTime = false;
+        break;
+      }
+    }
+    if (onlyTime) return { kind: 'time field', measurement };
+    if (point.lineFields) {
+      for (const f of point.lineFields) {
+        const rejection = this.checkField(bucketId, measurement, f.key, f.value, f.bytes ?? 0);
+        if (rejection) return rejection;
+      }
+      return undefined;
+    }
+    for (const [key, value] of point.fields) {
+      // UTF-16 units times 3 bound the UTF-8 bytes, so only long strings need counting.
+      const long = value.type === 'string' && String(value.value).length * 3 > MAX_FIELD_VALUE_LENGTH;
+      const bytes = long ? Buffer.byteLength(String(value.value), 'utf8') : 0;
+      const rejection = this.checkField(bucketId, measurement, key, value, bytes);
+      if (rejection) return rejection;
+    }
+    return undefined;
+  }
+
+  private checkField(
+    bucketId: string,
+    measurement: string,
+    field: string,
+    value: FieldValue,
+    bytes: number,
+  ): PointRejection | undefined {
+    if (bytes > MAX_FIELD_VALUE_LENGTH) return { kind: 'too long', measurement, field, bytes };
+    // Never stored, so never typed: `m time=1i,f=1` and `m time="x",f=1` both store f alone.
+    if (field === 'time') return undefined;
+    const existing = this.fieldType(bucketId, measurement, field, value.type);
+    if (existing !== value.type) return { kind: 'type conflict', measurement, field, type: value.type, existing };
+    return undefined;
+  }
+
   private fieldType(bucketId: string, measurement: string, field: string, wanted: FieldType): FieldType {
     const key = `${bucketId}\0${measurement}\0${field}`;
     let type = this.fieldTypes.get(key);
@@ -242,13 +295,11 @@ export class SqlitePointStore implements PointStore {
   }
 }
 
-function recordConflict(
-  outcome: WriteOutcome,
-  measurement: string,
-  field: string,
-  type: FieldType,
-  existing: FieldType,
-): void {
+function recordRejection(outcome: WriteOutcome, rejection: PointRejection): void {
+  outcome.rejectedPoints += 1;
+  outcome.firstRejection ??= rejection;
+  if (rejection.kind !== 'type conflict') return;
+  const { measurement, field, type, existing } = rejection;
   const known = outcome.typeConflicts.find(
     (c) => c.measurement === measurement && c.field === field && c.type === type,
   );
