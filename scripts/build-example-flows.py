@@ -30,7 +30,15 @@ add(FLOW, 'tab', label='IoT Center', disabled=False,
 add('iotc.cfg', 'iot-influxdb', name='IoT Center InfluxDB', url='http://127.0.0.1:8086', org='iot-org',
     bucket='iot_center', timeout='10', rejectUnauthorized=True, caFile='', tokenSource='env',
     tokenEnv='INFLUX_TOKEN', healthInterval='60')
-add('iotc.ui.base', 'ui_base', theme={'name': 'theme-light'}, site={
+# A complete light theme: node-red-dashboard's default lacks widget-borderColor, and its gauges then throw
+# in the browser ("Cannot read properties of undefined") until someone opens the theme in the editor.
+THEME_STATE = {key: {'value': value, 'edited': False} for key, value in [
+    ('base-color', '#0094CE'), ('page-titlebar-backgroundColor', '#0094CE'), ('page-backgroundColor', '#fafafa'),
+    ('page-sidebar-backgroundColor', '#ffffff'), ('group-textColor', '#000000'), ('group-borderColor', '#ffffff'),
+    ('group-backgroundColor', '#ffffff'), ('widget-textColor', '#111111'), ('widget-backgroundColor', '#0094CE'),
+    ('widget-borderColor', '#ffffff'), ('base-font', '-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Oxygen-Sans,Ubuntu,Cantarell,Helvetica Neue,sans-serif'),
+]}
+add('iotc.ui.base', 'ui_base', theme={'name': 'theme-light', 'themeState': THEME_STATE}, site={
     'name': 'IoT Center', 'hideToolbar': 'false', 'allowSwipe': 'false', 'lockMenu': 'false',
     'allowTempTheme': 'true', 'dateFormat': 'DD/MM/YYYY',
     'sizes': {'sx': 48, 'sy': 48, 'gx': 6, 'gy': 6, 'cx': 6, 'cy': 6, 'px': 0, 'py': 0}})
@@ -68,13 +76,13 @@ add('iotc.link.out.refresh1', 'link out', 575, 80, None, name='refresh devices',
     links=['iotc.link.in.refresh'])
 add('iotc.chg.backfill', 'change', 380, 120, [['iotc.vd']], name='backfill',
     rules=[{'t': 'set', 'p': 'payload', 'pt': 'msg', 'to': 'backfill', 'tot': 'str'}])
-add('iotc.btn.start', 'ui_button', 150, 160, [['iotc.vd']], name='', group='iotc.grp.virtual', order=1,
+add('iotc.btn.start', 'ui_button', 150, 160, [['iotc.vd']], name='', group='iotc.grp.virtual', order=2,
     width='2', height='1', passthru=False, label='Start', tooltip='Emit a point every 10 s', color='',
     bgcolor='', className='', icon='fa-play', payload='start', payloadType='str', topic='', topicType='str')
-add('iotc.btn.stop', 'ui_button', 150, 200, [['iotc.vd']], name='', group='iotc.grp.virtual', order=2,
+add('iotc.btn.stop', 'ui_button', 150, 200, [['iotc.vd']], name='', group='iotc.grp.virtual', order=3,
     width='2', height='1', passthru=False, label='Stop', tooltip='', color='', bgcolor='', className='',
     icon='fa-stop', payload='stop', payloadType='str', topic='', topicType='str')
-add('iotc.btn.backfill', 'ui_button', 150, 240, [['iotc.vd']], name='', group='iotc.grp.virtual', order=3,
+add('iotc.btn.backfill', 'ui_button', 150, 240, [['iotc.vd']], name='', group='iotc.grp.virtual', order=4,
     width='4', height='1', passthru=False, label='Write missing data', color='', bgcolor='', className='',
     tooltip='Write one point per missing minute of the last 7 days', icon='fa-history', payload='backfill',
     payloadType='str', topic='', topicType='str')
@@ -86,9 +94,18 @@ add('iotc.write', 'iot-write', 840, 160, [[]], name='write to InfluxDB', influxd
     clientIdType='msg', forward=False)
 add('iotc.chg.percent', 'change', 840, 220, [['iotc.gauge.progress']], name='percent',
     rules=[{'t': 'set', 'p': 'payload', 'pt': 'msg', 'to': 'payload.percent', 'tot': 'msg'}])
-add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp.virtual', order=4,
+add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp.virtual', order=5,
     width=str(GROUP_WIDTH), height='3', gtype='donut', title='Missing data written', label='%', format='{{value | number:0}}',
     min=0, max='100', colors=['#5ea2d4', '#5ea2d4', '#5ea2d4'], seg1='', seg2='', diff=False, className='')
+
+# The Virtual device tab says what the device is doing: its node status (running, stopped, backfill ...).
+add('iotc.status.vd', 'status', 600, 260, [['iotc.fn.vdstate']], name='virtual_device status', scope=['iotc.vd'])
+# A cleared status has no text: the dashboard's text widget gets only statuses that say something.
+flow.function('iotc.fn.vdstate', 840, 260, [['iotc.txt.vdstate']], 'status text',
+              "const text = msg.status && msg.status.text;\n"
+              "return typeof text === 'string' && text !== '' ? { payload: text } : null;")
+add('iotc.txt.vdstate', 'ui_text', 1040, 260, None, name='', group='iotc.grp.virtual', order=1, width=str(GROUP_WIDTH),
+    height='1', label='State', format='{{msg.payload}}', layout='row-spread', className='iotc-vd-state')
 
 # ---- 2. the dashboard -------------------------------------------------------------------------
 add('iotc.c.dashboard', 'comment', 40, 300, name='2. Dashboard: gauges of the last values, charts downsampled with aggregateWindow',

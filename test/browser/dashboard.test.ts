@@ -111,6 +111,16 @@ describe('dashboard of the example flow (Chromium)', function () {
     assert.equal(await rows.filter({ hasText: 'virtual_device' }).count(), 1);
   });
 
+  it('shows on the Virtual device tab whether the device runs, and Stop and Start change it', async () => {
+    await page.goto(`${baseUrl}/ui/#!/2`);
+    const state = page.locator('.iotc-vd-state');
+    await state.filter({ hasText: /running/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /stop/i }).click();
+    await state.filter({ hasText: /stopped/ }).waitFor({ timeout: 15_000 });
+    await page.getByRole('button', { name: /start/i }).click();
+    await state.filter({ hasText: /running/ }).waitFor({ timeout: 30_000 });
+  });
+
   it('fits a phone (390 px): nothing wider than the screen, every gauge and the devices table in view', async () => {
     const phone = await browser.context
       .browser()
