@@ -585,7 +585,7 @@ describe('write spool: disk faults and descriptors', () => {
       'readdirSync',
       (original) =>
         (...args: Parameters<typeof fs.readdirSync>) =>
-          (original(...args) as string[]).slice().sort().reverse(),
+          (original(...args) as unknown as string[]).slice().sort().reverse(),
     );
     const first = open();
     first.close();
