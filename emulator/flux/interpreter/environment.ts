@@ -37,6 +37,11 @@ export class Environment {
     return undefined;
   }
 
+  /** This scope's own bindings (not its parents'). */
+  entries(): [string, Value][] {
+    return [...this.vars.entries()];
+  }
+
   set(name: string, value: Value): void {
     this.vars.set(name, value);
   }

@@ -6,7 +6,7 @@ import type { TableStream } from '../stream';
 import type { Environment } from './environment';
 import { FluxError } from './errors';
 import { callFunction } from './functions';
-import type { Runtime } from './values';
+import type { Runtime, Value } from './values';
 import { typeName } from './values';
 
 export interface YieldEntry {
@@ -31,6 +31,10 @@ export class FluxRuntime implements Runtime {
     const v = callFunction(f.value, new Map(), undefined, { name: 'now', loc: NO_LOC, runtime: this });
     if (v.type !== 'time') throw new FluxError(`option now must be a function returning a time, got ${typeName(v)}`);
     return v.value;
+  }
+
+  option(name: string): Value | undefined {
+    return this.universe?.get(name);
   }
 
   addYield(name: string, stream: TableStream, loc: Loc): void {

@@ -66,6 +66,8 @@ export interface Runtime {
   readonly context: FluxContext;
   /** The current value of `now()` in nanoseconds (the `now` option, else the request's time). */
   now(): bigint;
+  /** A universe option's current value (`location`, as `option location = ...` set it). */
+  option(name: string): Value | undefined;
   /** Records a `yield` (or the implicit one of a bare stream expression statement). */
   addYield(name: string, stream: TableStream, loc: Loc): void;
   isYielded(stream: TableStream): boolean;

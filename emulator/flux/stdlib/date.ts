@@ -1,7 +1,7 @@
 /**
  * The `date` package (FLUX stdlib/date) and `timezone` (utc, fixed). A time argument may be a duration, taken
- * relative to now(). Functions that take a `location` read the clock there; the emulator supports UTC with a fixed
- * offset (`timezone.utc`, `timezone.fixed`), and refuses named zones (timezone.location is not provided).
+ * relative to now(). Functions that take a `location` read the clock there (timezone.ts: fixed offsets, and named
+ * zones through Intl).
  */
 import { civilFromDays, daysFromCivil } from '../calendar';
 import { FluxError } from '../interpreter/errors';
@@ -9,6 +9,7 @@ import { Args, builtin } from '../interpreter/functions';
 import { addDuration, floorDiv } from '../interpreter/time';
 import type { CallSite, Duration, FluxFunction, Value } from '../interpreter/values';
 import { duration, int, time, typeName } from '../interpreter/values';
+import { FluxLocation, readLocation, timeInLocation } from './timezone';
 import { Windower } from './windows';
 
 const NS_PER_DAY = 86_400_000_000_000n;
@@ -19,26 +20,6 @@ function timeable(args: Args, name: string, site: CallSite): bigint {
   if (v.type === 'time') return v.value;
   if (v.type === 'duration') return addDuration(site.runtime.now(), v.value);
   throw new FluxError(`argument ${name} must be a time or a duration, got ${typeName(v)}`);
-}
-
-/** The location's fixed offset in nanoseconds; a zone other than UTC is refused. */
-export function locationOffset(v: Value | undefined): bigint {
-  if (v === undefined || v.type === 'null') return 0n;
-  if (v.type !== 'record') throw new FluxError(`location must be a record, got ${typeName(v)}`);
-  const zone = v.value.get('zone');
-  if (!zone) throw new FluxError('zone property missing from location record');
-  if (zone.type !== 'string')
-    throw new FluxError(`zone property for location must be of type string, got ${typeName(zone)}`);
-  if (zone.value !== 'UTC')
-    throw new FluxError(
-      `location zone "${zone.value}" is not supported by the emulator (only UTC with a fixed offset)`,
-    );
-  const offset = v.value.get('offset');
-  if (offset === undefined || offset.type === 'null') return 0n;
-  if (offset.type !== 'duration')
-    throw new FluxError(`offset property for location must be of type duration, got ${typeName(offset)}`);
-  if (offset.value.months !== 0n) throw new FluxError('a location offset with months is not supported');
-  return offset.value.nanoseconds;
 }
 
 interface Civil {
@@ -69,17 +50,21 @@ function part(name: string, read: (c: Civil) => number | bigint, located = true)
     params: located ? ['t', 'location'] : ['t'],
     required: located ? ['t', 'location'] : ['t'],
     run(args, site) {
-      const offset = located ? locationOffset(args.value('location')) : 0n;
-      return int(BigInt(read(civil(timeable(args, 't', site) + offset))));
+      const t = timeable(args, 't', site);
+      return int(BigInt(read(civil(located ? timeInLocation(t, readLocation(args.value('location'))) : t))));
     },
   });
 }
 
 const SECOND = 1_000_000_000n;
 
-function shift(t: bigint, d: Duration, scale: bigint, offset: bigint): bigint {
-  // As Flux's date.add: on the location's clock, so months follow its calendar.
-  return addDuration(t + offset, d, scale) - offset;
+function shift(t: bigint, d: Duration, scale: bigint, location: FluxLocation): bigint {
+  // As Flux's date.add: on the location's clock, so months and days follow its calendar.
+  const local = addDuration(t, location.offset);
+  const moved = location.zone
+    ? location.zone.toLocalClock(addDuration(location.zone.fromLocalClock(local), d, scale))
+    : addDuration(local, d, scale);
+  return addDuration(moved, location.offset, -1n);
 }
 
 export const DATE: Record<string, FluxFunction> = {
@@ -101,8 +86,7 @@ export const DATE: Record<string, FluxFunction> = {
     params: ['t', 'location'],
     required: ['t', 'location'],
     run(args, site) {
-      const offset = locationOffset(args.value('location'));
-      return time(timeable(args, 't', site) + offset);
+      return time(timeInLocation(timeable(args, 't', site), readLocation(args.value('location'))));
     },
   }),
   _truncate: builtin({
@@ -110,11 +94,10 @@ export const DATE: Record<string, FluxFunction> = {
     params: ['t', 'unit', 'location'],
     required: ['t', 'unit', 'location'],
     run(args, site) {
-      const offset = locationOffset(args.value('location'));
+      const location = readLocation(args.value('location'));
       const unit = args.duration('unit');
-      const w = new Windower(unit, unit, { months: 0n, nanoseconds: 0n });
-      const local = timeable(args, 't', site) + offset;
-      return time(w.startOf(w.indexOf(local)) - offset);
+      const t = timeable(args, 't', site);
+      return time(new Windower(unit, unit, { months: 0n, nanoseconds: 0n }, location).latest(t).start);
     },
   }),
   _add: builtin({
@@ -122,8 +105,7 @@ export const DATE: Record<string, FluxFunction> = {
     params: ['d', 'to', 'location'],
     required: ['d', 'to', 'location'],
     run(args, site) {
-      const offset = locationOffset(args.value('location'));
-      return time(shift(timeable(args, 'to', site), args.duration('d'), 1n, offset));
+      return time(shift(timeable(args, 'to', site), args.duration('d'), 1n, readLocation(args.value('location'))));
     },
   }),
   _sub: builtin({
@@ -131,8 +113,7 @@ export const DATE: Record<string, FluxFunction> = {
     params: ['d', 'from', 'location'],
     required: ['d', 'from', 'location'],
     run(args, site) {
-      const offset = locationOffset(args.value('location'));
-      return time(shift(timeable(args, 'from', site), args.duration('d'), -1n, offset));
+      return time(shift(timeable(args, 'from', site), args.duration('d'), -1n, readLocation(args.value('location'))));
     },
   }),
   scale: builtin({

@@ -7,7 +7,6 @@ export const UNSUPPORTED_UNIVERSE = new Set([
   'cov',
   'display',
   'holtWinters',
-  'hourSelection',
   'join',
   'pearsonr',
   'sleep',

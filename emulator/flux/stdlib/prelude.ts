@@ -82,6 +82,8 @@ timeWeightedAvg = (tables=<-, unit) =>
     tables
         |> integral(unit: unit, interpolate: "linear")
         |> map(fn: (r) => ({r with _value: r._value * float(v: uint(v: unit)) / float(v: int(v: r._stop) - int(v: r._start))}))
+hourSelection = (start, stop, location=location, timeColumn="_time", tables=<-) =>
+    tables |> _hourSelection(start: start, stop: stop, location: location, timeColumn: timeColumn)
 today = () => date.truncate(t: now(), unit: 1d)
 `;
 

@@ -17,7 +17,8 @@ import { arrayFrom } from './array';
 import { count, mean, median, quantile, spread, stddev, sum } from './aggregates';
 import { drop, duplicate, keep, rename, set } from './columns';
 import { csvFrom } from './csv';
-import { filter } from './filter';
+import { filter, hourSelection } from './filter';
+import { TIMEZONE } from './timezone';
 import { group } from './group';
 import { KNOWN_PACKAGES, UNSUPPORTED_UNIVERSE } from './known-names';
 import { map } from './map';
@@ -59,6 +60,7 @@ const BUILTINS: Record<string, FluxFunction> = {
   buckets,
   range,
   filter,
+  _hourSelection: hourSelection,
   map,
   keep,
   drop,
@@ -137,7 +139,7 @@ const PACKAGES: Record<string, PackageDef> = {
   csv: { builtins: { from: csvFrom } },
   strings: { builtins: STRINGS },
   date: { builtins: DATE, constants: DATE_CONSTANTS, prelude: DATE_PRELUDE },
-  timezone: { prelude: TIMEZONE_PRELUDE },
+  timezone: { builtins: TIMEZONE, prelude: TIMEZONE_PRELUDE },
   math: { builtins: MATH, constants: MATH_CONSTANTS },
   bitwise: { builtins: BITWISE },
   'influxdata/influxdb': { builtins: { from, buckets, to } },
@@ -188,6 +190,7 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
   const importPackage = (path: string, loc: Loc): LoadedPackage => {
     const known = loaded.get(path);
     if (known) return known;
+    if (path === 'universe') return universePackage(env);
     const def = PACKAGES[path];
     if (!def) {
       if (KNOWN_PACKAGES.has(path) || path.startsWith('contrib/') || path.startsWith('experimental/')) {
@@ -222,6 +225,12 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
   };
   runUniversePrelude(parsePrelude(UNIVERSE_PRELUDE), { env, scope, importPackage }, compiler, runtime);
   return { universe: { env, scope, importPackage }, compiler };
+}
+
+/** `import "universe"`: the universe's own names, as a package (`universe.window(...)`). */
+function universePackage(env: Environment): LoadedPackage {
+  const members = new Map(env.entries());
+  return { name: 'universe', value: record(members), members: new Set(members.keys()) };
 }
 
 /**

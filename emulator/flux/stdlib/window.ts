@@ -8,7 +8,7 @@
 import { FluxError } from '../interpreter/errors';
 import { Args, builtin, callFunction } from '../interpreter/functions';
 import { INFINITE_DURATION, MAX_TIME, MIN_TIME, ZERO_DURATION } from '../interpreter/time';
-import type { Duration, FluxFunction } from '../interpreter/values';
+import type { CallSite, Duration, FluxFunction } from '../interpreter/values';
 import { str, stream, typeName } from '../interpreter/values';
 import type { Bounds, StreamData } from '../stream';
 import type { Cell, Column, Table } from '../table';
@@ -17,6 +17,7 @@ import { keyId } from '../tables/keys';
 import { Reducer, windowReducers } from './aggregates';
 import { duplicateColumn } from './columns';
 import { Pick, windowPickers } from './selectors';
+import { FluxLocation, readLocation } from './timezone';
 import { clip, Window, Windower } from './windows';
 
 interface WindowSpec {
@@ -34,7 +35,7 @@ export const window = builtin({
   params: ['tables', 'every', 'period', 'offset', 'location', 'timeColumn', 'startColumn', 'stopColumn', 'createEmpty'],
   pipe: 'tables',
   run(args, site) {
-    checkLocation(args);
+    const location = windowLocation(args, site);
     if (!args.has('every') && !args.has('period')) throw new FluxError('window needs every or period');
     const period = args.duration('period', ZERO_DURATION);
     const every = args.has('every') ? args.duration('every') : period;
@@ -47,7 +48,7 @@ export const window = builtin({
       startColumn: args.string('startColumn', '_start'),
       stopColumn: args.string('stopColumn', '_stop'),
     };
-    const windower = every.infinite ? undefined : new Windower(every, period, spec.offset);
+    const windower = every.infinite ? undefined : new Windower(every, period, spec.offset, location);
     return stream(args.stream('tables').derive('window', site.loc, (data) => windowStream(data, spec, windower)));
   },
 });
@@ -58,7 +59,7 @@ export const aggregateWindow = builtin({
   required: ['every', 'fn'],
   pipe: 'tables',
   run(args, site) {
-    checkLocation(args);
+    const location = windowLocation(args, site);
     const every = args.duration('every');
     if (every.infinite) throw new FluxError('aggregateWindow needs a finite every');
     const spec: WindowSpec = {
@@ -74,7 +75,7 @@ export const aggregateWindow = builtin({
     const column = args.string('column', '_value');
     const timeSrc = args.string('timeSrc', '_stop');
     const timeDst = args.string('timeDst', '_time');
-    const windower = new Windower(spec.every, spec.period, spec.offset);
+    const windower = new Windower(spec.every, spec.period, spec.offset, location);
     const input = args.stream('tables');
     const fast = fastOperation(fn);
     if (fast && (timeSrc === spec.startColumn || timeSrc === spec.stopColumn)) {
@@ -114,15 +115,9 @@ export const aggregateWindow = builtin({
   },
 });
 
-function checkLocation(args: Args): void {
-  const location = args.optional('location');
-  if (!location) return;
-  const zone = location.type === 'record' ? location.value.get('zone') : undefined;
-  const offset = location.type === 'record' ? location.value.get('offset') : undefined;
-  const utc = zone?.type === 'string' && zone.value === 'UTC';
-  const noOffset =
-    !offset || (offset.type === 'duration' && offset.value.months === 0n && offset.value.nanoseconds === 0n);
-  if (!utc || !noOffset) throw new FluxError('the emulator only supports windows in UTC (location)');
+/** The `location` argument, by default the `location` option (UTC unless the script sets it). */
+function windowLocation(args: Args, site: CallSite): FluxLocation {
+  return readLocation(args.optional('location') ?? site.runtime.option('location'));
 }
 
 /** One input table's rows sorted into windows, with `_start`/`_stop` columns present. */

@@ -6,6 +6,7 @@ import { civilFromDays } from '../calendar';
 import { FluxError } from '../interpreter/errors';
 import { addDuration, addMonths, floorDiv, isNegative, isZero, monthIndex } from '../interpreter/time';
 import type { Duration } from '../interpreter/values';
+import type { FluxLocation, Zone } from './timezone';
 
 /** Refuses windowing that would build an absurd number of tables (e.g. `every: 1ns` over a day). */
 const MAX_WINDOWS = 1_000_000;
@@ -19,8 +20,14 @@ export class Windower {
   private readonly every: Duration;
   private readonly period: Duration;
   private readonly zero: bigint;
+  private readonly zone?: Zone;
 
-  constructor(every: Duration, period: Duration, offset: Duration) {
+  /**
+   * In a location (Flux's interval.NewWindowInLocation), windows are laid out on its wall clock: the zero point
+   * moves back by the location's fixed offset, and with a named zone each window's bounds are the instants of
+   * its wall-clock bounds (so a day window is 23 or 25 hours across a DST change).
+   */
+  constructor(every: Duration, period: Duration, offset: Duration, location?: FluxLocation) {
     if (isNegative(every) || isZero(every)) throw new FluxError('every must be a positive duration');
     if (every.months !== 0n && every.nanoseconds !== 0n)
       throw new FluxError('every cannot mix months with days or smaller units');
@@ -28,7 +35,8 @@ export class Windower {
     this.every = every;
     this.period = isZero(period) ? every : period;
     // The zero point (epoch + offset) is moved within one `every` so indexes stay small.
-    let zero = addDuration(0n, offset);
+    let zero = addDuration(location ? addDuration(0n, location.offset, -1n) : 0n, offset);
+    this.zone = location?.zone;
     if (every.months === 0n) zero -= floorDiv(zero, every.nanoseconds) * every.nanoseconds;
     this.zero = zero;
   }
@@ -54,6 +62,7 @@ export class Windower {
 
   /** Windows containing t, latest first. */
   containing(t: bigint): Window[] {
+    if (this.zone) return this.zonedOverlapping(t, t + 1n).reverse();
     const out: Window[] = [];
     for (let k = this.indexOf(t); this.stopOf(k) > t; k -= 1n) {
       out.push({ start: this.startOf(k), stop: this.stopOf(k) });
@@ -64,6 +73,7 @@ export class Windower {
 
   /** Windows overlapping [start, stop), earliest first. */
   overlapping(start: bigint, stop: bigint): Window[] {
+    if (this.zone) return this.zonedOverlapping(start, stop);
     let k = this.indexOf(start);
     while (this.stopOf(k - 1n) > start) k -= 1n;
     const out: Window[] = [];
@@ -73,6 +83,36 @@ export class Windower {
     }
     return out;
   }
+
+  /** The window holding t's wall clock (interval.Window.GetLatestBounds), as instants. */
+  latest(t: bigint): Window {
+    return this.boundsOf(this.indexOf(this.zone ? this.zone.fromLocalClock(t) : t));
+  }
+
+  private boundsOf(k: bigint): Window {
+    const start = this.startOf(k);
+    const stop = this.stopOf(k);
+    return this.zone ? { start: this.zone.toLocalClock(start), stop: this.zone.toLocalClock(stop) } : { start, stop };
+  }
+
+  /** As interval.Window.GetOverlappingBounds, earliest first: back from the window of `stop`. */
+  private zonedOverlapping(start: bigint, stop: bigint): Window[] {
+    if (start >= stop) return [];
+    const out: Window[] = [];
+    let k = this.indexOf((this.zone as Zone).fromLocalClock(stop));
+    for (let b = this.boundsOf(k); b.stop > start; b = this.boundsOf(--k)) {
+      if (overlaps(b, { start, stop })) out.push(b);
+      if (out.length > MAX_WINDOWS) throw tooMany();
+    }
+    return out.reverse();
+  }
+}
+
+const contains = (b: Window, t: bigint) => t >= b.start && t < b.stop;
+
+/** interval.Bounds.Overlaps, exactly (an empty window overlaps when its start lies in o). */
+function overlaps(b: Window, o: Window): boolean {
+  return contains(b, o.start) || (contains(b, o.stop) && o.stop > b.start) || contains(o, b.start);
 }
 
 const NS_PER_DAY = 86_400_000_000_000n;
