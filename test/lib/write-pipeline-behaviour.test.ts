@@ -1,0 +1,376 @@
+/**
+ * The write pipeline's contract, pinned rule by rule against a scripted server: what write() returns and
+ * counts, when a batch goes, what flush() and close() promise, the payloads of its events and stats, the
+ * circuit, and lines left in the spool by a previous run (found by mutation testing, see TESTING.md).
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Clock, WritePipelineConfig } from '../../lib/write/options';
+import type { CircuitNotice, FailedLines, RetryNotice, WriteStats } from '../../lib/write/pipeline';
+import { WritePipeline } from '../../lib/write/pipeline';
+import { openSpool } from '../../lib/write/spool';
+import type { Script, ScriptedInflux } from '../support/scripted-influx';
+import { eventually, ok, startScriptedInflux } from '../support/scripted-influx';
+
+/** Real timers, except that waits of a second or more pass in a millisecond. */
+const hurriedClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms >= 1000 ? 1 : ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+const points = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ measurement: 'm', fields: { v: from + i }, timestamp: from + i }));
+const linesOf = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
+const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('write pipeline: behaviour', () => {
+  let server: ScriptedInflux;
+  let pipelines: WritePipeline[];
+  let dirs: string[];
+
+  const pipeline = (extra: Partial<WritePipelineConfig> = {}): WritePipeline => {
+    const p = new WritePipeline({
+      url: server.url,
+      token: 't',
+      org: 'o',
+      bucket: 'b',
+      flushInterval: 10,
+      clock: hurriedClock,
+      random: () => 0,
+      ...extra,
+    });
+    pipelines.push(p);
+    return p;
+  };
+  const collect = <T>(p: WritePipeline, event: string): T[] => {
+    const seen: T[] = [];
+    p.on(event, (e: T) => seen.push(e));
+    return seen;
+  };
+  const spoolDir = (): string => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-write-pipeline-b-'));
+    dirs.push(dir);
+    return dir;
+  };
+  const script = (fn: Script) => {
+    server.script = fn;
+  };
+  const sent = (): string[][] => server.received.map((r) => r.lines);
+
+  beforeEach(async () => {
+    server = await startScriptedInflux();
+    script(() => ok);
+    pipelines = [];
+    dirs = [];
+  });
+  afterEach(async () => {
+    for (const p of pipelines) await p.close();
+    await server.close();
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts with empty stats, in memory', () => {
+    const p = pipeline();
+    assert.deepEqual(p.stats, {
+      buffered: 0,
+      written: 0,
+      failed: 0,
+      invalid: 0,
+      dropped: 0,
+      retrying: false,
+      circuit: 'closed',
+      attempts: 0,
+      durable: false,
+    });
+    assert.deepEqual(p.recovered, { lines: 0, discardedBytes: 0, dropped: 0 });
+  });
+
+  it('returns what it accepted and refused, and counts the refused points as invalid', () => {
+    const p = pipeline({ flushInterval: 0 });
+    const result = p.write([...points(1, 2), { measurement: 'm', fields: {} }, 7]);
+    assert.equal(result.accepted, 2);
+    assert.deepEqual(
+      result.errors.map((e) => e.index),
+      [2, 3],
+    );
+    assert.equal(p.stats.invalid, 2);
+    assert.equal(p.stats.buffered, 2);
+  });
+
+  it('tells its stats when the buffer stops being empty or a point is refused, not on every write', () => {
+    const p = pipeline({ flushInterval: 0 });
+    const stats = collect<WriteStats>(p, 'stats');
+    p.write(points(1, 1));
+    assert.equal(stats.length, 1);
+    assert.equal(stats[0].buffered, 1);
+    p.write(points(2, 2));
+    assert.equal(stats.length, 1);
+    p.write([]);
+    assert.equal(stats.length, 1);
+    p.write([7]);
+    assert.equal(stats.length, 2);
+    assert.equal(stats[1].invalid, 1);
+  });
+
+  it('waits for a full batch when there is no flush interval, and sends exactly one batch then', async () => {
+    const p = pipeline({ flushInterval: 0, batchSize: 3 });
+    p.write(points(1, 2));
+    await delay(30);
+    assert.deepEqual(sent(), []);
+    p.write(points(3, 4));
+    await eventually(() => p.stats.written === 3, 'one batch is written');
+    await delay(30);
+    assert.deepEqual(sent(), [linesOf(1, 3)]);
+    assert.equal(p.stats.buffered, 1);
+    await p.flush();
+    assert.deepEqual(sent(), [linesOf(1, 3), linesOf(4, 4)]);
+  });
+
+  it('sends a part batch after the flush interval', async () => {
+    const p = pipeline({ flushInterval: 20, batchSize: 100 });
+    p.write(points(1, 2));
+    await delay(5);
+    assert.deepEqual(sent(), []);
+    await eventually(() => p.stats.written === 2, 'the part batch is written');
+    assert.deepEqual(sent(), [linesOf(1, 2)]);
+  });
+
+  it('limits a batch by maxBatchBytes', async () => {
+    const p = pipeline({ flushInterval: 0, maxBatchBytes: 2 * (linesOf(1, 1)[0].length + 1) });
+    p.write(points(1, 5));
+    await p.flush();
+    assert.deepEqual(sent(), [linesOf(1, 2), linesOf(3, 4), linesOf(5, 5)]);
+  });
+
+  it('resolves flush() at once when nothing is buffered, without a request', async () => {
+    const p = pipeline();
+    await p.flush();
+    assert.deepEqual(sent(), []);
+  });
+
+  it('emits written with the count of each batch and counts them', async () => {
+    const p = pipeline({ flushInterval: 0, batchSize: 2 });
+    const written = collect<{ count: number }>(p, 'written');
+    p.write(points(1, 5));
+    await p.flush();
+    assert.deepEqual(written, [{ count: 2 }, { count: 2 }, { count: 1 }]);
+    assert.equal(p.stats.written, 5);
+    assert.equal(p.stats.buffered, 0);
+  });
+
+  it('names the cap in the error when the buffer drops lines', () => {
+    const p = pipeline({ flushInterval: 0, maxBufferLines: 3, batchSize: 3 });
+    p.write(points(1, 5));
+    assert.equal(p.stats.dropped, 2);
+    assert.deepEqual(p.stats.lastError && [p.stats.lastError.code, p.stats.lastError.message], [
+      'buffer-full',
+      'the write buffer is full (3 lines); dropped the 2 oldest line(s) — InfluxDB is not keeping up or not reachable',
+    ]);
+  });
+
+  it('tells each retry with its attempt number and delay, and the time of the next attempt in its stats', async () => {
+    script((_, n) => (n < 2 ? { status: 503, code: 'unavailable', message: 'busy' } : ok));
+    const p = pipeline();
+    const retries = collect<RetryNotice>(p, 'retry');
+    const stats = collect<WriteStats>(p, 'stats');
+    const before = Date.now();
+    p.write(points(1, 1));
+    await eventually(() => p.stats.written === 1, 'the point is written');
+    assert.deepEqual(
+      retries.map((r) => [r.attempt, r.delay, r.error.code]),
+      [
+        [1, 1000, 'unavailable'],
+        [2, 2000, 'unavailable'],
+      ],
+    );
+    const waiting = stats.filter((s) => s.retrying);
+    assert.deepEqual(
+      waiting.map((s) => s.attempts),
+      [1, 2],
+    );
+    for (const [i, s] of waiting.entries()) {
+      assert.ok(s.nextRetryAt !== undefined && s.nextRetryAt >= before + retries[i].delay, 'nextRetryAt');
+    }
+    assert.equal(p.stats.nextRetryAt, undefined);
+    assert.equal(p.stats.attempts, 0);
+  });
+
+  it('opens the circuit after three failed attempts and closes it on the next answer', async () => {
+    script((_, n) => (n < 3 ? { status: 503, code: 'unavailable', message: 'down' } : ok));
+    const p = pipeline();
+    const circuit = collect<CircuitNotice>(p, 'circuit');
+    p.write(points(1, 1));
+    await eventually(() => p.stats.written === 1, 'the point is written');
+    assert.deepEqual(
+      circuit.map((c) => [c.state, c.failures, c.error?.code]),
+      [
+        ['open', 3, 'unavailable'],
+        ['closed', 3, undefined],
+      ],
+    );
+    assert.equal(p.stats.circuit, 'closed');
+  });
+
+  it('opens the circuit at once when the token is refused', async () => {
+    script((_, n) => (n < 1 ? { status: 401, code: 'unauthorized', message: 'unauthorized access' } : ok));
+    const p = pipeline();
+    const circuit = collect<CircuitNotice>(p, 'circuit');
+    const stats = collect<WriteStats>(p, 'stats');
+    p.write(points(1, 1));
+    await eventually(() => p.stats.written === 1, 'the point is written');
+    assert.deepEqual(
+      circuit.map((c) => c.state),
+      ['open', 'closed'],
+    );
+    assert.ok(stats.some((s) => s.circuit === 'open'));
+  });
+
+  it('fails a single line the server finds too large, with its reason, and writes the rest', async () => {
+    script(({ lines }) =>
+      lines.some((l) => l.includes('v=3 ')) ? { status: 413, code: 'request too large', message: 'too large' } : ok,
+    );
+    const p = pipeline({ flushInterval: 0 });
+    const failed = collect<FailedLines>(p, 'failed');
+    p.write(points(1, 4));
+    await p.flush();
+    assert.equal(p.stats.written, 3);
+    assert.equal(p.stats.failed, 1);
+    assert.deepEqual(
+      failed.map((f) => [f.count, f.error.code, f.lines.map((l) => [l.line, l.reason === f.error.message])]),
+      [[1, 'too-large', [['m v=3 3', true]]]],
+    );
+    assert.equal(p.stats.lastError?.code, 'too-large');
+  });
+
+  it('fails a single line the server refuses without naming it, and writes the others', async () => {
+    script(({ lines }) =>
+      lines.some((l) => l.includes('v=2 '))
+        ? { status: 400, code: 'invalid', message: "unable to parse 'x': bad" }
+        : ok,
+    );
+    const p = pipeline({ flushInterval: 0 });
+    const failed = collect<FailedLines>(p, 'failed');
+    p.write(points(1, 3));
+    await p.flush();
+    assert.deepEqual(
+      failed.map((f) => [f.count, f.lines.map((l) => [l.line, l.reason])]),
+      [[1, [['m v=2 2', f0(failed).error.message]]]],
+    );
+    assert.equal(p.stats.written, 2);
+  });
+
+  it('counts the others as written when the server wrote them despite a rejected line (Cloud)', async () => {
+    script(() => ({
+      status: 400,
+      code: 'invalid',
+      message: "partial write error (2 written): unable to parse 'm v=2 2': bad",
+    }));
+    const p = pipeline({ flushInterval: 0 });
+    const written = collect<{ count: number }>(p, 'written');
+    p.write(points(1, 3));
+    await p.flush();
+    assert.equal(server.received.length, 1);
+    assert.deepEqual(written, [{ count: 2 }]);
+    assert.deepEqual([p.stats.written, p.stats.failed], [2, 1]);
+  });
+
+  it('reports a 422 partial write with the dropped count and no lines, and the rest as written', async () => {
+    script(() => ({ status: 422, code: 'unprocessable entity', message: 'partial write: dropped=5' }));
+    const p = pipeline({ flushInterval: 0 });
+    const failed = collect<FailedLines>(p, 'failed');
+    const written = collect<{ count: number }>(p, 'written');
+    p.write(points(1, 3));
+    await p.flush();
+    assert.deepEqual(
+      failed.map((f) => [f.count, f.lines]),
+      [[3, []]],
+    );
+    assert.deepEqual(written, []);
+    assert.deepEqual([p.stats.written, p.stats.failed, p.stats.buffered], [0, 3, 0]);
+    assert.equal(p.stats.lastError?.code, 'partial-write');
+  });
+
+  it('refuses points after close(), saying so', async () => {
+    const p = pipeline();
+    await p.close();
+    assert.deepEqual(p.write(points(1, 1)), {
+      accepted: 0,
+      errors: [{ index: 0, reason: 'the write pipeline is closed; the points were not accepted' }],
+    });
+    assert.equal(p.stats.buffered, 0);
+  });
+
+  it('says on close that unsent lines are lost when there is no spool, and rejects flush() with it', async () => {
+    script(() => ({ hang: true }));
+    const p = pipeline({ closeTimeout: 50, flushInterval: 0 });
+    const stats = collect<WriteStats>(p, 'stats');
+    p.write(points(1, 2));
+    await p.close();
+    assert.equal(stats[stats.length - 1].buffered, 2);
+    await assert.rejects(
+      p.flush(),
+      (e: Error & { code?: string }) =>
+        e.code === 'closed' &&
+        e.message === 'closed with 2 line(s) not sent; they are lost, as no spool directory is in use',
+    );
+    assert.equal(p.close(), p.close());
+  });
+
+  it('says on close that unsent lines are kept in the spool, and sends them first at the next start', async () => {
+    script(() => ({ hang: true }));
+    const dir = spoolDir();
+    const first = pipeline({ closeTimeout: 50, flushInterval: 0, spoolDir: dir });
+    assert.equal(first.stats.durable, true);
+    first.write(points(1, 2));
+    await first.close();
+    await assert.rejects(
+      first.flush(),
+      (e: Error) =>
+        e.message === 'closed with 2 line(s) not sent yet; they are kept in the spool and sent at the next start',
+    );
+    script(() => ok);
+    const second = pipeline({ flushInterval: 60_000, batchSize: 1000, spoolDir: dir });
+    assert.deepEqual(second.recovered, { lines: 2, discardedBytes: 0, dropped: 0 });
+    await eventually(() => second.stats.written === 2, 'the recovered lines are sent at once');
+    assert.deepEqual(sent().slice(-1), [linesOf(1, 2)]);
+  });
+
+  it('counts lines the spool dropped at the start because the cap shrank', async () => {
+    const dir = spoolDir();
+    const spool = openSpool({ dir, maxLines: 100, maxBytes: 1e9 });
+    spool.append(linesOf(1, 5));
+    spool.close();
+    script(() => ({ hang: true }));
+    const p = pipeline({ spoolDir: dir, maxBufferLines: 2, batchSize: 2, closeTimeout: 20 });
+    assert.equal(p.stats.dropped, 3);
+    assert.equal(p.stats.buffered, 2);
+  });
+
+  it('tells a spool that cannot be used as its last error from the start', () => {
+    const dir = spoolDir();
+    const file = path.join(dir, 'file');
+    fs.writeFileSync(file, 'x');
+    const p = pipeline({ spoolDir: file });
+    assert.equal(p.stats.durable, false);
+    assert.equal(p.stats.lastError?.code, 'spool-io');
+  });
+
+  it('resolves a flush() once the lines written before it are settled, not later ones', async () => {
+    script((_, n) => (n === 1 ? { status: 204, delayMs: 200 } : ok));
+    const p = pipeline({ flushInterval: 0, batchSize: 2 });
+    p.write(points(1, 2));
+    const flushed = p.flush().then(() => p.stats.written);
+    p.write(points(3, 4));
+    assert.equal(await flushed, 2);
+    await p.flush();
+    assert.equal(p.stats.written, 4);
+  });
+});
+
+function f0(failed: FailedLines[]): FailedLines {
+  return failed[0];
+}
