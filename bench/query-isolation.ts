@@ -61,6 +61,8 @@ function environmentLines(devices: number, fromMs: number, minutes: number, step
 
 interface Emulator {
   url: string;
+  /** What the emulator printed, for when a run fails. */
+  output(): string;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ async function prepare(dataDir: string, devices: number, days: number): Promise<
   const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/);
   const emulator: Emulator = {
     url: url as string,
+    output: () => cli.output(),
     close: async () => {
       cli.child.kill('SIGINT');
       await cli.exited();
@@ -93,10 +96,13 @@ interface Figures {
   health: number[];
   /** One viewer's refresh: its three dashboard queries in turn. */
   refreshes: number[];
+  /** Requests that failed (refused, reset): counted, and the run goes on. */
+  failures: string[];
 }
 
 async function measure(emulator: Emulator, devices: number, viewers: number, seconds: number): Promise<Figures> {
-  const figures: Figures = { writes: [], health: [], refreshes: [] };
+  const figures: Figures = { writes: [], health: [], refreshes: [], failures: [] };
+  const failed = (err: unknown) => void figures.failures.push(err instanceof Error ? err.message : String(err));
   const end = Date.now() + seconds * 1000;
   const writeUrl = `${emulator.url}/api/v2/write?org=${ORG}&bucket=${BUCKET}&precision=ms`;
   let fresh = Date.now();
@@ -106,14 +112,14 @@ async function measure(emulator: Emulator, devices: number, viewers: number, sec
       // 1,000 fresh points: 10 per device, a millisecond apart, never repeated.
       const lines = environmentLines(devices, fresh, 1000 / devices, 1);
       fresh += 1000 / devices;
-      figures.writes.push(await timedRequest(writeUrl, 'POST', lines.join('\n')));
+      await timedRequest(writeUrl, 'POST', lines.join('\n')).then((t) => figures.writes.push(t), failed);
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
     }
   })();
   const probe = (async () => {
     while (Date.now() < end) {
       const next = Date.now() + 100;
-      figures.health.push(await timedRequest(`${emulator.url}/health`, 'GET'));
+      await timedRequest(`${emulator.url}/health`, 'GET').then((t) => figures.health.push(t), failed);
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
     }
   })();
@@ -123,10 +129,14 @@ async function measure(emulator: Emulator, devices: number, viewers: number, sec
     const deviceId = `device-${(v * 37) % devices}`;
     while (Date.now() < end) {
       const start = Date.now();
-      await queryApi.collectRows(presetQuery('lastValues', { bucket: BUCKET, deviceId, range: '-1d' }));
-      await queryApi.collectRows(presetQuery('downsampled', { bucket: BUCKET, deviceId, range: '-1d' }));
-      await queryApi.collectRows(presetQuery('deviceList', { bucket: BUCKET, range: '-30d' }));
-      figures.refreshes.push(Date.now() - start);
+      try {
+        await queryApi.collectRows(presetQuery('lastValues', { bucket: BUCKET, deviceId, range: '-1d' }));
+        await queryApi.collectRows(presetQuery('downsampled', { bucket: BUCKET, deviceId, range: '-1d' }));
+        await queryApi.collectRows(presetQuery('deviceList', { bucket: BUCKET, range: '-30d' }));
+        figures.refreshes.push(Date.now() - start);
+      } catch (err) {
+        failed(err);
+      }
     }
   });
   await Promise.all([writer, probe, ...looping]);
@@ -162,6 +172,11 @@ async function main(): Promise<void> {
       try {
         for (const n of [0, viewers]) {
           const f = await measure(emulator, devices, n, seconds);
+          if (f.failures.length > 0) {
+            const kinds = [...new Set(f.failures)].join('; ');
+            process.stderr.write(`${name}, ${n} viewers: ${f.failures.length} failed requests (${kinds})\n`);
+            process.stderr.write(`emulator output:\n${emulator.output()}\n`);
+          }
           process.stdout.write(
             `| ${name} | ${n} | ${ms(percentile(f.writes, 50))} | ${ms(percentile(f.writes, 99))} | ${ms(percentile(f.health, 50))} | ${ms(percentile(f.health, 99))} | ${f.refreshes.length ? `${ms(percentile(f.refreshes, 50))} (${f.refreshes.length})` : '–'} |\n`,
           );
