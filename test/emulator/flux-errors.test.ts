@@ -44,9 +44,9 @@ describe('flux engine: errors', () => {
   });
 
   it('names a real Flux function the emulator does not implement', async () => {
-    const e = await rejection(fixture, 'from(bucket: "test") |> range(start: -1h) |> join(tables: {}, on: ["_time"])');
+    const e = await rejection(fixture, 'from(bucket: "test") |> range(start: -1h) |> holtWinters(n: 3, interval: 1m)');
     assert.equal(e.code, 'invalid');
-    assert.match(e.message, /unsupported function "join"/);
+    assert.match(e.message, /unsupported function "holtWinters"/);
   });
 
   it('names an unsupported member of a supported package', async () => {

@@ -56,7 +56,16 @@ describe('Flux stdlib testcases (end to end over HTTP, compared as testing.diff)
   it('has fixtures for the claimed packages, with unique ids', () => {
     const ids = cases.map((c) => c.id);
     assert.equal(new Set(ids).size, ids.length);
-    for (const dir of ['universe/', 'strings/', 'csv/', 'influxdata/influxdb/schema/', 'date/', 'bitwise/', 'array/']) {
+    for (const dir of [
+      'universe/',
+      'strings/',
+      'csv/',
+      'influxdata/influxdb/schema/',
+      'date/',
+      'bitwise/',
+      'array/',
+      'join/',
+    ]) {
       assert.ok(
         ids.some((id) => id.startsWith(dir)),
         `no cases from ${dir}`,

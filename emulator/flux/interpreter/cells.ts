@@ -1,10 +1,19 @@
 /** The table boundary: cells (typed by their column) to interpreter values and back. */
 import type { Cell, ColumnType, Table } from '../table';
 import { FluxError } from './errors';
-import { bool, float, int, NULL, record, str, time, typeName, uint, Value } from './values';
+import { bool, float, int, record, str, time, typeName, uint, Value } from './values';
+
+const TYPED_NULLS = new Map<ColumnType, Value>();
+
+/** A null read from a column of the given type (the type travels with it, e.g. into join's output schema). */
+export function nullOf(type: ColumnType): Value {
+  let v = TYPED_NULLS.get(type);
+  if (!v) TYPED_NULLS.set(type, (v = { type: 'null', column: type }));
+  return v;
+}
 
 export function cellToValue(cell: Cell, type: ColumnType): Value {
-  if (cell === null) return NULL;
+  if (cell === null) return nullOf(type);
   switch (type) {
     case 'dateTime:RFC3339':
       return time(cell as bigint);

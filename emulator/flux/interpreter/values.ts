@@ -6,6 +6,7 @@
 import type { FluxContext } from '../context';
 import type { FunctionExpression, Loc } from '../parser/ast';
 import type { TableStream } from '../stream';
+import type { ColumnType } from '../table';
 import type { Environment } from './environment';
 
 export interface Duration {
@@ -17,7 +18,8 @@ export interface Duration {
 }
 
 export type Value =
-  | { type: 'null' }
+  /** `column`: the type of the table column a null was read from (what Flux's type inference would know). */
+  | { type: 'null'; column?: ColumnType }
   | { type: 'bool'; value: boolean }
   | { type: 'int'; value: bigint }
   | { type: 'uint'; value: bigint }

@@ -18,6 +18,7 @@ import { count, mean, median, quantile, spread, stddev, sum } from './aggregates
 import { drop, duplicate, keep, rename, set } from './columns';
 import { csvFrom } from './csv';
 import { filter, hourSelection } from './filter';
+import { JOIN_PRELUDE, joinTables, universeJoin } from './join';
 import { TIMEZONE } from './timezone';
 import { group } from './group';
 import { KNOWN_PACKAGES, UNSUPPORTED_UNIVERSE } from './known-names';
@@ -61,6 +62,7 @@ const BUILTINS: Record<string, FluxFunction> = {
   range,
   filter,
   _hourSelection: hourSelection,
+  join: universeJoin,
   map,
   keep,
   drop,
@@ -137,6 +139,7 @@ const PACKAGES: Record<string, PackageDef> = {
   array: { builtins: { from: arrayFrom } },
   'experimental/array': { builtins: { from: arrayFrom } },
   csv: { builtins: { from: csvFrom } },
+  join: { builtins: { tables: joinTables }, prelude: JOIN_PRELUDE },
   strings: { builtins: STRINGS },
   date: { builtins: DATE, constants: DATE_CONSTANTS, prelude: DATE_PRELUDE },
   timezone: { builtins: TIMEZONE, prelude: TIMEZONE_PRELUDE },
