@@ -3,7 +3,8 @@
  * first, and each branch doing in Node-RED what its comment says, against the emulator.
  */
 import assert from 'node:assert/strict';
-import { AuthorizationsAPI } from '@influxdata/influxdb-client-apis';
+import { AuthorizationsAPI, BucketsAPI, TasksAPI } from '@influxdata/influxdb-client-apis';
+import iotDownsample from '../../nodes/iot-downsample/iot-downsample';
 import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
 import iotQuery from '../../nodes/iot-query/iot-query';
 import iotRegister from '../../nodes/iot-register/iot-register';
@@ -45,7 +46,7 @@ describe('example basics.json', () => {
   it('starts with a comment that explains each branch', () => {
     const first = flow.find((n) => n.type !== 'tab');
     assert.equal(first?.type, 'comment');
-    for (const words of ['register', 'virtual device', 'last values', 'params.deviceId', 'INFLUX_TOKEN'])
+    for (const words of ['register', 'virtual device', 'last values', 'params.deviceId', 'downsample', 'INFLUX_TOKEN'])
       assert.ok(String(first?.info).includes(words), `the comment explains ${words}`);
   });
 
@@ -85,6 +86,7 @@ describe('example basics.json', () => {
           iotWrite,
           iotQuery,
           virtualDevice,
+          iotDownsample,
           coreNode('common/20-inject.js'),
           coreNode('common/21-debug.js'),
           coreNode('common/90-comment.js'),
@@ -159,6 +161,22 @@ describe('example basics.json', () => {
         ['CO2', stored.get('CO2'), 'my-device'],
         ['Temperature', stored.get('Temperature'), 'my-device'],
       ]);
+    });
+
+    it('5. keeps one downsampling task into iot_center_1h, and backfills hourly means on a click', async () => {
+      const stored = await written();
+      const payload = (await click('basics.inject.downsample', 'basics.debug.downsample')) as { taskID: string };
+      const tasks = (await new TasksAPI(influx.influx).getTasks({})).tasks ?? [];
+      assert.deepEqual(
+        tasks.map((t) => [t.id, t.every, t.description]),
+        [[payload.taskID, '1h', 'IoT Center downsample: basics.downsample']],
+      );
+      const bucket = (await new BucketsAPI(influx.influx).getBuckets({ name: 'iot_center_1h' })).buckets?.[0];
+      assert.deepEqual(
+        bucket?.retentionRules.map((r) => r.everySeconds),
+        [400 * 86_400],
+      );
+      assert.ok(stored.size > 0);
     });
   });
 });
