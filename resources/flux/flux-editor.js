@@ -28,6 +28,8 @@
     lspReady: 'Flux language server ready',
     lspUnavailable: 'plain editor: the Flux language server is not available (__reason__)',
     formatFailed: 'cannot format: __message__',
+    expand: 'Full screen (Esc to leave)',
+    collapse: 'Leave full screen (Esc)',
     noConfig: 'choose and deploy an InfluxDB config node first',
   };
 
@@ -79,7 +81,12 @@
     '.iot-query-flux-results{margin-top:6px;max-height:220px;overflow:auto;font-size:0.9em}' +
     '.iot-query-flux-error{color:var(--red-ui-text-color-error,#b94a48);white-space:pre-wrap}' +
     '.iot-query-flux-rows{border-collapse:collapse;font-family:monospace}' +
-    '.iot-query-flux-rows th,.iot-query-flux-rows td{border:1px solid var(--red-ui-secondary-border-color,#ddd);padding:1px 6px;text-align:left;white-space:nowrap}';
+    '.iot-query-flux-rows th,.iot-query-flux-rows td{border:1px solid var(--red-ui-secondary-border-color,#ddd);padding:1px 6px;text-align:left;white-space:nowrap}' +
+    // Full screen, as Node-RED's own code editors expand: the editor takes the window until Esc or the button.
+    '.iot-query-flux-fullscreen{position:fixed;top:0;left:0;right:0;bottom:0;z-index:2000;margin:0;padding:10px;' +
+    'display:flex;flex-direction:column;background:var(--red-ui-primary-background,#fff)}' +
+    '.iot-query-flux-fullscreen .node-text-editor{flex:1 1 auto;height:auto!important;min-height:0}' +
+    '.iot-query-flux-fullscreen .iot-query-flux-results{max-height:30vh}';
 
   function addStyle() {
     if (document.getElementById('iot-query-flux-style')) return;
@@ -107,6 +114,10 @@
       .append($('<span>').text(text('run')))
       .appendTo(toolbar);
     var lspStatus = $('<span class="iot-query-flux-lsp">').appendTo(toolbar);
+    var expandButton = $('<button type="button" class="red-ui-button red-ui-button-small iot-query-flux-expand">')
+      .attr('title', text('expand'))
+      .append('<i class="fa fa-expand"></i>')
+      .appendTo(toolbar);
     var results = $('<div class="iot-query-flux-results">').insertAfter(host);
 
     var editor = RED.editor.createEditor({
@@ -116,8 +127,9 @@
       // No inline (ghost text) completions here; Monaco's inline-completion model otherwise follows the
       // suggestion list and reads the model while the dialog disposes it.
       inlineSuggest: { enabled: false },
-      // A dialog's few lines of Flux need the width more than an overview.
+      // A dialog's few lines of Flux need the width more than an overview; long pipelines wrap.
       minimap: { enabled: false },
+      wordWrap: 'on',
     });
     var binding = null;
     var detachSchema = null;
@@ -259,18 +271,48 @@
         });
     });
 
+    var frame = host.parent();
+    var beforeFullscreen = null;
+    function relayout() {
+      if (editor.layout) editor.layout();
+      else if (editor.resize) editor.resize();
+    }
+    function setFullscreen(on) {
+      if (on === frame.hasClass('iot-query-flux-fullscreen')) return;
+      if (on) beforeFullscreen = host.css('height');
+      frame.toggleClass('iot-query-flux-fullscreen', on);
+      if (!on && beforeFullscreen) host.css('height', beforeFullscreen);
+      expandButton.find('i').toggleClass('fa-expand', !on).toggleClass('fa-compress', on);
+      expandButton.attr('title', text(on ? 'collapse' : 'expand'));
+      relayout();
+      if (editor.focus) editor.focus();
+    }
+    expandButton.on('click', function (e) {
+      e.preventDefault();
+      setFullscreen(!frame.hasClass('iot-query-flux-fullscreen'));
+    });
+    // Esc leaves full screen first (and only that: the dialog stays open).
+    function onKey(e) {
+      if (e.key === 'Escape' && frame.hasClass('iot-query-flux-fullscreen')) {
+        e.preventDefault();
+        e.stopPropagation();
+        setFullscreen(false);
+      }
+    }
+    document.addEventListener('keydown', onKey, true);
+
     return {
       /** The Monaco (or Ace) editor, for tests and resizing. */
       editor: editor,
       getValue: function () {
         return editor.getValue();
       },
-      resize: function () {
-        if (editor.resize) editor.resize();
-      },
+      resize: relayout,
       destroy: function () {
         if (destroyed) return;
         destroyed = true;
+        document.removeEventListener('keydown', onKey, true);
+        frame.removeClass('iot-query-flux-fullscreen');
         requests.forEach(function (r) {
           r.abort();
         });

@@ -68,9 +68,9 @@
     if (!contents) return [];
     var list = Array.isArray(contents) ? contents : [contents];
     return list.map(function (c) {
-      if (typeof c === 'string') return { value: '```flux\n' + c + '\n```' };
+      if (typeof c === 'string') return { value: '```flux\n' + FLUX.formatType(c) + '\n```' };
       if (c.kind === 'markdown' || c.kind === 'plaintext') return { value: c.value };
-      return { value: '```' + (c.language || 'flux') + '\n' + c.value + '\n```' };
+      return { value: '```' + (c.language || 'flux') + '\n' + FLUX.formatType(c.value) + '\n```' };
     });
   }
 
@@ -117,6 +117,127 @@
     });
   }
 
+  /** Where a pipe waits for its function: `|>` then only spaces (the server offers nothing there). */
+  var AFTER_PIPE = /\|>\s*$/;
+  var pipeFunctions = null;
+
+  /**
+   * The functions a pipe can call, asked once per page: the server completes `|> a` … `|> z` in a scratch
+   * document of its own; functions only (packages cannot follow a pipe).
+   */
+  function knownPipeFunctions(client) {
+    if (pipeFunctions) return pipeFunctions;
+    var uri = FLUX.documentUri('iot-center-probe', 'pipe');
+    var found = {};
+    var letters = 'abcdefghijklmnopqrstuvwxyz'.split('');
+    var ask = function (i) {
+      if (i >= letters.length) return Promise.resolve();
+      client.change(uri, 'from(bucket: "b")\n  |> ' + letters[i] + '\n');
+      return client
+        .request('textDocument/completion', { textDocument: { uri: uri }, position: { line: 1, character: 6 } })
+        .then(function (result) {
+          var items = (result && (Array.isArray(result) ? result : result.items)) || [];
+          items.forEach(function (item) {
+            // Its edit range belongs to the scratch document: the editor's own cursor decides where it goes.
+            if (item.kind === 3) found[item.label] = Object.assign({}, item, { textEdit: undefined });
+          });
+          return ask(i + 1);
+        });
+    };
+    client.open(uri, '', null);
+    pipeFunctions = ask(0).then(
+      function () {
+        client.close(uri);
+        return Object.keys(found)
+          .sort()
+          .map(function (label) {
+            return found[label];
+          });
+      },
+      function () {
+        client.close(uri);
+        pipeFunctions = null;
+        return [];
+      },
+    );
+    return pipeFunctions;
+  }
+
+  /**
+   * A long inferred type on one line is unreadable in a hover: records and lists that do not fit `width`
+   * get one member per line, indented, the rest stays as the server wrote it.
+   */
+  FLUX.formatType = function (text, width) {
+    width = width || 72;
+    var OPEN = { '(': ')', '[': ']', '{': '}' };
+    function layout(part, indent) {
+      if (indent.length + part.length <= width) return part;
+      var out = '';
+      var depth = 0;
+      var start = -1;
+      for (var i = 0; i < part.length; i++) {
+        var c = part[i];
+        if (OPEN[c]) {
+          if (depth === 0) {
+            start = i;
+            out += c;
+          }
+          depth++;
+        } else if (c === ')' || c === ']' || c === '}') {
+          // A closer of a group opened on an earlier line stays as it is.
+          if (depth === 0) {
+            out += c;
+            continue;
+          }
+          depth--;
+          if (depth === 0) {
+            out += breakGroup(part.slice(start + 1, i), indent) + c;
+            continue;
+          }
+        } else if (depth === 0) {
+          out += c;
+        }
+      }
+      return out;
+    }
+    function breakGroup(inner, indent) {
+      var members = [];
+      var depth = 0;
+      var from = 0;
+      for (var i = 0; i < inner.length; i++) {
+        var c = inner[i];
+        if (OPEN[c]) depth++;
+        else if (c === ')' || c === ']' || c === '}') depth--;
+        else if (c === ',' && depth === 0) {
+          members.push(inner.slice(from, i).trim());
+          from = i + 1;
+        }
+      }
+      var last = inner.slice(from).trim();
+      if (last) members.push(last);
+      // One member (`stream[{...}]`): no line of its own, but its own groups may still break.
+      if (members.length <= 1) return layout(inner, indent);
+      var inside = indent + '    ';
+      return (
+        '\n' +
+        members
+          .map(function (m) {
+            return inside + layout(m, inside);
+          })
+          .join(',\n') +
+        ',\n' +
+        indent
+      );
+    }
+    return String(text)
+      .split('\n')
+      .map(function (line) {
+        var indent = /^\s*/.exec(line)[0];
+        return line.length <= width ? line : indent + layout(line.slice(indent.length), indent);
+      })
+      .join('\n');
+  };
+
   /** Page-wide providers for `flux`; they only answer for models bound with bindEditor. */
   FLUX.registerLspProviders = function (monaco) {
     if (FLUX.lspProvidersRegistered) return;
@@ -126,6 +247,9 @@
       provideCompletionItems: function (model, position, context) {
         var lspContext = { triggerKind: context.triggerKind + 1 };
         if (context.triggerCharacter) lspContext.triggerCharacter = context.triggerCharacter;
+        var before = model.getValueInRange(
+          new monaco.Range(position.lineNumber, 1, position.lineNumber, position.column),
+        );
         return ask(
           model,
           'textDocument/completion',
@@ -133,6 +257,13 @@
           { items: [] },
         ).then(function (result) {
           var items = Array.isArray(result) ? result : result.items || [];
+          var binding = bindingOf(model);
+          if (items.length === 0 && AFTER_PIPE.test(before) && binding && !binding.disposed) {
+            return knownPipeFunctions(binding.client).then(function (functions) {
+              if (model.isDisposed()) return { suggestions: [] };
+              return { suggestions: completionItems(monaco, model, position, functions) };
+            });
+          }
           return { suggestions: completionItems(monaco, model, position, items), incomplete: !!result.isIncomplete };
         });
       },

@@ -162,6 +162,63 @@ describe('iot-query Flux editor in Chromium', function () {
       fs.writeFileSync(path.join(PACKAGE_ROOT, 'docs', 'flux-editor.png'), shot);
   });
 
+  it('offers the functions a pipe can call after |> and Ctrl+Space (the server alone offers only words)', async () => {
+    await openNodeDialog(env.page, QUERY);
+    await waitForFluxEditor(env.page, 'ready');
+    await setFluxValue(env.page, 'from(bucket: "my-bucket")\n  |> ');
+    await env.page.keyboard.press('Control+Space');
+    await suggestion(env.page, 'aggregateWindow').waitFor({ timeout: 20_000 });
+    await env.page.keyboard.type('filt');
+    await suggestion(env.page, 'filter').waitFor();
+  });
+
+  it('shows a long inferred type one member per line in the hover', async () => {
+    await openNodeDialog(env.page, QUERY);
+    await waitForFluxEditor(env.page, 'ready');
+    await setFluxValue(env.page, 'from(bucket: "my-bucket")\n  |> aggregateWindow(every: 1m, fn: mean)\n');
+    await env.page.locator(`${FLUX_EDITOR} .view-line span span`, { hasText: /^aggregateWindow$/ }).hover();
+    const hover = env.page.locator('.monaco-hover-content', { hasText: 'every:' });
+    await hover.waitFor({ timeout: 20_000 });
+    const lines = (await hover.innerText()).split('\n');
+    assert.ok(lines.length > 3, `the type is broken into lines: ${lines.join(' / ')}`);
+    for (const line of lines) assert.ok(line.length <= 100, `a line of ${line.length} characters: ${line}`);
+  });
+
+  it('grows the editor with the dialog, wraps long lines, and has a full-screen mode that Esc leaves', async () => {
+    await openNodeDialog(env.page, QUERY);
+    await waitForFluxEditor(env.page, 'ready');
+    const editorHeight = () =>
+      env.page.locator('#node-input-flux-editor').evaluate((e) => e.getBoundingClientRect().height);
+    const tray = () => env.page.locator('.red-ui-tray').evaluate((e) => e.getBoundingClientRect().height);
+    const [own, whole] = [await editorHeight(), await tray()];
+    assert.ok(own >= whole * 0.35, `the editor takes a good part of the dialog: ${own} of ${whole} px`);
+    const viewport = env.page.viewportSize() ?? { width: 1400, height: 900 };
+    await env.page.setViewportSize({ width: viewport.width, height: viewport.height + 300 });
+    try {
+      await env.page.waitForFunction(
+        (before) =>
+          (document.querySelector('#node-input-flux-editor')?.getBoundingClientRect().height ?? 0) > before + 100,
+        own,
+      );
+    } finally {
+      await env.page.setViewportSize(viewport);
+    }
+    const wrap = await env.page.evaluate(() => {
+      const { monaco } = globalThis as unknown as MonacoGlobals;
+      const editor = monaco.editor.getEditors().find((e) => e.getModel()?.getLanguageId() === 'flux');
+      return editor?.getRawOptions().wordWrap;
+    });
+    assert.equal(wrap, 'on');
+    await env.page.click('.iot-query-flux-expand');
+    await env.page.waitForFunction(
+      (h) => (document.querySelector('#node-input-flux-editor')?.getBoundingClientRect().height ?? 0) > h * 0.6,
+      viewport.height,
+    );
+    await env.page.keyboard.press('Escape');
+    await env.page.waitForFunction(() => !document.querySelector('.iot-query-flux-fullscreen'));
+    assert.ok(await env.page.locator('.red-ui-tray').isVisible(), 'Esc left full screen, not the dialog');
+  });
+
   it('marks an undefined identifier with a flux marker', async () => {
     await openNodeDialog(env.page, QUERY);
     await waitForFluxEditor(env.page, 'ready');

@@ -24,6 +24,7 @@ interface MonacoEditor {
   setValue(value: string): void;
   setPosition(position: { lineNumber: number; column: number }): void;
   focus(): void;
+  getRawOptions(): { wordWrap?: string };
 }
 
 export const FLUX_EDITOR = '.iot-query-flux .monaco-editor';
