@@ -7,7 +7,9 @@ import { columnTypeOf, valueToCell } from '../interpreter/cells';
 import { FluxError } from '../interpreter/errors';
 import { builtin } from '../interpreter/functions';
 import type { Value } from '../interpreter/values';
-import { stream, typeName } from '../interpreter/values';
+import { array, stream, typeName } from '../interpreter/values';
+import { isTrue } from '../interpreter/operators';
+import { rowCaller } from './row-function';
 import { TableStream } from '../stream';
 import type { Column, ColumnType, Table } from '../table';
 import { makeTable } from '../tables/build';
@@ -15,7 +17,7 @@ import { makeTable } from '../tables/build';
 export const arrayFrom = builtin({
   name: 'array.from',
   params: ['rows'],
-  required: ['rows'],
+  pipe: 'rows',
   run(args) {
     const rows = args.value('rows');
     if (rows.type !== 'array') throw new FluxError(`argument rows must be an array of records, got ${typeName(rows)}`);
@@ -49,4 +51,42 @@ export function tableOfRecords(values: Value[]): Table {
     return labels.map((label) => valueToCell(rec.get(label) ?? { type: 'null' }));
   });
   return makeTable(columns, [], rows);
+}
+
+/** `array.map(arr, fn: (x) => ...)`, `array.filter(arr, fn: (x) => bool)`, `array.concat(arr, v)` (FLUX stdlib/array). */
+export const ARRAY_FUNCTIONS = {
+  map: builtin({
+    name: 'array.map',
+    params: ['arr', 'fn'],
+    required: ['fn'],
+    pipe: 'arr',
+    run(args, site) {
+      const call = rowCaller(args.fn('fn'), 'x', site);
+      return array(arrayArg(args.value('arr'), 'arr').map((x) => call(x)));
+    },
+  }),
+  filter: builtin({
+    name: 'array.filter',
+    params: ['arr', 'fn'],
+    required: ['fn'],
+    pipe: 'arr',
+    run(args, site) {
+      const call = rowCaller(args.fn('fn'), 'x', site);
+      return array(arrayArg(args.value('arr'), 'arr').filter((x) => isTrue(call(x), 'array.filter fn result')));
+    },
+  }),
+  concat: builtin({
+    name: 'array.concat',
+    params: ['arr', 'v'],
+    required: ['v'],
+    pipe: 'arr',
+    run(args) {
+      return array([...arrayArg(args.value('arr'), 'arr'), ...arrayArg(args.value('v'), 'v')]);
+    },
+  }),
+};
+
+function arrayArg(v: Value, name: string): Value[] {
+  if (v.type !== 'array') throw new FluxError(`argument ${name} must be an array, got ${typeName(v)}`);
+  return v.value;
 }

@@ -13,12 +13,15 @@ import { executeDefinitions, LoadedPackage, Universe } from '../interpreter/prog
 import { INFINITE_DURATION, ZERO_DURATION } from '../interpreter/time';
 import type { FluxFunction, Runtime, Value } from '../interpreter/values';
 import { duration, FALSE, fn, record, str, TRUE } from '../interpreter/values';
-import { arrayFrom } from './array';
+import { ARRAY_FUNCTIONS, arrayFrom } from './array';
 import { count, mean, median, quantile, spread, stddev, sum } from './aggregates';
 import { drop, duplicate, keep, rename, set } from './columns';
 import { csvFrom } from './csv';
 import { filter, hourSelection } from './filter';
 import { JOIN_PRELUDE, joinTables, universeJoin } from './join';
+import { TESTING, TESTING_PRELUDE } from './testing';
+import { TYPES } from './types';
+import { REGEXP } from './regexp';
 import { TIMEZONE } from './timezone';
 import { group } from './group';
 import { KNOWN_PACKAGES, UNSUPPORTED_UNIVERSE } from './known-names';
@@ -136,10 +139,13 @@ interface PackageDef {
 }
 
 const PACKAGES: Record<string, PackageDef> = {
-  array: { builtins: { from: arrayFrom } },
-  'experimental/array': { builtins: { from: arrayFrom } },
+  array: { builtins: { from: arrayFrom, ...ARRAY_FUNCTIONS } },
+  'experimental/array': { builtins: { from: arrayFrom, ...ARRAY_FUNCTIONS } },
   csv: { builtins: { from: csvFrom } },
   join: { builtins: { tables: joinTables }, prelude: JOIN_PRELUDE },
+  testing: { builtins: TESTING, prelude: TESTING_PRELUDE },
+  types: { builtins: TYPES },
+  regexp: { builtins: REGEXP },
   strings: { builtins: STRINGS },
   date: { builtins: DATE, constants: DATE_CONSTANTS, prelude: DATE_PRELUDE },
   timezone: { builtins: TIMEZONE, prelude: TIMEZONE_PRELUDE },
@@ -211,6 +217,11 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
       for (const [name, v] of members) {
         pkgEnv.set(name, v);
         pkgScope.declare(name);
+      }
+      for (const imp of parsePrelude(def.prelude).imports) {
+        const dep = importPackage(imp.path, imp.loc);
+        pkgScope.declare(dep.name, { kind: 'package', path: imp.path, members: dep.members });
+        pkgEnv.set(dep.name, dep.value);
       }
       executeDefinitions(parsePrelude(def.prelude), compiler, pkgScope, pkgEnv, runtime);
       for (const stmt of parsePrelude(def.prelude).body) {
