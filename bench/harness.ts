@@ -1,0 +1,215 @@
+/**
+ * The processes the benchmarks drive: the emulator as its own process (`iot-center emulator`, as a user
+ * runs it, so that it has a core of its own and its memory is its own), onboarded with the real SetupAPI;
+ * and Node-RED embedded in the benchmark process through node-red-node-test-helper, with our nodes and
+ * node-red-contrib-influxdb loaded side by side.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { InfluxDB } from '@influxdata/influxdb-client';
+import { BucketsAPI, SetupAPI } from '@influxdata/influxdb-client-apis';
+import type { Node, NodeMessage } from 'node-red';
+import { freePort } from '../bin/ports';
+
+export const ROOT = path.join(__dirname, '..');
+export const TOKEN = 'bench-operator-token';
+export const ORG = 'bench';
+
+export interface EmulatorProcess {
+  url: string;
+  pid: number;
+  orgID: string;
+  dataDir: string;
+  /** Creates a bucket (infinite retention) and returns its name. */
+  bucket(name: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** Starts `iot-center emulator` on a fresh data directory and onboards it. */
+export async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-emulator-'));
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'bin', 'iot-center.ts'),
+      'emulator',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const url = await waitForLine(child, /listening on (http:\/\/\S+)/, 60_000);
+  const setup = await new SetupAPI(new InfluxDB({ url })).postSetup({
+    body: { org: ORG, bucket: 'default', username: 'bench', password: 'password1', token: TOKEN },
+  });
+  const orgID = setup.org?.id ?? '';
+  const buckets = new BucketsAPI(new InfluxDB({ url, token: TOKEN }));
+  return {
+    url,
+    pid: child.pid ?? 0,
+    orgID,
+    dataDir,
+    async bucket(name) {
+      await buckets.postBuckets({ body: { orgID, name, retentionRules: [] } });
+      return name;
+    },
+    async close() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
+  let text = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms:\n${text}`)), ms);
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = pattern.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited (${code}):\n${text}`));
+    });
+  });
+}
+
+/** Resident set size of a process, in MB (Linux /proc; else undefined). */
+export function rssMB(pid: number): number | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    return m ? Number(m[1]) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Waits until check() holds, polling every few ms. */
+export async function until(check: () => boolean, what: string, ms = 120_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`bench: timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+}
+
+/* ------------------------------------------------------------------------------------------------------ */
+/* Embedded Node-RED                                                                                       */
+
+/** A node module as Node-RED loads it. */
+type NodeModule = (RED: never) => void | Promise<void>;
+
+interface FlowNode {
+  id: string;
+  type: string;
+  z?: string;
+  wires?: string[][];
+  [key: string]: unknown;
+}
+
+interface TestHelper {
+  init(runtimePath: string, settings?: object): void;
+  settings(settings: object): object;
+  startServer(): Promise<void>;
+  stopServer(): Promise<void>;
+  load(modules: NodeModule[], flow: FlowNode[], credentials?: Record<string, Record<string, string>>): Promise<void>;
+  unload(): Promise<void>;
+  getNode(id: string): Node | null;
+}
+
+export const TAB = 'bench-tab';
+
+export interface EmbeddedNodeRed {
+  userDir: string;
+  /** Loads a flow (on one tab) with these node modules. */
+  load(modules: unknown[], flow: FlowNode[], credentials?: Record<string, Record<string, string>>): Promise<void>;
+  node(id: string): Node;
+  /**
+   * One `complete` and one `catch` node for these nodes (the test helper loads a core node's module once per
+   * node of its type, so there can be only one of each). They count done() calls by `msg.bench`:
+   * `completed(key)` is how many msgs tagged `key` finished, `failed(key)` how many ended in done(err).
+   */
+  watch(ids: string[]): FlowNode[];
+  completed(key: string): number;
+  failed(key: string): number;
+  unload(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startNodeRed(): Promise<EmbeddedNodeRed> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const helper = require('node-red-node-test-helper') as TestHelper;
+  helper.init(require.resolve('node-red'));
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-node-red-'));
+  helper.settings({ userDir, logging: { console: { level: 'off' } } });
+  await helper.startServer();
+  const counts = new Map<string, { done: number; failed: number }>();
+  const requireNode = (id: string): Node => {
+    const n = helper.getNode(id);
+    if (!n) throw new Error(`bench: no node ${id} in the flow`);
+    return n;
+  };
+  return {
+    userDir,
+    async load(modules, flow, credentials = {}) {
+      counts.clear();
+      await helper.load(modules as NodeModule[], [{ id: TAB, type: 'tab', label: 'bench' }, ...flow], credentials);
+      // The helper spies on every Node method and log call with sinon, which records each call: a benchmark
+      // would measure sinon. Restoring its sandbox puts Node-RED's own methods back.
+      const spied = helper as unknown as { _sandbox: { restore(): void }; _logSpy?: { restore(): void } };
+      spied._sandbox.restore();
+      const count = (kind: 'done' | 'failed') => (msg: NodeMessage & { bench?: unknown }) => {
+        const key = String(msg.bench);
+        const c = counts.get(key) ?? { done: 0, failed: 0 };
+        counts.set(key, c);
+        c[kind]++;
+      };
+      if (flow.some((n) => n.id === 'bench-complete-out')) {
+        requireNode('bench-complete-out').on('input', count('done'));
+        requireNode('bench-catch-out').on('input', count('failed'));
+      }
+    },
+    node: requireNode,
+    watch: (ids) => [
+      { id: 'bench-complete', type: 'complete', z: TAB, scope: ids, wires: [['bench-complete-out']] },
+      { id: 'bench-catch', type: 'catch', z: TAB, scope: ids, uncaught: false, wires: [['bench-catch-out']] },
+      { id: 'bench-complete-out', type: 'helper', z: TAB },
+      { id: 'bench-catch-out', type: 'helper', z: TAB },
+    ],
+    completed: (key) => counts.get(key)?.done ?? 0,
+    failed: (key) => counts.get(key)?.failed ?? 0,
+    unload: () => helper.unload(),
+    async stop() {
+      await helper.unload();
+      await helper.stopServer();
+      fs.rmSync(userDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Hands msgs to a node, yielding to the event loop every `chunk` msgs as a busy flow would. */
+export async function feed(node: Node, msgs: readonly NodeMessage[], chunk = 500): Promise<void> {
+  for (let i = 0; i < msgs.length; i++) {
+    node.receive(msgs[i]);
+    if ((i + 1) % chunk === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench -- --quick` runs and produces every figure, so that the benchmark never rots. Nothing here
+ * is about speed (DESIGN.md: performance is measured by `npm run bench`, never asserted in tests).
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const ROOT = path.join(__dirname, '..', '..');
+const FIGURES = [
+  'parse.vs-split',
+  'ingest.vs-sqlite',
+  'write.vs-peer',
+  'write.vs-ceiling',
+  'backfill.week',
+  'memory.emulator',
+  'memory.node-red',
+  'startup.gauges',
+];
+
+interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  runs: number[];
+}
+
+describe('npm run bench -- --quick', function () {
+  this.timeout(180_000);
+
+  it('produces every figure, each with a median, min and max, and the ratios of its pairs', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-quick-'));
+    try {
+      const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--out', out], {
+        cwd: ROOT,
+        encoding: 'utf8',
+      });
+      assert.equal(run.status, 0, run.stderr);
+      const results = JSON.parse(fs.readFileSync(path.join(out, 'quick.json'), 'utf8')) as {
+        figures: Array<{ id: string; ours: Summary; peer?: Summary; ratio?: Summary; met?: boolean }>;
+      };
+      assert.deepEqual(results.figures.map((f) => f.id).sort(), [...FIGURES].sort());
+      for (const f of results.figures) {
+        for (const s of [f.ours, f.peer, f.ratio]) {
+          if (!s) continue;
+          assert.ok(
+            s.runs.length > 0 && s.runs.every((v) => Number.isFinite(v) && v > 0),
+            `${f.id}: ${JSON.stringify(s)}`,
+          );
+          assert.ok(s.min <= s.median && s.median <= s.max, f.id);
+        }
+        assert.equal(typeof f.met, 'boolean', `${f.id} is held against its target`);
+      }
+      for (const id of FIGURES.filter((i) => i.includes('.vs-'))) {
+        const f = results.figures.find((x) => x.id === id);
+        assert.ok(f?.peer && f.ratio, `${id} has its peer and the ratio`);
+        assert.equal(f.ratio.runs.length, f.ours.runs.length, `${id}: one ratio per run`);
+      }
+      assert.match(run.stdout, /^\| # \| measurement/m, 'the table is printed');
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  });
+});
