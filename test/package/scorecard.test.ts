@@ -246,8 +246,12 @@ describe('package scorecard (node-red-dev validate, offline checks, on the packe
       const entries = [...nodeFiles(pkg.manifest), pkg.manifest.main ?? '', ...Object.values(pkg.manifest.bin ?? {})];
       const { modules } = requireGraph(pkg, entries);
       // `iot-center start` runs the repository's Node-RED (a devDependency), found at run time by
-      // bin/node-red-modules.ts; installed users start their own.
-      const repositoryOnly = new Map([['node-red', ['dist/bin/node-red-launcher.js', 'dist/bin/node-red-modules.js']]]);
+      // bin/node-red-modules.ts; installed users start their own. The query pool asks for tsx only when it
+      // runs from the TypeScript sources (tests), never from the compiled package.
+      const repositoryOnly = new Map([
+        ['node-red', ['dist/bin/node-red-launcher.js', 'dist/bin/node-red-modules.js']],
+        ['tsx', ['dist/emulator/query-pool/worker-file.js']],
+      ]);
       const missing = [...modules]
         .filter(
           ([name, file]) => !isBuiltin(name) && !dependencies.has(name) && !repositoryOnly.get(name)?.includes(file),
