@@ -59,6 +59,14 @@ const RESERVED_TAG_KEYS: readonly { key: string; quoted: string }[] = [
   { key: 'time', quoted: '"time"' },
 ];
 
+/** Most series keys one body's parser remembers (see `PointParser.keys`). */
+const MAX_KNOWN_KEYS = 10_000;
+
+function indexOrEnd(s: string, c: string, from: number): number {
+  const i = s.indexOf(c, from);
+  return i < 0 ? s.length : i;
+}
+
 /** Space, tab and NUL, the bytes OSS `skipWhitespace` skips. */
 export function skipWhitespace(s: string, i: number, end: number): number {
   while (i < end) {
@@ -114,6 +122,16 @@ export class PointParser {
   private readonly tagCache: TextCache = { raw: [], text: [] };
   private readonly fieldCache: TextCache = { raw: [], text: [] };
 
+  /**
+   * Measurement and tags of the series keys already read from this body, by their bytes as sent: a fleet's
+   * batch repeats the same few series keys, and a key seen before needs no scanning, unescaping, sorting or
+   * new arrays (points of one series share its tags array, which nothing mutates). Only keys without a
+   * backslash are kept: their end is simply the first space.
+   */
+  private readonly keys = new Map<string, { measurement: string; tags: [string, string][]; bytes: number }>();
+  private keysBody: Body | undefined;
+  private nextBackslash = -1;
+
   constructor(
     private readonly multiplier: bigint,
     private readonly defaultTime: bigint,
@@ -131,6 +149,20 @@ export class PointParser {
 
     // scanKey: measurement[,tag=value...]
     const keyStart = skipWhitespace(s, start, end);
+    if (this.keysBody !== body) {
+      this.keysBody = body;
+      this.keys.clear();
+      this.nextBackslash = -1;
+    }
+    if (this.nextBackslash < keyStart) this.nextBackslash = indexOrEnd(s, '\\', keyStart);
+    const space = s.indexOf(' ', keyStart);
+    if (space > keyStart && space < end && space < this.nextBackslash) {
+      const known = this.keys.get(s.slice(keyStart, space));
+      if (known !== undefined) {
+        this.keyBytes = known.bytes;
+        return this.parseFields(space, known.measurement, known.tags);
+      }
+    }
     const measurementEnd = this.scanMeasurement(keyStart);
     if (this.err !== null) return this.err;
     let keyEnd = measurementEnd;
@@ -145,7 +177,17 @@ export class PointParser {
 
     this.keyBytes = keyEnd - keyStart;
     if (this.keyBytes > MAX_KEY_LENGTH) return `max key length exceeded: ${this.keyBytes} > ${MAX_KEY_LENGTH}`;
+    const measurement = this.text(this.measurementCache, 0, keyStart, measurementEnd, unescapeName);
+    if (keyEnd === space && space < this.nextBackslash && this.keys.size < MAX_KNOWN_KEYS) {
+      this.keys.set(s.slice(keyStart, keyEnd), { measurement, tags, bytes: this.keyBytes });
+    }
+    return this.parseFields(keyEnd, measurement, tags);
+  }
 
+  /** The rest of the line after its series key (which ends at `keyEnd`). */
+  private parseFields(keyEnd: number, measurement: string, tags: [string, string][]): Point | string {
+    const s = this.s;
+    const end = this.end;
     const fieldsStart = skipWhitespace(s, keyEnd, end);
     const fieldsEnd = this.scanFields(fieldsStart);
     if (this.err !== null) return this.err;
@@ -158,7 +200,7 @@ export class PointParser {
     if (this.valueErr !== null) return this.valueErr;
 
     const point: Point = {
-      measurement: this.text(this.measurementCache, 0, keyStart, measurementEnd, unescapeName),
+      measurement,
       tags,
       fields,
       time,
