@@ -18,6 +18,10 @@ add = flow.add
 function = flow.function
 
 
+# Charts of ranges this long read the hourly means that an iot-downsample task keeps (as in flows.json).
+DOWNSAMPLED_BUCKET = 'iot_center_1h'
+LONG_RANGES = ['-7d', '-30d']
+
 FIELDS = [
     # field, label, unit, min, max (IoT Center's gauge ranges), segments (from, colour)
     ('Temperature', 'Temperature', '°C', 0, 40,
@@ -75,7 +79,7 @@ def group(gid, name, page_id, order, width):
 
 group('iotc2.grp.select', 'Device', 'iotc2.page.dashboard', 1, 2)
 group('iotc2.grp.gauges', 'Now', 'iotc2.page.dashboard', 2, 10)
-group('iotc2.grp.charts', 'History', 'iotc2.page.dashboard', 3, 12)
+group('iotc2.grp.charts', 'History (7 days and more: hourly means)', 'iotc2.page.dashboard', 3, 12)
 group('iotc2.grp.devices', 'Registered devices', 'iotc2.page.devices', 1, 8)
 group('iotc2.grp.register', 'Register a device', 'iotc2.page.devices', 2, 4)
 group('iotc2.grp.virtual', 'Virtual device', 'iotc2.page.virtual', 1, 8)
@@ -94,7 +98,9 @@ def button(bid, x, y, order, label, icon, payload, width, tooltip=''):
 add('iotc2.c.virtual', 'comment', 40, 40, name='1. The virtual device writes IoT Center\'s environment data',
     info='On deploy it registers `virtual_device`, fills the missing minutes of the last 7 days '
          '("backfill"), then emits a point every 10 s. iot-write batches them into InfluxDB. The Virtual '
-         'device page starts and stops it, and shows the progress of a backfill.')
+         'device page starts and stops it, and shows the progress of a backfill.\n\n'
+         f'**downsample** keeps an InfluxDB task that writes hourly means into `{DOWNSAMPLED_BUCKET}` (kept 400 '
+         'days); when a backfill is done, the last 7 days are downsampled at once.')
 add('iotc2.inj.start', 'inject', 150, 100, [['iotc2.reg.virtual', 'iotc2.chg.backfill']], name='on deploy',
     props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='1', topic='', payload='',
     payloadType='date')
@@ -109,7 +115,7 @@ button('iotc2.btn.start', 150, 170, 1, 'Start', 'play', 'start', 2, 'Emit a poin
 button('iotc2.btn.stop', 150, 210, 2, 'Stop', 'stop', 'stop', 2)
 button('iotc2.btn.backfill', 150, 250, 3, 'Write missing data', 'history', 'backfill', 4,
        'Write one point per missing minute of the last 7 days')
-add('iotc2.vd', 'virtual-device', 420, 210, [['iotc2.write'], ['iotc2.fn.progress']], name='virtual_device',
+add('iotc2.vd', 'virtual-device', 420, 210, [['iotc2.write'], ['iotc2.fn.progress', 'iotc2.sw.done']], name='virtual_device',
     deviceId='virtual_device', deviceIdType='str', seed='', interval='10', track='builtIn', trackFile='',
     autoStart=True, influxdb=CFG)
 add('iotc2.write', 'iot-write', 660, 190, [[]], name='write to InfluxDB', influxdb=CFG, bucket='',
@@ -127,6 +133,15 @@ add('iotc2.progress', 'ui-progress', 880, 230, None, name='', group='iotc2.grp.v
 add('iotc2.txt.progress', 'ui-text', 880, 270, None, name='', group='iotc2.grp.virtual', order=5, width='8',
     height='1', label='Backfill', format='{{msg.payload}}', layout='row-spread', style=False, font='',
     fontSize=16, color='#717171', wrapText=False, className='', value='payload', valueType='msg')
+# When a backfill is done (and iot-write has sent its last batch), its 7 days are downsampled at once.
+add('iotc2.sw.done', 'switch', 880, 150, [['iotc2.delay.done']], name='backfill done', property='payload.percent',
+    propertyType='msg', rules=[{'t': 'eq', 'v': '100', 'vt': 'num'}], checkall='true', repair=False, outputs=1)
+add('iotc2.delay.done', 'delay', 1060, 150, [['iotc2.ds']], name='', pauseType='delay', timeout='5',
+    timeoutUnits='seconds', rate='1', nbRateUnits='1', rateUnits='second', randomFirst='1', randomLast='5',
+    randomUnits='seconds', drop=False, allowrate=False, outputs=1)
+add('iotc2.ds', 'iot-downsample', 1240, 150, [[]], name='hourly means', influxdb=CFG, sourceBucket='',
+    targetBucket=DOWNSAMPLED_BUCKET, retention='400d', every='1h', offset='1m', measurement='environment',
+    fn='mean', fields='', backfillRange='-7d', pollInterval='60', deleteOnRemove=False)
 
 # ---- 2. the dashboard -------------------------------------------------------------------------
 add('iotc2.c.dashboard', 'comment', 40, 320,
@@ -163,6 +178,8 @@ function('iotc2.fn.initial', 360, 520, [['iotc2.dd.device'], ['iotc2.dd.range']]
 function('iotc2.fn.params', 580, 440, [['iotc2.q.last', 'iotc2.q.series']], 'query parameters',
          "msg.deviceId = flow.get('deviceId') || 'virtual_device';\n"
          "msg.range = flow.get('range') || '-1d';\n"
+         "// Long ranges chart the hourly means of the downsampled bucket; the gauges always read the raw one.\n"
+         f"msg.seriesBucket = {json.dumps(LONG_RANGES)}.includes(msg.range) ? {json.dumps(DOWNSAMPLED_BUCKET)} : undefined;\n"
          "return msg;")
 add('iotc2.q.last', 'iot-query', 800, 420, [['iotc2.sw.field']], name='last values', influxdb=CFG,
     source='preset', preset='lastValues', flux='', bucket='', bucketType='str', deviceId='deviceId',
@@ -180,7 +197,7 @@ for i, (field, label, unit, lo, hi, segments) in enumerate(FIELDS):
         min=lo, max=hi, sizeThickness=16, sizeGap=4, sizeKeyThickness=8, styleRounded=True, styleGlow=False,
         className='')
 add('iotc2.q.series', 'iot-query', 800, 500, [['iotc2.fn.split']], name='downsampled series', influxdb=CFG,
-    source='preset', preset='downsampled', flux='', bucket='', bucketType='str', deviceId='deviceId',
+    source='preset', preset='downsampled', flux='', bucket='seriesBucket', bucketType='msg', deviceId='deviceId',
     deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str',
     fields=','.join(f[0] for f in FIELDS), fieldsType='str', fn='', format='dashboard2Chart',
     gaugeMode='perField', rowLimit='10000')

@@ -13,6 +13,11 @@ flow = Flow(FLOW)
 add = flow.add
 
 
+# Charts of ranges this long read hourly means that an iot-downsample task keeps (a month of raw minutes
+# would be 43,200 rows a field); shorter ranges read the raw bucket.
+DOWNSAMPLED_BUCKET = 'iot_center_1h'
+LONG_RANGES = ['-7d', '-30d']
+
 FIELDS = [
     # field, label, unit, min, max (IoT Center's gauge ranges)
     ('Temperature', 'Temperature', '°C', 0, 40),
@@ -65,7 +70,10 @@ group('iotc.grp.virtual', 'Virtual device', 'iotc.tab.virtual', 1, GROUP_WIDTH)
 # ---- 1. the virtual device --------------------------------------------------------------------
 add('iotc.c.virtual', 'comment', 40, 40, name='1. The virtual device writes IoT Center\'s environment data',
     info='On deploy it registers `virtual_device`, fills the missing minutes of the last 7 days '
-         '("backfill"), then emits a point every 10 s. iot-write batches them into InfluxDB.')
+         '("backfill"), then emits a point every 10 s. iot-write batches them into InfluxDB.\n\n'
+         f'**downsample** keeps an InfluxDB task that writes hourly means into the bucket `{DOWNSAMPLED_BUCKET}` '
+         '(kept 400 days; the node creates it). When a backfill is done, the same means are computed once for '
+         'the last 7 days, so that the charts of 7 days and more have the past at once.')
 add('iotc.inj.start', 'inject', 150, 100, [['iotc.reg.virtual', 'iotc.chg.backfill']], name='on deploy',
     props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='1', topic='', payload='',
     payloadType='date')
@@ -86,7 +94,7 @@ add('iotc.btn.backfill', 'ui_button', 150, 240, [['iotc.vd']], name='', group='i
     width='4', height='1', passthru=False, label='Write missing data', color='', bgcolor='', className='',
     tooltip='Write one point per missing minute of the last 7 days', icon='fa-history', payload='backfill',
     payloadType='str', topic='', topicType='str')
-add('iotc.vd', 'virtual-device', 600, 180, [['iotc.write'], ['iotc.chg.percent']], name='virtual_device',
+add('iotc.vd', 'virtual-device', 600, 180, [['iotc.write'], ['iotc.chg.percent', 'iotc.sw.done']], name='virtual_device',
     deviceId='virtual_device', deviceIdType='str', seed='', interval='10', track='builtIn', trackFile='',
     autoStart=True, influxdb='iotc.cfg')
 add('iotc.write', 'iot-write', 840, 160, [[]], name='write to InfluxDB', influxdb='iotc.cfg', bucket='',
@@ -97,6 +105,16 @@ add('iotc.chg.percent', 'change', 840, 220, [['iotc.gauge.progress']], name='per
 add('iotc.gauge.progress', 'ui_gauge', 1040, 220, None, name='', group='iotc.grp.virtual', order=5,
     width=str(GROUP_WIDTH), height='3', gtype='donut', title='Missing data written', label='%', format='{{value | number:0}}',
     min=0, max='100', colors=['#5ea2d4', '#5ea2d4', '#5ea2d4'], seg1='', seg2='', diff=False, className='')
+# When a backfill is done (and iot-write has sent its last batch), its 7 days are downsampled at once; from
+# then on the task does it every hour.
+add('iotc.sw.done', 'switch', 1040, 100, [['iotc.delay.done']], name='backfill done', property='payload.percent',
+    propertyType='msg', rules=[{'t': 'eq', 'v': '100', 'vt': 'num'}], checkall='true', repair=False, outputs=1)
+add('iotc.delay.done', 'delay', 1220, 100, [['iotc.ds']], name='', pauseType='delay', timeout='5',
+    timeoutUnits='seconds', rate='1', nbRateUnits='1', rateUnits='second', randomFirst='1', randomLast='5',
+    randomUnits='seconds', drop=False, allowrate=False, outputs=1)
+add('iotc.ds', 'iot-downsample', 1420, 100, [[]], name='hourly means', influxdb='iotc.cfg', sourceBucket='',
+    targetBucket=DOWNSAMPLED_BUCKET, retention='400d', every='1h', offset='1m', measurement='environment', fn='mean',
+    fields='', backfillRange='-7d', pollInterval='60', deleteOnRemove=False)
 
 # The Virtual device tab says what the device is doing: its node status (running, stopped, backfill ...).
 add('iotc.status.vd', 'status', 600, 260, [['iotc.fn.vdstate']], name='virtual_device status', scope=['iotc.vd'])
@@ -112,7 +130,9 @@ add('iotc.c.dashboard', 'comment', 40, 300, name='2. Dashboard: gauges of the la
     info='Each viewer (browser tab) picks its own device and range. For each viewer, when it opens the page or '
          'changes its choice and then every 10 s, two iot-query nodes read its device: last values as gauge '
          'messages (one per field, msg.topic = field) and a downsampled series per field. msg.socketid sends '
-         'the answers to that viewer alone.')
+         'the answers to that viewer alone.\n\n'
+         f'Ranges of 7 days and more chart the hourly means of `{DOWNSAMPLED_BUCKET}` (msg.seriesBucket), and the '
+         'selector says so.')
 # Each viewer (browser tab) chooses its own device and range: the choice stays in the page (and its
 # localStorage) and reaches the flow with the viewer's socket id, which routes the answers back to that
 # viewer alone. node-red-dashboard's own dropdowns would share one choice between every viewer.
@@ -135,10 +155,13 @@ SELECTOR_HTML = (
     '    </md-select>\n'
     '  </md-input-container>\n'
     '</div>\n'
-    '<style>.iotc-selection .iotc-select { margin: 6px 8px 0 8px; min-width: 0; }</style>\n'
+    f'<div class="iotc-note" ng-if="long.indexOf(sel.range) >= 0">Charts: hourly means ({DOWNSAMPLED_BUCKET})</div>\n'
+    '<style>.iotc-selection .iotc-select { margin: 6px 8px 0 8px; min-width: 0; }\n'
+    '.iotc-note { font-size: 12px; opacity: 0.7; margin: -6px 8px 0 8px; }</style>\n'
     '<script>\n'
     '(function (scope) {\n'
     f'  scope.ranges = {json.dumps(RANGE_LIST)};\n'
+    f'  scope.long = {json.dumps(LONG_RANGES)};\n'
     "  var saved = {};\n"
     "  try { saved = JSON.parse(localStorage.getItem('iotc.selection')) || {}; } catch (e) { saved = {}; }\n"
     "  var known = scope.ranges.some(function (r) { return r.value === saved.range; });\n"
@@ -170,7 +193,14 @@ VIEWERS = (
     f"const RANGES = {json.dumps([o['value'] for o in RANGE_OPTIONS])};\n"
     "const MAX_VIEWERS = 50;\n"
     "const viewers = flow.get('viewers') || {};\n"
-    "const query = (socketid) => ({ socketid, deviceId: viewers[socketid].deviceId, range: viewers[socketid].range });\n"
+    f"const LONG_RANGES = {json.dumps(LONG_RANGES)};\n"
+    "// Long ranges chart the hourly means of the downsampled bucket; the gauges always read the raw one.\n"
+    "const query = (socketid) => ({\n"
+    "  socketid,\n"
+    "  deviceId: viewers[socketid].deviceId,\n"
+    "  range: viewers[socketid].range,\n"
+    f"  seriesBucket: LONG_RANGES.includes(viewers[socketid].range) ? {json.dumps(DOWNSAMPLED_BUCKET)} : undefined,\n"
+    "});\n"
     "if (msg.topic === 'selection' && msg.socketid) {\n"
     "  const choice = msg.payload || {};\n"
     "  if (!(msg.socketid in viewers) && Object.keys(viewers).length >= MAX_VIEWERS) return null;\n"
@@ -205,7 +235,7 @@ for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
         colors=['#00b500', '#e6e600', '#ca3838'],
         seg1='', seg2='', diff=False, className=VIEWER_CLASS)
 add('iotc.q.series', 'iot-query', 800, 480, [['iotc.fn.split']], name='downsampled series', influxdb='iotc.cfg',
-    source='preset', preset='downsampled', flux='', bucket='', bucketType='str', deviceId='deviceId',
+    source='preset', preset='downsampled', flux='', bucket='seriesBucket', bucketType='msg', deviceId='deviceId',
     deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str',
     fields=','.join(f[0] for f in FIELDS), fieldsType='str', fn='', format='chart', gaugeMode='perField',
     rowLimit='10000')

@@ -86,6 +86,10 @@ describe('dashboard of the example flow (Chromium)', function () {
       const day = 24 * 3600 * 1000;
       await waitForSpan(other, (span) => span > 0 && span <= 3600 * 1000 + 60_000, 'the 1 h viewer plots an hour');
       await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer plots days');
+      // 7 days and more are charted from the hourly means of the downsampled bucket, and the selector says so.
+      await page.locator('.iotc-note', { hasText: 'hourly means (iot_center_1h)' }).waitFor({ timeout: 10_000 });
+      assert.equal(await other.locator('.iotc-note').count(), 0, 'the 1 h viewer reads raw points');
+      assert.ok((await chartPoints(page)) <= 7 * 24 + 1, 'at most one point an hour');
       // The next refresh (every 10 s) answers each viewer with its own range again.
       await new Promise((r) => setTimeout(r, 11_000));
       await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer still plots days');
@@ -170,6 +174,19 @@ async function chooseRange(page: Page, label: string): Promise<void> {
   await page.locator('md-select.iotc-range').click();
   await page.locator('.md-select-menu-container.md-active md-option', { hasText: label }).click();
   await page.locator('.md-select-menu-container.md-active').waitFor({ state: 'detached' });
+}
+
+/** How many points the Temperature chart plots. */
+function chartPoints(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const charts = (
+      window as unknown as {
+        Chart?: { instances: Record<string, { data: { datasets: { label?: string; data: unknown[] }[] } }> };
+      }
+    ).Chart;
+    const chart = Object.values(charts?.instances ?? {}).find((c) => c.data.datasets[0]?.label === 'Temperature');
+    return chart?.data.datasets[0].data.length ?? 0;
+  });
 }
 
 /** Waits until the Temperature chart's plotted time span (ms) satisfies `ok`. */

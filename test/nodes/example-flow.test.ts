@@ -3,6 +3,7 @@
  * node-red-dashboard's), and our nodes start from it in Node-RED against the emulator.
  */
 import assert from 'node:assert/strict';
+import iotDownsample from '../../nodes/iot-downsample/iot-downsample';
 import iotInfluxdb from '../../nodes/iot-influxdb/iot-influxdb';
 import iotQuery from '../../nodes/iot-query/iot-query';
 import iotRegister from '../../nodes/iot-register/iot-register';
@@ -51,7 +52,7 @@ describe('example flow', () => {
     process.env.INFLUX_TOKEN = influx.token;
     try {
       await loadFlow(
-        [iotInfluxdb, iotRegister, iotWrite, iotQuery, virtualDevice],
+        [iotInfluxdb, iotRegister, iotWrite, iotQuery, virtualDevice, iotDownsample],
         [{ id: TAB, type: 'tab' }, ...ours],
       );
       for (const node of ours) assert.ok(helper.getNode(node.id), `${node.type} ${node.id} started`);
@@ -64,9 +65,57 @@ describe('example flow', () => {
         const body = (await list.json()) as { authorizations: { description: string }[] };
         return body.authorizations.some((a) => a.description === 'IoT Center: virtual_device');
       }, 'virtual_device registered');
+      // The downsample node makes its bucket and task at deploy, before any chart asks for them.
+      await until(async () => {
+        const tasks = await fetch(`${influx.emulator.url}/api/v2/tasks`, {
+          headers: { Authorization: `Token ${influx.token}` },
+        });
+        const body = (await tasks.json()) as { tasks: { description?: string }[] };
+        return body.tasks.some((t) => t.description === 'IoT Center downsample: iotc.ds');
+      }, 'the downsampling task exists');
     } finally {
       if (previous === undefined) delete process.env.INFLUX_TOKEN;
       else process.env.INFLUX_TOKEN = previous;
     }
+  });
+
+  it('charts 7 days and more from the hourly means its downsample node keeps, and downsamples a finished backfill', () => {
+    const node = (id: string): FlowNode => {
+      const found = flow.find((n) => n.id === id);
+      assert.ok(found, id);
+      return found;
+    };
+    const ds = node('iotc.ds');
+    assert.deepEqual(
+      [ds.type, ds.targetBucket, ds.retention, ds.every, ds.fn, ds.deleteOnRemove],
+      ['iot-downsample', 'iot_center_1h', '400d', '1h', 'mean', false],
+    );
+    assert.deepEqual([node('iotc.q.series').bucket, node('iotc.q.series').bucketType], ['seriesBucket', 'msg']);
+    assert.equal(node('iotc.q.last').bucket, '', 'gauges read the raw bucket');
+    // The virtual device's progress output reaches the downsample node once a backfill is at 100 %.
+    assert.ok(node('iotc.vd').wires?.[1]?.includes('iotc.sw.done'));
+    assert.deepEqual(node('iotc.sw.done').rules, [{ t: 'eq', v: '100', vt: 'num' }]);
+    assert.deepEqual(node('iotc.delay.done').wires, [['iotc.ds']]);
+
+    // The per-viewer function, run as Node-RED runs it: each viewer's range picks its bucket.
+    const store: Record<string, unknown> = {};
+    const context = { get: (k: string) => store[k], set: (k: string, v: unknown) => (store[k] = v) };
+    const viewers = new Function('msg', 'flow', String(node('iotc.fn.viewers').func)) as (
+      msg: object,
+      flow: object,
+    ) => unknown;
+    const choose = (socketid: string, range: string) =>
+      viewers({ topic: 'selection', socketid, payload: { deviceId: 'virtual_device', range } }, context);
+    assert.deepEqual(choose('a', '-7d'), {
+      socketid: 'a',
+      deviceId: 'virtual_device',
+      range: '-7d',
+      seriesBucket: 'iot_center_1h',
+    });
+    assert.equal((choose('b', '-1d') as { seriesBucket?: string }).seriesBucket, undefined);
+    assert.deepEqual(
+      (viewers({ topic: 'tick' }, context) as Array<Array<{ seriesBucket?: string }>>)[0].map((m) => m.seriesBucket),
+      ['iot_center_1h', undefined],
+    );
   });
 });
