@@ -55,8 +55,16 @@ describe('flux engine: errors', () => {
   });
 
   it('names an unsupported package', async () => {
-    const e = await rejection(fixture, 'import "experimental"\nfrom(bucket: "test") |> range(start: -1h)');
-    assert.match(e.message, /unsupported package "experimental"/);
+    const e = await rejection(fixture, 'import "experimental/geo"\nfrom(bucket: "test") |> range(start: -1h)');
+    assert.match(e.message, /unsupported package "experimental\/geo"/);
+  });
+
+  it('names an unsupported member of a supported package', async () => {
+    const e = await rejection(
+      fixture,
+      'import "experimental"\nfrom(bucket: "test") |> range(start: -1h) |> experimental.to(bucket: "x")',
+    );
+    assert.match(e.message, /unsupported function "experimental.to"/);
   });
 
   it('rejects an import path that is not Flux', async () => {

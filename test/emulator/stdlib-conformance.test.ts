@@ -65,6 +65,7 @@ describe('Flux stdlib testcases (end to end over HTTP, compared as testing.diff)
       'bitwise/',
       'array/',
       'join/',
+      'experimental/',
     ]) {
       assert.ok(
         ids.some((id) => id.startsWith(dir)),

@@ -6,6 +6,7 @@
 import { parseTime } from '../csv/time';
 import type { Block, CallExpression, Expression, FunctionExpression, Loc, Statement } from '../parser/ast';
 import { formatLoc } from '../parser/ast';
+import { nullOf } from './cells';
 import { toDisplayString } from './convert';
 import { Environment, StaticScope } from './environment';
 import { compileError, FluxError } from './errors';
@@ -109,11 +110,18 @@ export class Compiler {
         const left = this.expression(node.left, scope);
         const right = this.expression(node.right, scope);
         const isAnd = node.operator === 'and';
+        // Three-valued, as Flux: a null operand gives null unless the other one decides (`null or true` is true,
+        // `null and false` is false); the null is typed when an operand's null was (debug.null, a table cell).
         return (env) => {
           try {
-            const l = isTrue(left(env), `operand of ${node.operator}`);
-            if (isAnd ? !l : l) return bool(l);
-            return bool(isTrue(right(env), `operand of ${node.operator}`));
+            const lv = left(env);
+            const l = lv.type === 'null' ? undefined : isTrue(lv, `operand of ${node.operator}`);
+            if (l !== undefined && (isAnd ? !l : l)) return bool(l);
+            const rv = right(env);
+            const r = rv.type === 'null' ? undefined : isTrue(rv, `operand of ${node.operator}`);
+            if (r !== undefined && (l !== undefined || (isAnd ? !r : r))) return bool(r);
+            const typed = (lv.type === 'null' && lv.column) || (rv.type === 'null' && rv.column);
+            return typed ? nullOf('boolean') : NULL;
           } catch (e) {
             throw locate(e, node.loc);
           }

@@ -38,7 +38,7 @@ export function tableOfRecords(values: Value[]): Table {
     for (const rec of records) {
       const v = rec.get(label);
       if (v === undefined) throw new FluxError(`record is missing property "${label}"`);
-      const t = columnTypeOf(v, `property "${label}"`);
+      const t = v.type === 'null' ? v.column : columnTypeOf(v, `property "${label}"`);
       if (t && type && t !== type) throw new FluxError(`property "${label}" is ${type} in one row and ${t} in another`);
       type ??= t;
     }

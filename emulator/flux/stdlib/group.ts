@@ -37,13 +37,16 @@ interface Group {
   order: number;
 }
 
-export function groupTables(tables: Table[], columns: string[], mode: 'by' | 'except'): Table[] {
+/** `extend` (experimental.group): each table's own key plus `columns`. */
+export function groupTables(tables: Table[], columns: string[], mode: 'by' | 'except' | 'extend'): Table[] {
   const groups = new Map<string, Group>();
   for (const table of tables) {
     const keyLabels =
       mode === 'by'
         ? columns.filter((l) => table.columns.some((c) => c.label === l))
-        : table.columns.map((c) => c.label).filter((l) => !columns.includes(l));
+        : mode === 'extend'
+          ? table.columns.map((c) => c.label).filter((l) => columns.includes(l) || table.keyColumns.includes(l))
+          : table.columns.map((c) => c.label).filter((l) => !columns.includes(l));
     const keyIdx = keyLabels.map((l) => table.columns.findIndex((c) => c.label === l));
     const typeIds = keyIdx.map((j) => table.columns[j].type).join(',');
     const addRow = (row: Cell[] | undefined) => {

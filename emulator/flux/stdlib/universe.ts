@@ -17,6 +17,8 @@ import { ARRAY_FUNCTIONS, arrayFrom } from './array';
 import { count, mean, median, quantile, spread, stddev, sum } from './aggregates';
 import { drop, duplicate, keep, rename, set } from './columns';
 import { csvFrom } from './csv';
+import { DEBUG } from './debug';
+import { EXPERIMENTAL, EXPERIMENTAL_PRELUDE } from './experimental';
 import { filter, hourSelection } from './filter';
 import { JOIN_PRELUDE, joinTables, universeJoin } from './join';
 import { TESTING, TESTING_PRELUDE } from './testing';
@@ -142,6 +144,8 @@ const PACKAGES: Record<string, PackageDef> = {
   array: { builtins: { from: arrayFrom, ...ARRAY_FUNCTIONS } },
   'experimental/array': { builtins: { from: arrayFrom, ...ARRAY_FUNCTIONS } },
   csv: { builtins: { from: csvFrom } },
+  'internal/debug': { builtins: DEBUG },
+  experimental: { builtins: EXPERIMENTAL, prelude: EXPERIMENTAL_PRELUDE },
   join: { builtins: { tables: joinTables }, prelude: JOIN_PRELUDE },
   testing: { builtins: TESTING, prelude: TESTING_PRELUDE },
   types: { builtins: TYPES },
