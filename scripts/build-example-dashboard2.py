@@ -8,7 +8,7 @@ Run `python3 scripts/build-example-dashboard2.py` after changing it and commit b
 """
 import json
 
-from flowgen import RANGE_OPTIONS, Flow
+from flowgen import DEVICE_HEALTH_JS, RANGE_OPTIONS, Flow
 
 FLOW = 'iotc2.flow'
 BASE = 'iotc2.ui.base'
@@ -225,10 +225,13 @@ for i, (field, label, unit, lo, hi, segments) in enumerate(FIELDS):
         className='', interpolation='linear')
 
 # ---- 3. devices -------------------------------------------------------------------------------
-add('iotc2.c.devices', 'comment', 40, 800, name='3. Devices: the registry with last entries; register and remove',
+add('iotc2.c.devices', 'comment', 40, 800, name='3. Devices: the registry with last entries and health; register and remove',
     info='A device is an InfluxDB authorization described `IoT Center: <deviceId>`, write-only on the bucket. '
          'The table\'s Remove button sends the row with `msg.action = "button_click"`; the flow turns it into '
-         'a `remove` of that deviceId.')
+         'a `remove` of that deviceId.\n\n'
+         'Health: a device is **silent** when its last entry (lastSeen preset) is older than 3 of its expected '
+         'intervals; falling silent and writing again each raise one notification (output 3 of *table rows*), '
+         'never repeated while the health holds, nor after a redeploy or restart.')
 add('iotc2.link.in.refresh', 'link in', 75, 860, [['iotc2.reg.list']], name='refresh devices',
     links=['iotc2.link.out.refresh1', 'iotc2.link.out.refresh2', 'iotc2.link.out.refresh3'])
 add('iotc2.inj.devices', 'inject', 150, 900, [['iotc2.reg.list']], name='every 30 s', props=[{'p': 'payload'}],
@@ -239,21 +242,18 @@ add('iotc2.reg.list', 'iot-register', 360, 880, [['iotc2.chg.devices']], name='l
 add('iotc2.chg.devices', 'change', 560, 880, [['iotc2.q.lastseen']], name='keep list',
     rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'}])
 add('iotc2.q.lastseen', 'iot-query', 760, 880, [['iotc2.fn.table']], name='last entries', influxdb=CFG,
-    source='preset', preset='deviceList', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
+    source='preset', preset='lastSeen', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
     range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',
     gaugeMode='perField', rowLimit='10000')
-function('iotc2.fn.table', 960, 880, [['iotc2.table.devices'], ['iotc2.link.out.options']], 'table rows',
-         "const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
-         "const rows = (msg.devices || []).map((d) => ({\n"
-         "  deviceId: d.deviceId,\n"
-         "  createdAt: d.createdAt,\n"
-         "  // the table's date cells show text that is not a date as it is\n"
-         "  lastSeen: lastSeen.get(d.deviceId) || 'never',\n"
-         "}));\n"
+function('iotc2.fn.table', 960, 880, [['iotc2.table.devices'], ['iotc2.link.out.options'], ['iotc2.notify']],
+         'table rows and health',
+         DEVICE_HEALTH_JS +
+         "// the table's date cells show text that is not a date as it is\n"
+         "for (const row of rows) row.lastSeen = row.lastSeen || 'never';\n"
          "const selected = flow.get('deviceId') || 'virtual_device';\n"
          "const options = rows.map((r) => ({ label: r.deviceId, value: r.deviceId }));\n"
          "if (!rows.some((r) => r.deviceId === selected)) options.unshift({ label: selected, value: selected });\n"
-         "return [{ payload: rows }, { ui_update: { options }, payload: selected }];")
+         "return [{ payload: rows }, { ui_update: { options }, payload: selected }, alerts];")
 add('iotc2.link.out.options', 'link out', 1135, 920, None, name='device options', mode='link',
     links=['iotc2.link.in.options'])
 add('iotc2.link.in.options', 'link in', 55, 380, [['iotc2.dd.device']], name='device options',
@@ -266,6 +266,7 @@ add('iotc2.table.devices', 'ui-table', 1180, 880, [['iotc2.chg.remove']], name='
          'align': 'start'},
         {'title': 'Last entry', 'key': 'lastSeen', 'keyType': 'key', 'type': 'datetime', 'width': '',
          'align': 'start'},
+        {'title': 'Health', 'key': 'health', 'keyType': 'key', 'type': 'text', 'width': '', 'align': 'start'},
         {'title': '', 'key': 'Remove', 'keyType': 'str', 'type': 'button', 'width': '120', 'align': 'end'}],
     mobileBreakpoint='sm', mobileBreakpointType='defaults', action='replace', className='')
 add('iotc2.chg.remove', 'change', 360, 960, [['iotc2.reg.remove']], name='device to remove',

@@ -6,7 +6,7 @@ run `python3 scripts/build-example-flows.py` after changing it and commit both f
 """
 import json
 
-from flowgen import RANGE_OPTIONS, Flow
+from flowgen import DEVICE_HEALTH_JS, RANGE_OPTIONS, Flow
 
 FLOW = 'iotc.flow'
 flow = Flow(FLOW)
@@ -258,8 +258,12 @@ for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
                               '#9467bd', '#c5b0d5'], outputs=1, useDifferentColor=False, className=VIEWER_CLASS)
 
 # ---- 3. devices -------------------------------------------------------------------------------
-add('iotc.c.devices', 'comment', 40, 780, name='3. Devices: the registry with last entries; register and remove',
-    info='A device is an InfluxDB authorization described `IoT Center: <deviceId>`, write-only on the bucket.')
+add('iotc.c.devices', 'comment', 40, 780, name='3. Devices: the registry with last entries and health; register and remove',
+    info='A device is an InfluxDB authorization described `IoT Center: <deviceId>`, write-only on the bucket.\n\n'
+         'Every 30 s the lastSeen preset reads each device\'s last entry; a device is **silent** when that is older '
+         'than 3 of its expected intervals (`INTERVALS` in *table rows*; 60 s unless named). A device that falls '
+         'silent raises one msg (output 3, shown as a toast), and one more when it writes again; nothing repeats '
+         'while its health holds, and a redeploy or restart announces nothing twice (flow context `deviceHealth`).')
 add('iotc.link.in.refresh', 'link in', 75, 840, [['iotc.reg.list']], name='refresh devices',
     links=['iotc.link.out.refresh1', 'iotc.link.out.refresh2', 'iotc.link.out.refresh3'])
 add('iotc.inj.devices', 'inject', 150, 880, [['iotc.reg.list']], name='every 30 s', props=[{'p': 'payload'}],
@@ -270,18 +274,14 @@ add('iotc.reg.list', 'iot-register', 360, 860, [['iotc.chg.devices']], name='lis
 add('iotc.chg.devices', 'change', 560, 860, [['iotc.q.lastseen']], name='keep list',
     rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'}])
 add('iotc.q.lastseen', 'iot-query', 760, 860, [['iotc.fn.table']], name='last entries', influxdb='iotc.cfg',
-    source='preset', preset='deviceList', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
+    source='preset', preset='lastSeen', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
     range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',
     gaugeMode='perField', rowLimit='10000')
-add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.link.out.options']], name='table rows',
-    func="const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
-         "const rows = (msg.devices || []).map((d) => ({\n"
-         "  deviceId: d.deviceId,\n"
-         "  createdAt: d.createdAt,\n"
-         "  lastSeen: lastSeen.get(d.deviceId) || null,\n"
-         "}));\n"
-         "return [{ payload: rows }, { topic: 'devices', payload: rows.map((r) => r.deviceId) }];",
-    outputs=2, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+add('iotc.fn.table', 'function', 960, 860, [['iotc.tpl.devices'], ['iotc.link.out.options'], ['iotc.toast']],
+    name='table rows and health',
+    func=DEVICE_HEALTH_JS +
+         "return [{ payload: rows }, { topic: 'devices', payload: rows.map((r) => r.deviceId) }, alerts];",
+    outputs=3, timeout=0, noerr=0, initialize='', finalize='', libs=[])
 add('iotc.link.out.options', 'link out', 1135, 900, None, name='device options', mode='link',
     links=['iotc.link.in.options'])
 add('iotc.link.in.options', 'link in', 55, 380, [['iotc.tpl.selection']], name='device options',
@@ -291,19 +291,23 @@ add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='d
         # Fits a phone: fixed column widths, ids that wrap, an icon for Remove; one date format throughout.
         '<table class="iotc-devices" style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:13px">\n'
         '  <thead><tr><th align="left" style="width:36%">Device ID</th><th align="left">Registered</th>'
-        '<th align="left">Last entry</th><th style="width:44px"></th></tr></thead>\n'
+        '<th align="left">Last entry</th><th align="left" style="width:52px">Health</th>'
+        '<th style="width:44px"></th></tr></thead>\n'
         '  <tbody>\n'
         '    <tr ng-repeat="d in msg.payload track by d.deviceId">\n'
         '      <td class="iotc-device-id" style="word-break:break-all">{{d.deviceId}}</td>\n'
         "      <td>{{d.createdAt | date:'yyyy-MM-dd HH:mm'}}</td>\n"
         "      <td>{{d.lastSeen ? (d.lastSeen | date:'yyyy-MM-dd HH:mm') : 'never'}}</td>\n"
+        '      <td class="iotc-health" ng-class="\'iotc-health-\' + d.health.replace(\' \', \'-\')">'
+        '{{d.health}}</td>\n'
         '      <td align="right"><md-button class="md-icon-button md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
         ' title="Remove {{d.deviceId}}" ng-click="send({payload: d.deviceId})"><i class="fa fa-trash fa-lg"></i>'
         '</md-button></td>\n'
         '    </tr>\n'
-        '    <tr ng-if="!msg.payload.length"><td colspan="4">No devices registered yet.</td></tr>\n'
+        '    <tr ng-if="!msg.payload.length"><td colspan="5">No devices registered yet.</td></tr>\n'
         '  </tbody>\n'
-        '</table>'),
+        '</table>\n'
+        '<style>.iotc-health-ok { color: #2ca02c; } .iotc-health-silent { color: #d62728; font-weight: bold; }</style>'),
     storeOutMessages=False, fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
 add('iotc.chg.remove', 'change', 360, 940, [['iotc.reg.remove']], name='device to remove',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload', 'tot': 'msg'}])

@@ -44,3 +44,45 @@ class Flow:
             json.dump(self.nodes, f, indent=2, ensure_ascii=False)
             f.write('\n')
         print(f'wrote {out}: {len(self.nodes)} nodes')
+
+
+# Device health, shared by both dashboards' "table rows" function: msg.devices (iot-register list) and
+# msg.payload (the lastSeen preset) give each registered device a health, and a change of health raises one
+# alert. The function then returns the rows, the device options and `alerts` in its own way.
+DEVICE_HEALTH_JS = (
+    "// A device is silent when its last entry is older than SILENT_AFTER of its expected intervals:\n"
+    "// IoT Center's measurement_interval (60 s) unless INTERVALS names it (the virtual device writes every 10 s).\n"
+    "const SILENT_AFTER = 3;\n"
+    "const INTERVALS = { virtual_device: 10 };\n"
+    "const DEFAULT_INTERVAL = 60;\n"
+    "const now = Date.now();\n"
+    "const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
+    "// Each device's last health, kept in flow context so that a redeploy raises nothing again. After a restart\n"
+    "// (no context) the first check only learns the states: a device silent before it is not announced twice.\n"
+    "const previous = flow.get('deviceHealth') || {};\n"
+    "const next = {};\n"
+    "const alerts = [];\n"
+    "const rows = (msg.devices || []).map((d) => {\n"
+    "  const seen = lastSeen.get(d.deviceId) || null;\n"
+    "  const age = seen === null ? null : now - Date.parse(seen);\n"
+    "  const limit = SILENT_AFTER * (INTERVALS[d.deviceId] || DEFAULT_INTERVAL) * 1000;\n"
+    "  // No entry in the query's range: a silent device stays silent, a new one has no health yet.\n"
+    "  const health = age === null ? previous[d.deviceId] : age > limit ? 'silent' : 'ok';\n"
+    "  const was = previous[d.deviceId];\n"
+    "  if (health) next[d.deviceId] = health;\n"
+    "  if (was && health && health !== was) {\n"
+    "    alerts.push({\n"
+    "      topic: 'Device health',\n"
+    "      deviceId: d.deviceId,\n"
+    "      health,\n"
+    "      lastSeen: seen,\n"
+    "      payload: health === 'silent'\n"
+    "        ? `${d.deviceId} is silent: no entry for ${Math.round(age / 60000)} min`\n"
+    "        : `${d.deviceId} writes again`,\n"
+    "    });\n"
+    "  }\n"
+    "  return { deviceId: d.deviceId, createdAt: d.createdAt, lastSeen: seen, health: health || 'no data' };\n"
+    "});\n"
+    "// Removed devices are not in msg.devices: their health goes with them.\n"
+    "flow.set('deviceHealth', next);\n"
+)

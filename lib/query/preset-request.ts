@@ -11,11 +11,19 @@ import {
   deviceListQuery,
   deviceMeasurementsQuery,
   downsampledQuery,
+  lastSeenQuery,
   lastValuesQuery,
   missingMinutesQuery,
 } from './presets';
 
-export const PRESET_NAMES = ['measurements', 'lastValues', 'downsampled', 'deviceList', 'missingMinutes'] as const;
+export const PRESET_NAMES = [
+  'measurements',
+  'lastValues',
+  'downsampled',
+  'deviceList',
+  'missingMinutes',
+  'lastSeen',
+] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
 
 /** What a message or the node's form may set; every value is checked before use. */
@@ -64,6 +72,12 @@ export function presetQuery(preset: unknown, params: PresetParams): Parameterize
         every: text('every', params.every),
         fn: aggregate(params.fn),
         fields: fieldList(params.fields),
+        measurement: text('measurement', params.measurement),
+      });
+    case 'lastSeen':
+      return lastSeenQuery({
+        bucket,
+        range: text('range', params.range),
         measurement: text('measurement', params.measurement),
       });
     case 'deviceList':

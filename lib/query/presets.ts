@@ -18,6 +18,8 @@ export const MISSING_MINUTES_RANGE = '-7d';
 /** The field IoT Center counts to find missing minutes. */
 export const MISSING_MINUTES_FIELD = 'Temperature';
 export const DEVICE_LIST_RANGE = '-30d';
+/** How far back the health check looks for a device's last entry. */
+export const LAST_SEEN_RANGE = '-30d';
 
 /** The aggregates a downsampled series may use (all in the emulator's subset). */
 export const AGGREGATE_FUNCTIONS = ['mean', 'median', 'min', 'max', 'sum', 'count', 'first', 'last'] as const;
@@ -95,6 +97,27 @@ export function deviceListQuery(params: DeviceListQueryParams): ParameterizedQue
   return flux`from(bucket: ${bucket})
   |> range(start: ${literal(range)})
   |> filter(fn: (r) => r._measurement == ${measurement})
+  |> keep(columns: ["clientId", "_time"])
+  |> group(columns: ["clientId"])
+  |> max(column: "_time")
+  |> group()
+  |> rename(columns: {clientId: "deviceId", _time: "lastSeen"})
+  |> sort(columns: ["deviceId"])`;
+}
+
+/**
+ * Every device's last entry, for a health check: one row per device that wrote in the range, `deviceId` and
+ * `lastSeen`. `last()` runs per series first (InfluxDB reads one point per series for it), so a long range
+ * stays cheap; the flow compares `lastSeen` with each registered device's expected interval.
+ */
+export function lastSeenQuery(params: DeviceListQueryParams): ParameterizedQuery {
+  const bucket = nonEmpty('bucket', params.bucket);
+  const range = parseRange(params.range ?? LAST_SEEN_RANGE);
+  const measurement = nonEmpty('measurement', params.measurement ?? DEFAULT_MEASUREMENT);
+  return flux`from(bucket: ${bucket})
+  |> range(start: ${literal(range)})
+  |> filter(fn: (r) => r._measurement == ${measurement})
+  |> last()
   |> keep(columns: ["clientId", "_time"])
   |> group(columns: ["clientId"])
   |> max(column: "_time")

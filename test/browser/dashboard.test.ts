@@ -100,7 +100,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     }
   });
 
-  it('registers and removes a device with the dashboard controls, and the table follows', async () => {
+  it('registers and removes a device with the dashboard controls, and the table follows with each health', async () => {
     await page.goto(`${baseUrl}/ui/#!/1`);
     const rows = page.locator('table.iotc-devices td.iotc-device-id');
     await rows.filter({ hasText: 'virtual_device' }).waitFor({ timeout: 60_000 });
@@ -108,6 +108,16 @@ describe('dashboard of the example flow (Chromium)', function () {
     await page.locator('input[type="text"]').first().fill('dashboard-device');
     await page.getByRole('button', { name: /register/i }).click();
     await rows.filter({ hasText: /^dashboard-device$/ }).waitFor({ timeout: 30_000 });
+    // The health column: the virtual device writes every 10 s, the new device has written nothing yet.
+    const health = (deviceId: string) =>
+      page
+        .locator('table.iotc-devices tr', {
+          has: page.locator('td.iotc-device-id', { hasText: new RegExp(`^${deviceId}$`) }),
+        })
+        .locator('td.iotc-health');
+    await health('virtual_device').filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
+    assert.equal(await health('dashboard-device').innerText(), 'no data');
+    assert.equal(await page.locator('table.iotc-devices th', { hasText: 'Health' }).count(), 1);
     await saveScreenshot(page, 'devices-registered');
 
     await page.getByRole('button', { name: 'Remove dashboard-device' }).click();

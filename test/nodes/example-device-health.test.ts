@@ -1,0 +1,188 @@
+/**
+ * Device health in the example dashboards: the devices section's nodes (iot-register list → keep list →
+ * lastSeen preset) run in Node-RED against the emulator, and their msg goes through the flow's "table rows and
+ * health" function with a controlled clock: a silent device raises exactly one alert, and one more when it
+ * writes again; a redeploy or a restart raises nothing twice; a removed device leaves every list.
+ */
+import assert from 'node:assert/strict';
+import vm from 'node:vm';
+import type { NodeMessage } from 'node-red';
+import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
+import queryNode = require('../../nodes/iot-query/iot-query');
+import registerNode = require('../../nodes/iot-register/iot-register');
+import {
+  type FlowNode,
+  helper,
+  influxConfig,
+  loadFlow,
+  nextMessage,
+  type Onboarded,
+  send,
+  startOnboarded,
+  TAB,
+  useNodeRed,
+  watch,
+} from '../support/node-red';
+import { coreNode, readExample } from '../support/examples';
+
+interface Row {
+  deviceId: string;
+  lastSeen: string | null;
+  health: string;
+}
+interface Alert {
+  deviceId: string;
+  health: string;
+  payload: string;
+}
+
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+for (const [file, prefix] of [
+  ['flows.json', 'iotc'],
+  ['dashboard-2.json', 'iotc2'],
+] as const) {
+  describe(`device health of ${file}`, () => {
+    useNodeRed();
+    let influx: Onboarded;
+    const example = readExample(file);
+    const node = (id: string): FlowNode => {
+      const found = example.find((n) => n.id === `${prefix}.${id}`);
+      assert.ok(found, `${prefix}.${id}`);
+      return found;
+    };
+
+    beforeEach(async () => {
+      influx = await startOnboarded();
+      const cfg = influxConfig(influx);
+      const onTab = (n: FlowNode, wires: string[][]): FlowNode => ({ ...n, z: TAB, influxdb: 'influx', wires });
+      await loadFlow(
+        [influxdbNode, registerNode, queryNode, coreNode('function/15-change.js')],
+        [
+          cfg.node,
+          onTab(node('reg.list'), [[`${prefix}.chg.devices`]]),
+          { ...node('chg.devices'), z: TAB, wires: [[`${prefix}.q.lastseen`]] },
+          onTab(node('q.lastseen'), [['health-in']]),
+          { id: 'health-in', type: 'helper', z: TAB },
+          {
+            id: 'reg',
+            type: 'iot-register',
+            z: TAB,
+            influxdb: 'influx',
+            action: 'register',
+            deviceId: 'deviceId',
+            deviceIdType: 'msg',
+            wires: [[]],
+          },
+          ...watch('reg'),
+        ],
+        cfg.credentials,
+      );
+    });
+    afterEach(() => influx.emulator.close());
+
+    /** The example's function, as Node-RED runs it, with `Date.now()` at `clockMs` and the given flow context. */
+    function tableRows(
+      msg: NodeMessage,
+      clockMs: number,
+      context: Map<string, unknown>,
+    ): { rows: Row[]; alerts: Alert[] } {
+      class ClockDate extends Date {
+        static override now(): number {
+          return clockMs;
+        }
+      }
+      const flow = { get: (k: string) => context.get(k), set: (k: string, v: unknown) => void context.set(k, v) };
+      const code = `(function (msg, flow) {\n${String(node('fn.table').func)}\n})(msg, flow)`;
+      // Through JSON: values made in another realm have other prototypes than deepEqual expects.
+      const out = JSON.parse(
+        JSON.stringify(vm.runInNewContext(code, { msg, flow, Date: ClockDate, Map })),
+      ) as unknown[];
+      return { rows: (out[0] as { payload: Row[] }).payload, alerts: out[2] as Alert[] };
+    }
+
+    /** One refresh of the devices section: the msg with msg.devices and the lastSeen rows. */
+    async function refresh(): Promise<NodeMessage> {
+      const arrived = nextMessage('health-in');
+      helper.getNode(`${prefix}.reg.list`)?.receive({ payload: Date.now() } as NodeMessage);
+      return arrived;
+    }
+
+    async function writePoint(deviceId: string, ms: number): Promise<void> {
+      const write = influx.influx.getWriteApi(influx.org, influx.bucket, 'ms');
+      write.writeRecord(`environment,clientId=${deviceId} Temperature=21.5 ${ms}`);
+      await write.close();
+    }
+
+    it('raises one alert when the virtual device falls silent and one when it writes again, never twice', async () => {
+      const context = new Map<string, unknown>();
+      for (const deviceId of ['virtual_device', 'dev-quiet']) {
+        const outcome = await send('reg', { deviceId } as NodeMessage);
+        assert.ok(outcome.ok);
+      }
+      const t1 = Date.now();
+      await writePoint('virtual_device', t1);
+      const alerts: Alert[] = [];
+      const check = async (clock: number, ctx = context): Promise<Row[]> => {
+        const { rows, alerts: raised } = tableRows(await refresh(), clock, ctx);
+        alerts.push(...raised);
+        return rows;
+      };
+
+      const first = await check(t1 + 5_000);
+      assert.deepEqual(
+        first.map((r) => [r.deviceId, r.health]),
+        [
+          ['dev-quiet', 'no data'],
+          ['virtual_device', 'ok'],
+        ],
+      );
+      await check(t1 + 29_000); // 3 intervals of 10 s not yet over
+      assert.equal(alerts.length, 0);
+      const silent = await check(t1 + 31_000);
+      assert.equal(silent.find((r) => r.deviceId === 'virtual_device')?.health, 'silent');
+      await check(t1 + 60_000);
+      await check(t1 + 600_000);
+      assert.deepEqual(
+        alerts.map((a) => [a.deviceId, a.health]),
+        [['virtual_device', 'silent']],
+        'one alert while it stays silent',
+      );
+      assert.match(alerts[0]?.payload ?? '', /^virtual_device is silent: no entry for 1 min$/);
+
+      // A restart loses flow context: the first check learns that it is silent and says nothing.
+      const restarted = new Map<string, unknown>();
+      await check(t1 + 700_000, restarted);
+      await check(t1 + 800_000, restarted);
+      assert.equal(alerts.length, 1, 'no second alert after a restart');
+
+      const t2 = Date.now();
+      await writePoint('virtual_device', t2);
+      await check(t2 + 1_000);
+      await check(t2 + 2_000);
+      assert.deepEqual(
+        alerts.map((a) => [a.deviceId, a.health]),
+        [
+          ['virtual_device', 'silent'],
+          ['virtual_device', 'ok'],
+        ],
+        'one recovery',
+      );
+      assert.equal(alerts[1]?.payload, 'virtual_device writes again');
+    });
+
+    it('drops a removed device from the rows and from the health it keeps', async () => {
+      const context = new Map<string, unknown>();
+      await send('reg', { deviceId: 'dev-gone' } as NodeMessage);
+      await writePoint('dev-gone', Date.now());
+      assert.deepEqual(
+        tableRows(await refresh(), Date.now(), context).rows.map((r) => r.deviceId),
+        ['dev-gone'],
+      );
+      assert.deepEqual(plain(context.get('deviceHealth')), { 'dev-gone': 'ok' });
+      await send('reg', { deviceId: 'dev-gone', action: 'remove' } as NodeMessage);
+      const { rows, alerts } = tableRows(await refresh(), Date.now() + 3_600_000, context);
+      assert.deepEqual([rows, alerts, plain(context.get('deviceHealth'))], [[], [], {}]);
+    });
+  });
+}
