@@ -49,6 +49,14 @@ describe('flux engine: errors', () => {
     assert.match(e.message, /unsupported function "holtWinters"/);
   });
 
+  it('refuses a package option the emulator does not declare', async () => {
+    const e = await rejection(
+      fixture,
+      'import "influxdata/influxdb/schema"\noption schema.nothing = 1\nfrom(bucket: "test") |> range(start: -1h)',
+    );
+    assert.match(e.message, /unsupported option "schema.nothing"/);
+  });
+
   it('names an unsupported member of a supported package', async () => {
     const e = await rejection(fixture, 'import "influxdata/influxdb/v1"\nv1.databases()');
     assert.match(e.message, /unsupported function "v1.databases"/);
@@ -57,6 +65,14 @@ describe('flux engine: errors', () => {
   it('names an unsupported package', async () => {
     const e = await rejection(fixture, 'import "experimental/geo"\nfrom(bucket: "test") |> range(start: -1h)');
     assert.match(e.message, /unsupported package "experimental\/geo"/);
+  });
+
+  it('refuses a package option the emulator does not declare', async () => {
+    const e = await rejection(
+      fixture,
+      'import "influxdata/influxdb/schema"\noption schema.nothing = 1\nfrom(bucket: "test") |> range(start: -1h)',
+    );
+    assert.match(e.message, /unsupported option "schema.nothing"/);
   });
 
   it('names an unsupported member of a supported package', async () => {

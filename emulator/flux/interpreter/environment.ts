@@ -4,7 +4,21 @@
  */
 import type { Value } from './values';
 
-export type Binding = { kind: 'value' } | { kind: 'package'; path: string; members: ReadonlySet<string> };
+export type Binding =
+  | { kind: 'value' }
+  | {
+      kind: 'package';
+      path: string;
+      members: ReadonlySet<string>;
+      /** The package's options (`option schema._from = ...` rebinds one), when it declares any. */
+      options?: PackageOptions;
+    };
+
+/** A package's own option bindings: `set` rebinds one where the package's functions look it up. */
+export interface PackageOptions {
+  names: ReadonlySet<string>;
+  set(name: string, value: Value): void;
+}
 
 const VALUE: Binding = { kind: 'value' };
 

@@ -5,7 +5,7 @@
  */
 import type { FluxFile, Loc, Statement } from '../parser/ast';
 import type { Compiler } from './compile';
-import { Environment, StaticScope } from './environment';
+import { Environment, PackageOptions, StaticScope } from './environment';
 import { compileError } from './errors';
 import type { Runtime, Value } from './values';
 
@@ -14,6 +14,7 @@ export interface LoadedPackage {
   name: string;
   value: Value;
   members: ReadonlySet<string>;
+  options?: PackageOptions;
 }
 
 export interface Universe {
@@ -30,7 +31,7 @@ export function executeFile(file: FluxFile, compiler: Compiler, universe: Univer
   for (const imp of file.imports) {
     const pkg = universe.importPackage(imp.path, imp.loc);
     const alias = imp.alias ?? pkg.name;
-    scope.declare(alias, { kind: 'package', path: imp.path, members: pkg.members });
+    scope.declare(alias, { kind: 'package', path: imp.path, members: pkg.members, options: pkg.options });
     env.set(alias, pkg.value);
   }
   const steps = file.body.map((stmt) => compileStatement(stmt, compiler, scope, runtime));
@@ -63,13 +64,19 @@ function compileStatement(stmt: Statement, compiler: Compiler, scope: StaticScop
         'name' in stmt.target ? stmt.target.name : stmt.target.property,
       );
       const target = stmt.target;
-      // A package option (`option schema._from = ...`) changes how that package's functions behave; the emulator
-      // honours none, so accepting one would give an answer computed without it.
-      if (!('name' in target))
-        throw compileError(
-          stmt.loc,
-          `unsupported option "${target.object}.${target.property}": the emulator does not implement package options`,
-        );
+      // A package option (`option schema._from = ...`) changes how that package's functions behave: it is rebound
+      // where they look it up. An option the emulator's package does not declare is refused, since accepting it
+      // would give an answer computed without it.
+      if (!('name' in target)) {
+        const binding = scope.resolve(target.object);
+        const options = binding?.kind === 'package' ? binding.options : undefined;
+        if (!options?.names.has(target.property))
+          throw compileError(
+            stmt.loc,
+            `unsupported option "${target.object}.${target.property}": the emulator does not implement this package option`,
+          );
+        return (env) => options.set(target.property, init(env));
+      }
       const isUniverseOption = scope.resolve(target.name) !== undefined;
       if (!isUniverseOption) scope.declare(target.name);
       return (env) => {

@@ -88,10 +88,12 @@ today = () => date.truncate(t: now(), unit: 1d)
 `;
 
 export const SCHEMA_PRELUDE = `
+option _from = from
+
 fieldsAsCols = (tables=<-) => tables |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")
 
 tagValues = (bucket, tag, predicate=(r) => true, start=-30d, stop=now()) =>
-    from(bucket: bucket)
+    _from(bucket: bucket)
         |> range(start: start, stop: stop)
         |> filter(fn: predicate)
         |> keep(columns: [tag])
@@ -104,7 +106,7 @@ measurementTagValues = (bucket, measurement, tag, start=-30d, stop=now()) =>
     tagValues(bucket: bucket, tag: tag, predicate: (r) => r._measurement == measurement, start: start, stop: stop)
 
 tagKeys = (bucket, predicate=(r) => true, start=-30d, stop=now()) =>
-    from(bucket: bucket)
+    _from(bucket: bucket)
         |> range(start: start, stop: stop)
         |> filter(fn: predicate)
         |> keys()
@@ -124,4 +126,17 @@ measurementFieldKeys = (bucket, measurement, start=-30d, stop=now()) =>
 
 measurements = (bucket, start=-30d, stop=now()) =>
     tagValues(bucket: bucket, tag: "_measurement", start: start, stop: stop)
+`;
+
+export const V1_PRELUDE = `
+import "influxdata/influxdb/schema"
+
+fieldsAsCols = schema.fieldsAsCols
+tagValues = schema.tagValues
+measurementTagValues = schema.measurementTagValues
+tagKeys = schema.tagKeys
+measurementTagKeys = schema.measurementTagKeys
+fieldKeys = schema.fieldKeys
+measurementFieldKeys = schema.measurementFieldKeys
+measurements = schema.measurements
 `;

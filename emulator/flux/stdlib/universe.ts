@@ -7,7 +7,7 @@ import type { Loc } from '../parser/ast';
 import type { FluxFile } from '../parser/ast';
 import { parseFlux } from '../parser/parse';
 import { Compiler } from '../interpreter/compile';
-import { Environment, StaticScope } from '../interpreter/environment';
+import { Environment, PackageOptions, StaticScope } from '../interpreter/environment';
 import { compileError } from '../interpreter/errors';
 import { executeDefinitions, LoadedPackage, Universe } from '../interpreter/program';
 import { INFINITE_DURATION, ZERO_DURATION } from '../interpreter/time';
@@ -29,7 +29,7 @@ import { group } from './group';
 import { KNOWN_PACKAGES, UNSUPPORTED_UNIVERSE } from './known-names';
 import { map } from './map';
 import { pivot } from './pivot';
-import { SCHEMA_PRELUDE, UNIVERSE_PRELUDE } from './prelude';
+import { SCHEMA_PRELUDE, UNIVERSE_PRELUDE, V1_PRELUDE } from './prelude';
 import { range } from './range';
 import { distinct, keys, limit, sort, tail, unique } from './rows';
 import { cumulativeSum, derivative, difference, elapsed, fill, timeShift } from './series';
@@ -157,8 +157,8 @@ const PACKAGES: Record<string, PackageDef> = {
   bitwise: { builtins: BITWISE },
   'influxdata/influxdb': { builtins: { from, buckets, to } },
   'influxdata/influxdb/schema': { prelude: SCHEMA_PRELUDE },
-  // v1's schema functions are deprecated aliases of the schema package's.
-  'influxdata/influxdb/v1': { prelude: SCHEMA_PRELUDE },
+  // v1's schema functions are deprecated aliases of the schema package's (so schema's options apply to them).
+  'influxdata/influxdb/v1': { prelude: V1_PRELUDE },
 };
 
 const parsedPreludes = new Map<string, FluxFile>();
@@ -212,6 +212,7 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
       throw compileError(loc, `unknown import path "${path}"`);
     }
     const members = new Map<string, Value>();
+    let options: PackageOptions | undefined;
     for (const [name, f] of Object.entries(def.builtins ?? {})) members.set(name, fn(f));
     for (const [name, v] of Object.entries(def.constants ?? {})) members.set(name, v);
     if (def.prelude) {
@@ -224,19 +225,23 @@ export function buildUniverse(runtime: Runtime): { universe: Universe; compiler:
       }
       for (const imp of parsePrelude(def.prelude).imports) {
         const dep = importPackage(imp.path, imp.loc);
-        pkgScope.declare(dep.name, { kind: 'package', path: imp.path, members: dep.members });
+        pkgScope.declare(dep.name, { kind: 'package', path: imp.path, members: dep.members, options: dep.options });
         pkgEnv.set(dep.name, dep.value);
       }
       executeDefinitions(parsePrelude(def.prelude), compiler, pkgScope, pkgEnv, runtime);
+      const optionNames = new Set<string>();
       for (const stmt of parsePrelude(def.prelude).body) {
         const value = stmt.kind === 'VariableAssignment' ? pkgEnv.get(stmt.name) : undefined;
         if (stmt.kind === 'VariableAssignment' && value) members.set(stmt.name, value);
+        if (stmt.kind === 'OptionStatement' && 'name' in stmt.target) optionNames.add(stmt.target.name);
       }
+      if (optionNames.size > 0) options = { names: optionNames, set: (name, value) => pkgEnv.set(name, value) };
     }
     const pkg: LoadedPackage = {
       name: path.split('/').pop() ?? path,
       value: record(members),
       members: new Set(members.keys()),
+      options,
     };
     loaded.set(path, pkg);
     return pkg;
@@ -260,7 +265,7 @@ function runUniversePrelude(file: FluxFile, universe: Universe, compiler: Compil
   const scope = new StaticScope(universe.scope);
   for (const imp of file.imports) {
     const pkg = universe.importPackage(imp.path, imp.loc);
-    scope.declare(pkg.name, { kind: 'package', path: imp.path, members: pkg.members });
+    scope.declare(pkg.name, { kind: 'package', path: imp.path, members: pkg.members, options: pkg.options });
     env.set(pkg.name, pkg.value);
   }
   executeDefinitions(file, compiler, scope, env, runtime);
