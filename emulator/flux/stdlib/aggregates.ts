@@ -9,6 +9,8 @@ import type { FluxFunction } from '../interpreter/values';
 import { stream } from '../interpreter/values';
 import type { Cell, Column, ColumnType, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
+import { compareCells } from '../tables/compare';
+import { TDigest } from './tdigest';
 
 export type Reducer = (values: Cell[], type: ColumnType) => { cell: Cell; type: ColumnType };
 
@@ -114,55 +116,82 @@ export const stddev = aggregateBuiltin('stddev', ['mode'], (args) => {
 });
 
 /**
- * Flux's t-digest (influxdata/tdigest, compression 1000) keeps one centroid per value while the weight a centroid
- * may take near the median, n·π/(2·compression), stays below 2: up to 636 values. Then its estimate is the plain
- * interpolation below; past that it merges centroids and estimates differently, so larger inputs are refused.
+ * `quantile` and `median` as Flux's (stdlib/universe/quantile.go): `estimate_tdigest` (the default) through the same
+ * t-digest as InfluxDB (./tdigest.ts, compression 1000 unless given), `exact_mean` interpolating at q·(n-1) in the
+ * sorted values, and `exact_selector`, a selector: the row holding the value of rank ceil(q·n) (stable order), or
+ * one row of nulls but the key for a table without values.
  */
-const TDIGEST_EXACT_MAX_VALUES = 600;
 const DEFAULT_COMPRESSION = 1000;
+const METHODS = ['estimate_tdigest', 'exact_mean', 'exact_selector'];
 
-/** `compression` is only honoured at its default (0 means the default in Flux); anything else is refused. */
-function checkCompression(args: Args): void {
-  const c = args.has('compression') ? args.float('compression') : 0;
-  if (c !== 0 && c !== DEFAULT_COMPRESSION)
-    throw new FluxError(`quantile compression ${c} is not supported by the emulator (only the default, 1000)`);
+function quantileSpec(args: Args, q: number): { method: string; compression: number } {
+  if (!(q >= 0 && q <= 1)) throw new FluxError('quantile must be between 0 and 1');
+  const method = args.string('method', 'estimate_tdigest');
+  if (!METHODS.includes(method)) throw new FluxError(`unknown method ${method}`);
+  let compression = args.has('compression') ? args.float('compression') : 0;
+  if (compression > 0 && method !== 'estimate_tdigest')
+    throw new FluxError('compression parameter is only valid for method estimate_tdigest');
+  if (compression === 0) compression = DEFAULT_COMPRESSION;
+  return { method, compression };
 }
 
-function quantileReducer(q: number, method: string): Reducer {
-  if (!(q >= 0 && q <= 1)) throw new FluxError(`quantile q must be between 0 and 1, got ${q}`);
-  if (method !== 'estimate_tdigest' && method !== 'exact_mean') {
-    throw new FluxError(
-      `quantile method "${method}" is not supported by the emulator (use estimate_tdigest or exact_mean)`,
-    );
-  }
+function quantileReducer(q: number, method: string, compression: number): Reducer {
   return (values, type) => {
-    const xs = numbers(values, type, 'quantile').sort((a, b) => a - b);
-    const n = xs.length;
-    if (n === 0) return { cell: null, type: 'double' };
-    if (method === 'estimate_tdigest' && n > TDIGEST_EXACT_MAX_VALUES)
-      throw new FluxError(
-        `quantile method "estimate_tdigest" over more than ${TDIGEST_EXACT_MAX_VALUES} values in a table is not supported by the emulator (use method: "exact_mean")`,
-      );
-    // exact_mean interpolates at q·(n-1); a t-digest of unit centroids (small data) at q·n - 1/2.
-    const pos = method === 'exact_mean' ? q * (n - 1) : Math.min(Math.max(q * n - 0.5, 0), n - 1);
-    const lo = Math.floor(pos);
-    const hi = Math.ceil(pos);
-    const cell = lo === hi ? xs[lo] : xs[lo] * (hi - pos) + xs[hi] * (pos - lo);
-    return { cell, type: 'double' };
+    const xs = numbers(values, type, 'quantile');
+    if (method === 'exact_mean') {
+      if (xs.length === 0) return { cell: null, type: 'double' };
+      // sort.Float64s: NaN first, then ascending.
+      xs.sort((a, b) => (Number.isNaN(a) ? (Number.isNaN(b) ? 0 : -1) : Number.isNaN(b) ? 1 : a - b));
+      const x = q * (xs.length - 1);
+      const x0 = Math.floor(x);
+      const x1 = Math.ceil(x);
+      return { cell: x0 === x1 ? xs[x0] : xs[x0] * (x1 - x) + xs[x1] * (x - x0), type: 'double' };
+    }
+    const digest = new TDigest(compression);
+    for (const x of xs) digest.add(x, 1);
+    if (digest.count() === 0) return { cell: null, type: 'double' };
+    return { cell: digest.quantile(q), type: 'double' };
   };
 }
 
-export const quantile = aggregateBuiltin(
-  'quantile',
-  ['q', 'method', 'compression'],
-  (args) => {
-    checkCompression(args);
-    return quantileReducer(args.float('q'), args.string('method', 'estimate_tdigest'));
-  },
-  false,
-);
+/** exact_selector: the row whose value has rank ceil(q·n) in a stable ascending sort of the non-null values. */
+function selectQuantileRow(table: Table, column: string, q: number): Table {
+  const j = table.columns.findIndex((c) => c.label === column);
+  if (j < 0) throw new FluxError(`no column "${column}" exists`);
+  const rows = table.rows.filter((r) => r[j] !== null && r[j] !== undefined);
+  if (rows.length === 0) {
+    const key = keyMap(table);
+    return { ...table, rows: [table.columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null))] };
+  }
+  const sorted = rows.map((row, n) => ({ row, n })).sort((a, b) => compareCells(a.row[j], b.row[j]) || a.n - b.n);
+  let index = Math.ceil(q * sorted.length);
+  if (index > 0) index--;
+  return { ...table, rows: [sorted[index].row] };
+}
 
-export const median = aggregateBuiltin('median', ['method', 'compression'], (args) => {
-  checkCompression(args);
-  return quantileReducer(0.5, args.string('method', 'estimate_tdigest'));
-});
+function quantileBuiltin(name: 'quantile' | 'median') {
+  const f = builtin({
+    name,
+    params:
+      name === 'quantile'
+        ? ['tables', 'column', 'q', 'method', 'compression']
+        : ['tables', 'column', 'method', 'compression'],
+    required: name === 'quantile' ? ['q'] : [],
+    pipe: 'tables',
+    run(args, site) {
+      const column = args.string('column', '_value');
+      const q = name === 'quantile' ? args.float('q') : 0.5;
+      const { method, compression } = quantileSpec(args, q);
+      const input = args.stream('tables');
+      if (method === 'exact_selector')
+        return stream(input.mapTables(name, site.loc, (t) => selectQuantileRow(t, column, q)));
+      const reduce = quantileReducer(q, method, compression);
+      return stream(input.mapTables(name, site.loc, (t) => aggregateTable(t, column, reduce)));
+    },
+  });
+  if (name === 'median') windowReducers.set(f, quantileReducer(0.5, 'estimate_tdigest', DEFAULT_COMPRESSION));
+  return f;
+}
+
+export const quantile = quantileBuiltin('quantile');
+export const median = quantileBuiltin('median');
