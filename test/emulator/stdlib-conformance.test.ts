@@ -12,6 +12,7 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 import { SetupAPI } from '@influxdata/influxdb-client-apis';
 import { startEmulator, RunningEmulator } from '../../emulator';
 import { loadStdlibCases, Outcome, runStdlibCase } from '../support/stdlib-testcases';
+import { COMPAT_FILE, compatibilityMarkdown } from '../../scripts/compat';
 
 const GAPS_FILE = path.join(__dirname, 'stdlib-known-gaps.json');
 const gaps = JSON.parse(fs.readFileSync(GAPS_FILE, 'utf8')) as { gaps: Record<string, string> };
@@ -104,6 +105,11 @@ describe('Flux stdlib testcases (end to end over HTTP, compared as testing.diff)
       tally.refused++;
     });
   }
+
+  it('has docs/COMPATIBILITY.md as `npm run compat` writes it', () => {
+    const current = fs.existsSync(COMPAT_FILE) ? fs.readFileSync(COMPAT_FILE, 'utf8') : '';
+    assert.ok(current === compatibilityMarkdown(), 'docs/COMPATIBILITY.md is out of date: run `npm run compat`');
+  });
 
   it('matches the coverage README states (cases, pass, refused)', function () {
     const runnable = cases.filter((c) => !c.upstreamSkip).length;
