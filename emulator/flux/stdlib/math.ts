@@ -175,6 +175,7 @@ export const MATH: Record<string, FluxFunction> = {
   mMax: binary('mMax', mMax),
   mMin: binary('mMin', mMin),
   pow: binary('pow', pow),
+  atan2: binary('atan2', (x, y) => Math.atan2(y, x)),
   nextafter: binary('nextafter', nextafter),
   ldexp: builtin({
     name: 'math.ldexp',
