@@ -1,44 +1,91 @@
 #!/usr/bin/env node
-/** The `iot-center` command: start | emulator | bench. */
-import { parseArgs } from './args';
+/** The `iot-center` command: start | emulator | help, and --help / --version. */
+import { commandHelp, table } from './cli/help';
+import { didYouMean } from './cli/nearest';
+import type { CommandSpec, OptionTable } from './cli/option';
+import { parseCommand, strictParse } from './cli/parse-command';
+import { USAGE_EXIT_CODE, UsageError } from './cli/usage-error';
 import { runEmulatorCommand } from './emulator-command';
-import { QUERY_FLAGS_USAGE } from './query-flags';
+import { EMULATOR_COMMAND } from './emulator-options';
 import { runStartCommand } from './start-command';
+import { START_COMMAND } from './start-options';
+import { packageVersion } from './version';
 
-const USAGE = `Usage: iot-center <command> [options]
+const PROGRAM = 'iot-center';
+const COMMANDS: Record<string, CommandSpec<OptionTable>> = { start: START_COMMAND, emulator: EMULATOR_COMMAND };
 
-Commands:
-  start       Start the emulator (unless INFLUX_URL is set) and Node-RED with the example flows
-              --port 1880  --emulator-port 8086  --host 127.0.0.1  --dir .iot-center
-              --flow examples/flows.json: the flow deployed when the user dir has none yet
-                (examples/dashboard-2.json for the Dashboard 2.0 variant)
-              --admin-user NAME with IOT_CENTER_ADMIN_PASSWORD: the editor's login (required with a
-                --host other than loopback; the dashboard and HTTP endpoints then ask for it too)
-              --allowed-hosts a,b: more host names Node-RED answers to (others are refused)
-              INFLUX_URL, INFLUX_TOKEN, INFLUX_ORG, INFLUX_BUCKET: use that InfluxDB, no emulator
-              IOT_CENTER_PROVISIONING_KEY: the device API's key (else generated into --dir)
-  emulator    Run the InfluxDB 2.x API emulator
-              --port 8086  --host 127.0.0.1  --data-dir .iot-center/influxdb (or :memory:)
-              ${QUERY_FLAGS_USAGE}
-`;
-
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  switch (args.command) {
-    case 'start':
-      return runStartCommand(args);
-    case 'emulator':
-      return runEmulatorCommand(args);
-    case undefined:
-    case 'help':
-      process.stdout.write(USAGE);
-      return;
-    default:
-      throw new Error(`unknown command "${args.command}"\n\n${USAGE}`);
-  }
+function usage(): string {
+  return (
+    `Usage: ${PROGRAM} <command> [options]\n\n` +
+    table([
+      'Commands:',
+      ...Object.values(COMMANDS).map((c): [string, string] => [c.name, c.summary]),
+      ['help [command]', 'Show this help, or a command’s options'],
+      '',
+      'Options:',
+      ['-h, --help', 'Show this help and exit'],
+      ['-v, --version', 'Print the version and exit'],
+    ]) +
+    `\nRun "${PROGRAM} <command> --help" for the options of a command.\n`
+  );
 }
 
-main().catch((e: unknown) => {
-  process.stderr.write(`iot-center: ${e instanceof Error ? e.message : String(e)}\n`);
+async function main(argv: string[]): Promise<void> {
+  const [first, ...rest] = argv;
+  if (first === undefined) return print(usage());
+  if (first.startsWith('-')) return topLevelOptions(argv);
+  if (first === 'help') return print(rest[0] === undefined ? usage() : commandHelp(PROGRAM, commandNamed(rest[0])));
+  if (first === 'start') {
+    const parsed = parseCommand(START_COMMAND, rest, process.env);
+    return parsed.help ? print(commandHelp(PROGRAM, START_COMMAND)) : runStartCommand(parsed.values);
+  }
+  if (first === 'emulator') {
+    const parsed = parseCommand(EMULATOR_COMMAND, rest, process.env);
+    return parsed.help ? print(commandHelp(PROGRAM, EMULATOR_COMMAND)) : runEmulatorCommand(parsed.values);
+  }
+  commandNamed(first);
+}
+
+function topLevelOptions(argv: string[]): void {
+  const config = { help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } } as const;
+  let values;
+  try {
+    values = strictParse(argv, config);
+  } catch (e) {
+    // `iot-center --port 1880`: an option of a command, typed before the command.
+    const name = /^unknown option --?([^\s;=]+)/.exec((e as Error).message)?.[1];
+    const owner = Object.values(COMMANDS).find((c) => name !== undefined && Object.hasOwn(c.options, name));
+    if (owner && name)
+      throw new UsageError(`--${name} is an option of a command: ${PROGRAM} ${owner.name} --${name} …`);
+    throw e;
+  }
+  print(values.version ? `${packageVersion()}\n` : usage());
+}
+
+function commandNamed(name: string): CommandSpec<OptionTable> {
+  if (Object.hasOwn(COMMANDS, name)) return COMMANDS[name];
+  throw new UsageError(
+    `unknown command ${JSON.stringify(name)}${didYouMean(name, [...Object.keys(COMMANDS), 'help'])}`,
+  );
+}
+
+function print(text: string): void {
+  process.stdout.write(text);
+}
+
+/** Where to read about the mistake: the command's help when the command is known. */
+function helpHint(argv: string[]): string {
+  const command = argv[0] !== undefined && Object.hasOwn(COMMANDS, argv[0]) ? ` ${argv[0]}` : '';
+  return `Run "${PROGRAM}${command} --help" for the options.`;
+}
+
+const argv = process.argv.slice(2);
+main(argv).catch((e: unknown) => {
+  const message = e instanceof Error ? e.message : String(e);
+  if (e instanceof UsageError) {
+    process.stderr.write(`${PROGRAM}: ${message}\n${helpHint(argv)}\n`);
+    process.exit(USAGE_EXIT_CODE);
+  }
+  process.stderr.write(`${PROGRAM}: ${message}\n`);
   process.exit(1);
 });

@@ -7,8 +7,8 @@
  */
 import http from 'node:http';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { guardRequests, guardUpgrades } from '../lib/http-guard/guard-server';
-import { parseArgs, stringOption } from './args';
 import { basicAuth, type BasicAuthUser } from './basic-auth';
 import { loadModule } from './node-red-modules';
 
@@ -46,12 +46,14 @@ type BasicAuthMiddleware = (req: http.IncomingMessage, res: http.ServerResponse,
 const DEVICE_API_PREFIXES = ['/api/env/', '/api/devices'];
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
-  const settingsFile = path.resolve(stringOption(args.options, 'settings', ''));
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: { settings: { type: 'string', default: '' }, 'allowed-hosts': { type: 'string' } },
+    strict: true,
+  });
+  const settingsFile = path.resolve(values.settings);
   const allowedHosts = new Set(
-    stringOption(args.options, 'allowed-hosts', 'localhost,127.0.0.1,::1')
-      .split(',')
-      .filter((h) => h !== ''),
+    (values['allowed-hosts'] ?? 'localhost,127.0.0.1,::1').split(',').filter((h) => h !== ''),
   );
   const RED = loadModule<NodeRedRuntime>('node-red');
   const express = loadModule<Express>('express');

@@ -1,13 +1,31 @@
 /**
  * `iot-center emulator`'s query flags: influxd 2.7's query controller flags under their names, with
  * their defaults (cmd/influxd/launcher/cmd.go), plus `--query-workers`, the emulator's thread count.
- * Values are checked here as numbers; how they combine is checked when the emulator starts, with
+ * Values are checked here as whole numbers; how they combine is checked when the emulator starts, with
  * influxd's `invalid controller config` messages.
  */
 import type { QueryServiceOptions } from '../emulator/query-pool';
 import { QUERY_LIMIT_DEFAULTS } from '../emulator/query-pool/limits';
+import type { OptionValues } from './cli/option';
+import { countOption } from './cli/values';
 
-const FLAGS: Record<string, keyof QueryServiceOptions> = {
+const GROUP = "Query controller (influxd 2.7's flags)";
+
+export const QUERY_OPTIONS = {
+  'query-concurrency': countOption(String(QUERY_LIMIT_DEFAULTS.queryConcurrency), {
+    help: 'Queries that run at once; 0 = unlimited',
+    group: GROUP,
+  }),
+  'query-queue-size': countOption(String(QUERY_LIMIT_DEFAULTS.queryQueueSize), {
+    help: 'Queries that may wait for a turn before more are refused',
+  }),
+  'query-initial-memory-bytes': countOption('0', { help: 'Bytes a query starts with; 0 = --query-memory-bytes' }),
+  'query-memory-bytes': countOption('0', { help: 'Most bytes one query may use; 0 = unlimited' }),
+  'query-max-memory-bytes': countOption('0', { help: 'Most bytes all queries may use together; 0 = unlimited' }),
+  'query-workers': countOption('0', { help: 'Query threads for a --data-dir folder; 0 = one per core' }),
+};
+
+const KEYS: Record<keyof typeof QUERY_OPTIONS, keyof QueryServiceOptions> = {
   'query-concurrency': 'queryConcurrency',
   'query-queue-size': 'queryQueueSize',
   'query-initial-memory-bytes': 'queryInitialMemoryBytes',
@@ -16,18 +34,12 @@ const FLAGS: Record<string, keyof QueryServiceOptions> = {
   'query-workers': 'queryWorkers',
 };
 
-export const QUERY_FLAGS_USAGE = `--query-concurrency ${QUERY_LIMIT_DEFAULTS.queryConcurrency}  --query-queue-size ${QUERY_LIMIT_DEFAULTS.queryQueueSize}  --query-initial-memory-bytes 0
-              --query-memory-bytes 0 (per query)  --query-max-memory-bytes 0 (all queries; 0 = unlimited)
-              --query-workers 0 (query threads for a --data-dir; 0 = one per core)`;
-
-export function queryOptionsFromCli(options: Map<string, string | true>): Partial<QueryServiceOptions> {
+/** The emulator's query options from the flags given; the emulator's defaults for the others. */
+export function queryOptionsFrom(values: OptionValues<typeof QUERY_OPTIONS>): Partial<QueryServiceOptions> {
   const out: Partial<QueryServiceOptions> = {};
-  for (const [flag, key] of Object.entries(FLAGS)) {
-    const raw = options.get(flag);
-    if (raw === undefined) continue;
-    const value = raw === true ? NaN : Number(raw);
-    if (!Number.isSafeInteger(value) || value < 0) throw new Error(`--${flag} must be a whole number, 0 or more`);
-    out[key] = value;
+  for (const [flag, key] of Object.entries(KEYS) as Array<[keyof typeof QUERY_OPTIONS, keyof QueryServiceOptions]>) {
+    const value = values[flag];
+    if (value !== undefined) out[key] = value;
   }
   return out;
 }

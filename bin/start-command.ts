@@ -7,12 +7,15 @@ import path from 'node:path';
 import { startEmulator, RunningEmulator } from '../emulator';
 import { allowedHostsFor } from '../lib/http-guard/allowed-hosts';
 import { adminLoginFor } from './admin-login';
-import { intOption, ParsedArgs, stringOption } from './args';
+import type { OptionValues } from './cli/option';
 import { startNodeRed } from './node-red-launcher';
 import { InfluxTarget, onboardIfNeeded } from './onboarding';
 import { packageRoot } from './package-root';
 import { ensurePortFree } from './ports';
 import { loadOrCreateSecret, PROVISIONING_KEY_ENV, PROVISIONING_KEY_FILE, type StoredSecret } from './secrets';
+import type { START_OPTIONS } from './start-options';
+
+type StartValues = OptionValues<typeof START_OPTIONS>;
 
 export interface StartedStack {
   editorUrl: string;
@@ -25,17 +28,15 @@ export interface StartedStack {
   stop(): Promise<void>;
 }
 
-export async function startStack(args: ParsedArgs, env = process.env): Promise<StartedStack> {
-  const host = stringOption(args.options, 'host', '127.0.0.1');
-  const port = intOption(args.options, 'port', 1880);
-  const emulatorPort = intOption(args.options, 'emulator-port', 8086);
-  const dir = path.resolve(stringOption(args.options, 'dir', '.iot-center'));
+export async function startStack(values: StartValues, env = process.env): Promise<StartedStack> {
+  const { host, port } = values;
+  const emulatorPort = values['emulator-port'];
+  const dir = path.resolve(values.dir);
   const root = packageRoot();
-  const flowOption = stringOption(args.options, 'flow', '');
-  const exampleFlow = flowOption ? exampleFlowFile(flowOption, root) : path.join(root, 'examples', 'flows.json');
+  const exampleFlow = values.flow ? exampleFlowFile(values.flow, root) : path.join(root, 'examples', 'flows.json');
   // Checked before anything starts: an exposed editor without a login is refused outright.
-  const adminLogin = adminLoginFor(host, stringOption(args.options, 'admin-user', ''), env);
-  const extraHosts = stringOption(args.options, 'allowed-hosts', '')
+  const adminLogin = adminLoginFor(host, values['admin-user'], env);
+  const extraHosts = values['allowed-hosts']
     .split(',')
     .map((h) => h.trim())
     .filter((h) => h !== '');
@@ -109,8 +110,8 @@ function provisioningKeyNotice(key: StoredSecret): string {
   return `  device API key: in ${key.file} (${how})\n`;
 }
 
-export async function runStartCommand(args: ParsedArgs): Promise<void> {
-  const stack = await startStack(args);
+export async function runStartCommand(values: StartValues): Promise<void> {
+  const stack = await startStack(values);
   const where = process.env.INFLUX_URL ? `InfluxDB at ${stack.target.url}` : `the emulator at ${stack.target.url}`;
   process.stdout.write(
     `IoT Center for Node-RED is running with ${where} (org ${stack.target.org}, bucket ${stack.target.bucket})\n` +

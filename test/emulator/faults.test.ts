@@ -226,7 +226,7 @@ describe('fault rules from the command line', () => {
 
   it('refuses to start on rules that do not parse, saying why', async () => {
     const result = await runCliToExit(['--faults', '[{"status":429'], {});
-    assert.equal(result.code, 1);
+    assert.equal(result.code, 2, 'a usage error');
     assert.match(result.stderr, /^iot-center: --faults is not valid JSON \(/);
     assert.equal(result.stdout, '');
   });

@@ -4,7 +4,9 @@
  * while the emulator stays up, and settings OSS rejects refuse the start with its message.
  */
 import assert from 'node:assert/strict';
-import { queryOptionsFromCli } from '../../bin/query-flags';
+import { parseCommand } from '../../bin/cli/parse-command';
+import { EMULATOR_COMMAND } from '../../bin/emulator-options';
+import { queryOptionsFrom } from '../../bin/query-flags';
 import { DEFAULT_OPTIONS, startEmulator } from '../../emulator';
 import { assertHttpError, rawRequest } from '../support/emulator';
 import { type FileEnv, postQuery, seed, slowQuery, startFileBacked, waitFor } from '../support/query-pool';
@@ -144,15 +146,14 @@ describe('query controller limits', () => {
     });
 
     it('reads the influxd flag names on the command line', () => {
-      const options = new Map<string, string | true>([
-        ['query-concurrency', '8'],
-        ['query-queue-size', '16'],
-        ['query-initial-memory-bytes', '1024'],
-        ['query-memory-bytes', '4096'],
-        ['query-max-memory-bytes', '65536'],
-        ['query-workers', '2'],
-      ]);
-      assert.deepEqual(queryOptionsFromCli(options), {
+      const parse = (args: string[]) => {
+        const parsed = parseCommand(EMULATOR_COMMAND, args, {});
+        assert.ok(!parsed.help);
+        return queryOptionsFrom(parsed.values);
+      };
+      const args = ['--query-concurrency', '8', '--query-queue-size', '16', '--query-initial-memory-bytes', '1024'];
+      args.push('--query-memory-bytes', '4096', '--query-max-memory-bytes', '65536', '--query-workers', '2');
+      assert.deepEqual(parse(args), {
         queryConcurrency: 8,
         queryQueueSize: 16,
         queryInitialMemoryBytes: 1024,
@@ -160,10 +161,7 @@ describe('query controller limits', () => {
         queryMaxMemoryBytes: 65536,
         queryWorkers: 2,
       });
-      assert.throws(
-        () => queryOptionsFromCli(new Map([['query-queue-size', '-1']])),
-        /--query-queue-size must be a whole number/,
-      );
+      assert.throws(() => parse(['--query-queue-size=-1']), /--query-queue-size must be a whole number/);
     });
   });
 });
