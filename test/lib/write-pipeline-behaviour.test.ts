@@ -359,6 +359,112 @@ describe('write pipeline: behaviour', () => {
     assert.equal(p.stats.lastError?.code, 'spool-io');
   });
 
+  it('resolves a flush() only when the last line written before it is settled', async () => {
+    script(() => ({ status: 204, delayMs: 20 }));
+    const p = pipeline({ flushInterval: 0, batchSize: 1, maxBufferLines: 10 });
+    p.write(points(1, 2));
+    await p.flush();
+    assert.equal(p.stats.written, 2);
+  });
+
+  it('goes back to waiting for full batches once a flush has sent everything', async () => {
+    const p = pipeline({ flushInterval: 0, batchSize: 5 });
+    p.write(points(1, 2));
+    await p.flush();
+    p.write(points(3, 3));
+    await delay(30);
+    assert.deepEqual(sent(), [linesOf(1, 2)]);
+  });
+
+  it('makes the next attempt at once when flush() comes while a failing request is out', async () => {
+    script((_, n) => (n === 0 ? { status: 503, code: 'unavailable', message: 'busy', delayMs: 100 } : ok));
+    const p = pipeline({ clock: undefined, minRetryDelay: 60_000, maxRetryDelay: 60_000, batchSize: 1 });
+    p.write(points(1, 1));
+    await delay(30);
+    assert.equal(server.received.length, 1, 'the first request is out');
+    await p.flush();
+    assert.equal(p.stats.written, 1);
+  });
+
+  it('rejects a flush() still waiting when close() gives up, with the reason the lines were not sent', async () => {
+    script(() => ({ hang: true }));
+    const p = pipeline({ closeTimeout: 50, flushInterval: 0 });
+    p.write(points(1, 1));
+    const flushed = p.flush();
+    await delay(20);
+    await p.close();
+    await assert.rejects(flushed, (e: Error & { code?: string }) => e.code === 'closed');
+  });
+
+  it('leaves no timer of its own running after close()', async () => {
+    const live = new Set<unknown>();
+    const clock: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => {
+        const handle: NodeJS.Timeout = setTimeout(() => {
+          live.delete(handle);
+          fn();
+        }, ms);
+        live.add(handle);
+        return handle;
+      },
+      clearTimeout: (h) => {
+        live.delete(h);
+        clearTimeout(h as NodeJS.Timeout);
+      },
+    };
+    const p = pipeline({ clock, flushInterval: 60_000, batchSize: 100 });
+    p.write(points(1, 1));
+    assert.equal(live.size, 1, 'the flush timer is armed');
+    p.write(points(2, 2));
+    assert.equal(live.size, 1, 'and armed once');
+    await p.close();
+    assert.equal(live.size, 0);
+    assert.deepEqual(sent(), [linesOf(1, 2)]);
+  });
+
+  it('tells once that the spool stopped being durable', async () => {
+    const fsModule = await import('node:fs');
+    const dir = spoolDir();
+    const p = pipeline({ spoolDir: dir, flushInterval: 0 });
+    const stats = collect<WriteStats>(p, 'stats');
+    const writeSync = fsModule.writeSync;
+    try {
+      Reflect.set(fsModule.default, 'writeSync', () => {
+        throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+      });
+      p.write(points(1, 1));
+      p.write(points(2, 2));
+    } finally {
+      Reflect.set(fsModule.default, 'writeSync', writeSync);
+    }
+    const told = stats.filter((s) => s.lastError?.code === 'spool-io');
+    assert.equal(told.length >= 1, true);
+    assert.equal(stats.filter((s) => !s.durable).length, told.length);
+    assert.equal(p.stats.durable, false);
+    assert.equal(p.stats.lastError?.code, 'spool-io');
+    await p.flush();
+    assert.equal(p.stats.written, 2);
+  });
+
+  it('reads a Retry-After date relative to the clock', async () => {
+    script((_, n) =>
+      n === 0
+        ? {
+            status: 429,
+            code: 'too many requests',
+            headers: { 'Retry-After': new Date(Date.now() + 8000).toUTCString() },
+          }
+        : ok,
+    );
+    const p = pipeline();
+    const retries = collect<RetryNotice>(p, 'retry');
+    p.write(points(1, 1));
+    await eventually(() => p.stats.written === 1, 'the point is written');
+    assert.equal(retries.length, 1);
+    assert.ok(retries[0].delay > 5000 && retries[0].delay <= 8000, String(retries[0].delay));
+  });
+
   it('resolves a flush() once the lines written before it are settled, not later ones', async () => {
     script((_, n) => (n === 1 ? { status: 204, delayMs: 200 } : ok));
     const p = pipeline({ flushInterval: 0, batchSize: 2 });
