@@ -1,6 +1,6 @@
 /**
- * The processes the benchmarks drive: the emulator as its own process (`iot-center emulator`, as a user
- * runs it, so that it has a core of its own and its memory is its own), onboarded with the real SetupAPI;
+ * The processes the benchmarks drive: the emulator as its own process (bench/emulator-main.ts: what
+ * `iot-center emulator` runs, so that it has a core of its own and its memory is its own), onboarded with the real SetupAPI;
  * and Node-RED embedded in the benchmark process through node-red-node-test-helper, with our nodes and
  * node-red-contrib-influxdb loaded side by side.
  */
@@ -33,16 +33,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      path.join(ROOT, 'bin', 'iot-center.ts'),
-      'emulator',
-      '--port',
-      String(port),
-      '--data-dir',
-      dataDir,
-    ],
+    ['--import', 'tsx', path.join(ROOT, 'bench', 'emulator-main.ts'), String(port), dataDir],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const url = await waitForLine(child, /listening on (http:\/\/\S+)/, 60_000);

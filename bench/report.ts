@@ -38,13 +38,16 @@ const HOW_TO_READ = `How to read it:
 /** Where the time goes: kept by hand from the profiles (\`node --cpu-prof\`) of the run recorded here. */
 export const WHERE_THE_TIME_GOES = `Where the time goes. Writing is bounded by the emulator: a write request is
 read, gunzipped and parsed into points, then stored row by row (one row per field value) inside one SQLite
-transaction; in the profiles of the emulator process the SQLite inserts (B-tree work on the \`points\` primary key
-and its time index) take the largest share, then parsing (number and timestamp reading, the per-point objects the
-storage interface takes) and the garbage collection those objects cause. The parser reuses the measurement and tags
-of a series key it has already read in the same body (fleet batches repeat 100 devices), so most of a line is
-compared, not re-read. On the Node-RED side iot-write spends its time turning point objects into line protocol
-(validation included) and appending each msg's lines to the spool (a small write system call per msg, one
-fdatasync per batch); it keeps two batches in flight, so the emulator is never idle while a batch is prepared. The
+transaction. In the profiles (\`node --cpu-prof\`) the parser's share was first the series keys (scanning,
+unescaping and sorting the same 100 devices' tags again on every line) and the garbage those arrays made; it now
+reads a series key once per body and reuses it (112k -> 240k lines/s), and storage looks a point's series up once
+instead of building a JSON text and a long key per field (ingest 0.32x -> 0.39x of the ceiling). What remains in
+the emulator is the per-row INSERT OR REPLACE into the \`points\` primary key and its time index (the ceiling pays
+the same B-tree work without the per-point checks), reading numbers and timestamps (BigInts), and the per-point
+objects the storage interface takes. On the Node-RED side iot-write spends its time turning point objects into
+line protocol (with validation) and appending each msg's lines to the spool (one small write system call per msg,
+one fdatasync per batch); it sends one batch at a time, so while the emulator stores a batch of 1,000 the next
+waits, which is the gap to the raw WriteApi (batches of 5,000, several requests in flight, nothing on disk). The
 peer \`influxdb out\` makes one HTTP request per msg (it flushes after every point), so it is bounded by request
 overhead, not by the emulator.`;
 
@@ -82,5 +85,16 @@ ${WHAT_IS_LEFT}
 }
 
 /** Kept by hand: the targets a run misses, their measured cause and what it would take. */
-export const WHAT_IS_LEFT = `- Item 3 (dashboard query latency at 100 devices) belongs to the query work (worker threads, Flux engine) and is
+export const WHAT_IS_LEFT = `- Item 1, iot-write ≥ 10× the peer (8.9×, runs 6.9–12.6×) and ≥ 0.8× the raw client (0.43×): iot-write sends one
+  batch of 1,000 at a time and waits for the emulator to store it; the WriteApi ceiling sends batches of 5,000 with
+  several requests in flight and keeps nothing on disk. What it would take: two batches in flight in the pipeline
+  (keeping spool-before-acknowledge and in-order settlement) and a faster emulator store (below).
+- Item 2, ingest ≥ 0.5× straight SQLite (0.44×, runs 0.25–0.50×) and parse ≥ 0.5× a bare split (0.20×, was 0.11–0.14×):
+  after the series-key reuse, the parser's time is in reading field values and timestamps (a BigInt per timestamp and
+  per integer), the Map and value objects per point that the storage interface takes, and their garbage. What it
+  would take: a columnar parse result (values in typed arrays, no per-point objects) handed to a batched INSERT.
+- Item 5, Node-RED RSS (851 MB) is not Node-RED's: Node-RED runs inside the benchmark process, which at that point
+  also holds the ingest ceiling's 420,000 rows and every run's points; the emulator (its own process) is 192 MB.
+  What it would take: Node-RED in a process of its own for this figure.
+- Item 3 (dashboard query latency at 100 devices) belongs to the query work (worker threads, Flux engine) and is
   not in this run.`;
