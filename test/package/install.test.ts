@@ -286,6 +286,24 @@ function flowWithEachNode(emulatorUrl: string): FlowNode[] {
       rowLimit: '100',
       wires: [[]],
     },
+    {
+      id: 'pkg.downsample',
+      type: 'iot-downsample',
+      z,
+      influxdb: 'pkg.cfg',
+      sourceBucket: '',
+      targetBucket: 'package_bucket_1h',
+      retention: '400d',
+      every: '1h',
+      offset: '0s',
+      measurement: 'environment',
+      fn: 'mean',
+      fields: '',
+      backfillRange: '-7d',
+      pollInterval: 60,
+      deleteOnRemove: false,
+      wires: [[]],
+    },
   ];
 }
 
