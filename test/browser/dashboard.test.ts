@@ -3,9 +3,11 @@
  * numbers, charts have lines, and the Devices tab registers and removes a device.
  */
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
 import { startStack, type TestStack } from '../support/stack';
+import { PACKAGE_ROOT } from './support/build';
 
 const GAUGES = ['Temperature', 'Humidity', 'Pressure', 'CO2', 'TVOC'];
 
@@ -74,7 +76,10 @@ describe('dashboard of the example flow (Chromium)', function () {
     );
     const sizes = (await counts.jsonValue()) as number[];
     assert.equal(sizes.length, 5);
-    await saveScreenshot(page, 'dashboard');
+    // UPDATE_DOCS_SCREENSHOTS=1 also refreshes README's picture.
+    const docs =
+      process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(PACKAGE_ROOT, 'docs', 'dashboard.png') : undefined;
+    await saveScreenshot(page, 'dashboard', docs);
   });
 
   it('gives each viewer its own range: two viewers, two different charts, neither moves the other', async () => {
