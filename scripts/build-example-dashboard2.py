@@ -21,6 +21,10 @@ function = flow.function
 # Charts of ranges this long read the hourly means that an iot-downsample task keeps (as in flows.json).
 DOWNSAMPLED_BUCKET = 'iot_center_1h'
 LONG_RANGES = ['-7d', '-30d']
+# what a new viewer sees first
+DEFAULT_DEVICE = 'virtual_device'
+DEFAULT_RANGE = '-1d'
+DASHBOARD_PATH = '/home'
 
 FIELDS = [
     # field, label, unit, min, max (IoT Center's gauge ranges), segments (from, colour)
@@ -36,16 +40,21 @@ add(FLOW, 'tab', label='IoT Center (Dashboard 2.0)', disabled=False,
     info='IoT Center for Node-RED with FlowFuse Dashboard 2.0 (@flowfuse/node-red-dashboard, install it from the '
          'palette): devices are InfluxDB authorizations scoped to one bucket, a virtual device writes environment '
          'data, and the dashboard at /dashboard shows it. Dashboard 2.0 allows one ui-base per Node-RED: to add '
-         'these pages to an existing dashboard, point the three ui-page nodes at your ui-base. See each node\'s '
-         'help.')
+         'these pages to an existing dashboard, point the three ui-page nodes and the ui-event, ui-control and '
+         'ui-notification nodes at your ui-base, and let it accept client constraints for ui-dropdown, ui-gauge, '
+         'ui-chart and ui-text (each viewer has its own device and range). See each node\'s help.')
 
 # ---- configuration --------------------------------------------------------------------------
 add(CFG, 'iot-influxdb', name='IoT Center InfluxDB (Dashboard 2.0)', url='http://127.0.0.1:8086', org='iot-org',
     bucket='iot_center', timeout='10', rejectUnauthorized=True, caFile='', tokenSource='env',
     tokenEnv='INFLUX_TOKEN', healthInterval='60')
+# Messages of these widget types that carry msg._client.socketId go to that viewer alone (and stay out of the
+# state that a new viewer loads); without msg._client they still go to everyone (the health notifications,
+# the backfill progress). ui-control and ui-notification are Dashboard 2.0's defaults.
+CLIENT_CONSTRAINED = ['ui-notification', 'ui-control', 'ui-dropdown', 'ui-gauge', 'ui-chart', 'ui-text']
 # allowInstall false, as the editor creates a ui-base: no PWA install, so no "App is offline ready" toast
 add(BASE, 'ui-base', name='IoT Center', path='/dashboard', appIcon='', includeClientData=True,
-    acceptsClientConfig=['ui-notification', 'ui-control'], showPathInSidebar=False, headerContent='page',
+    acceptsClientConfig=CLIENT_CONSTRAINED, showPathInSidebar=False, headerContent='page',
     navigationStyle='default', titleBarStyle='default', showReconnectNotification=True,
     notificationDisplayTime=1, showDisconnectNotification=True, allowInstall=False)
 add('iotc2.ui.theme', 'ui-theme', name='IoT Center', colors={
@@ -67,7 +76,7 @@ def page(pid, name, path, icon, order):
         breakpoints=BREAKPOINTS, order=order, className='', visible='true', disabled='false')
 
 
-page('iotc2.page.dashboard', 'Dashboard', '/home', 'view-dashboard', 1)
+page('iotc2.page.dashboard', 'Dashboard', DASHBOARD_PATH, 'view-dashboard', 1)
 page('iotc2.page.devices', 'Devices', '/devices', 'chip', 2)
 page('iotc2.page.virtual', 'Virtual device', '/virtual-device', 'robot', 3)
 
@@ -146,41 +155,109 @@ add('iotc2.ds', 'iot-downsample', 1240, 150, [[]], name='hourly means', influxdb
 # ---- 2. the dashboard -------------------------------------------------------------------------
 add('iotc2.c.dashboard', 'comment', 40, 320,
     name='2. Dashboard: gauges of the last values, charts downsampled with aggregateWindow',
-    info='Every 10 s (and when the device or the range changes) two iot-query nodes read the selected device: '
-         'last values as gauge messages (one per field, msg.topic = field) and a downsampled series as '
-         'Dashboard 2.0 chart points (`[{series, x, y}]` with `msg.action = "replace"`, so a repeated query '
-         'replaces the lines instead of adding to them).')
-add('iotc2.dd.device', 'ui-dropdown', 170, 380, [['iotc2.chg.device']], name='device', label='Device',
+    info='Each viewer (browser tab: one socket) picks its own device and range. For each viewer, when it opens '
+         'the page or changes its choice and then every 10 s, two iot-query nodes read its device: last values '
+         'as gauge messages (one per field, msg.topic = field) and a downsampled series as Dashboard 2.0 chart '
+         'points (`[{series, x, y}]` with `msg.action = "replace"`, so a repeated query replaces the lines '
+         'instead of adding to them).\n\n'
+         'The answers carry `msg._client.socketId`, and the ui-base lists ui-dropdown, ui-gauge, ui-chart and '
+         'ui-text in *Accept client constraints*: Dashboard 2.0 sends them to that viewer alone, keeps them out '
+         'of the state shown to new viewers, and does not copy one viewer\'s dropdown choice to the others. '
+         'ui-event (`$pageview`) and ui-control (`connect`, `lost`) tell the flow which viewers there are.\n\n'
+         f'Ranges of 7 days and more chart the hourly means of `{DOWNSAMPLED_BUCKET}` (msg.seriesBucket), and '
+         'the *Charts* line under the selector says so.')
+# The dropdowns send each viewer's choice with msg._client (ui-base includeClientData); the flow answers that
+# socket alone. Dashboard 2.0 would otherwise broadcast a dropdown's change to every viewer ("widget-sync"):
+# with ui-dropdown among the constrained types, the sync is limited to the viewer that made the change.
+add('iotc2.dd.device', 'ui-dropdown', 170, 380, [['iotc2.fn.viewers']], name='device', label='Device',
     tooltip='', group='iotc2.grp.select', order=1, width='2', height='1', passthru=False, multiple=False,
     chips=False, clearable=False, options=[{'label': 'virtual_device', 'value': 'virtual_device', 'type': 'str'}],
     payload='', topic='deviceId', topicType='str', className='', typeIsComboBox=False, msgTrigger='onChange')
-add('iotc2.dd.range', 'ui-dropdown', 170, 420, [['iotc2.chg.range']], name='range', label='Range', tooltip='',
+add('iotc2.dd.range', 'ui-dropdown', 170, 420, [['iotc2.fn.viewers']], name='range', label='Range', tooltip='',
     group='iotc2.grp.select', order=2, width='2', height='1', passthru=False, multiple=False, chips=False,
     clearable=False, options=RANGE_OPTIONS,
     payload='', topic='range', topicType='str', className='', typeIsComboBox=False, msgTrigger='onChange')
-add('iotc2.chg.device', 'change', 360, 380, [['iotc2.fn.params']], name='remember device',
-    rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
-add('iotc2.chg.range', 'change', 360, 420, [['iotc2.fn.params']], name='remember range',
-    rules=[{'t': 'set', 'p': 'range', 'pt': 'flow', 'to': 'payload', 'tot': 'msg'}])
-add('iotc2.inj.tick', 'inject', 150, 480, [['iotc2.fn.params']], name='every 10 s',
-    props=[{'p': 'payload'}], repeat='10', crontab='', once=True, onceDelay='3', topic='', payload='',
+add('iotc2.ev.pageview', 'ui-event', 160, 460, [['iotc2.fn.viewers']], ui=BASE, name='viewer opens a page')
+add('iotc2.ui.control', 'ui-control', 160, 500, [['iotc2.fn.viewers']], ui=BASE, events='connect',
+    name='viewers come and go')
+add('iotc2.inj.tick', 'inject', 150, 540, [['iotc2.fn.viewers']], name='every 10 s',
+    props=[{'p': 'payload'}, {'p': 'topic', 'vt': 'str'}], repeat='10', crontab='', once=False, onceDelay='',
+    topic='tick', payload='', payloadType='date')
+# A new viewer's dropdowns load the last value sent to everyone (without msg._client): the defaults, the
+# choice that a new viewer starts with.
+add('iotc2.inj.selection', 'inject', 150, 580, [['iotc2.fn.initial']], name='defaults for new viewers',
+    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='1', topic='', payload='',
     payloadType='date')
-# the initial selection goes through a function so each dropdown gets its own value
-add('iotc2.inj.selection', 'inject', 150, 520, [['iotc2.fn.initial']], name='initial selection',
-    props=[{'p': 'payload'}], repeat='', crontab='', once=True, onceDelay='2', topic='', payload='',
-    payloadType='date')
-function('iotc2.fn.initial', 360, 520, [['iotc2.dd.device'], ['iotc2.dd.range']], 'select defaults',
-         "const deviceId = flow.get('deviceId') || 'virtual_device';\n"
-         "const range = flow.get('range') || '-1d';\n"
-         "flow.set('deviceId', deviceId);\n"
-         "flow.set('range', range);\n"
-         "return [{ payload: deviceId }, { payload: range }];")
-function('iotc2.fn.params', 580, 440, [['iotc2.q.last', 'iotc2.q.series']], 'query parameters',
-         "msg.deviceId = flow.get('deviceId') || 'virtual_device';\n"
-         "msg.range = flow.get('range') || '-1d';\n"
-         "// Long ranges chart the hourly means of the downsampled bucket; the gauges always read the raw one.\n"
-         f"msg.seriesBucket = {json.dumps(LONG_RANGES)}.includes(msg.range) ? {json.dumps(DOWNSAMPLED_BUCKET)} : undefined;\n"
-         "return msg;")
+function('iotc2.fn.initial', 360, 580, [['iotc2.dd.device'], ['iotc2.dd.range']], 'show defaults',
+         f"return [{{ payload: {json.dumps(DEFAULT_DEVICE)} }}, {{ payload: {json.dumps(DEFAULT_RANGE)} }}];")
+VIEWERS = (
+    "// Each viewer's own device and range, by socket id (msg._client.socketId, which Dashboard 2.0 adds to\n"
+    "// the messages of its widgets and events). Every answer carries msg._client back to that viewer alone.\n"
+    f"const RANGES = {json.dumps([o['value'] for o in RANGE_OPTIONS])};\n"
+    f"const LONG_RANGES = {json.dumps(LONG_RANGES)};\n"
+    f"const DEFAULTS = {{ deviceId: {json.dumps(DEFAULT_DEVICE)}, range: {json.dumps(DEFAULT_RANGE)} }};\n"
+    f"const DASHBOARD_PATH = {json.dumps(DASHBOARD_PATH)};\n"
+    "const MAX_VIEWERS = 50;\n"
+    "const viewers = flow.get('viewers') || {};\n"
+    "const socketId = msg._client && msg._client.socketId;\n"
+    "const learn = (id) => {\n"
+    "  if (!(id in viewers)) {\n"
+    "    if (Object.keys(viewers).length >= MAX_VIEWERS) return null;\n"
+    "    viewers[id] = { ...DEFAULTS };\n"
+    "  }\n"
+    "  return viewers[id];\n"
+    "};\n"
+    "// Long ranges chart the hourly means of the downsampled bucket; the gauges always read the raw one.\n"
+    "const answer = (id) => {\n"
+    "  const { deviceId, range } = viewers[id];\n"
+    "  const long = LONG_RANGES.includes(range);\n"
+    "  const _client = { socketId: id };\n"
+    f"  const query = {{ _client, deviceId, range, seriesBucket: long ? {json.dumps(DOWNSAMPLED_BUCKET)} : undefined }};\n"
+    f"  const note = {{ _client, payload: long ? {json.dumps('hourly means (' + DOWNSAMPLED_BUCKET + ')')} : 'raw points' }};\n"
+    "  return [query, null, null, note];\n"
+    "};\n"
+    "let result = null;\n"
+    "if (msg.topic === 'tick') {\n"
+    "  // viewers on another page (Devices, Virtual device) have no gauges or charts to refresh\n"
+    "  const ids = Object.keys(viewers).filter((id) => !viewers[id].page || viewers[id].page === DASHBOARD_PATH);\n"
+    "  const answers = ids.map(answer);\n"
+    "  result = [answers.map((a) => a[0]), null, null, answers.map((a) => a[3])];\n"
+    "} else if (!socketId) {\n"
+    "  // not a viewer's message: nothing to do\n"
+    "} else if (msg.payload === 'lost') {\n"
+    "  delete viewers[socketId];\n"
+    "} else if (msg.payload === 'connect') {\n"
+    "  learn(socketId); // its dropdowns load the defaults\n"
+    "} else if (msg.topic === '$pageview') {\n"
+    "  const viewer = learn(socketId);\n"
+    "  if (viewer) {\n"
+    "    viewer.page = msg.payload && msg.payload.page ? msg.payload.page.path : undefined;\n"
+    "    if (viewer.page === DASHBOARD_PATH) {\n"
+    "      // back on the dashboard (in the same tab): its dropdowns show this viewer's choice again\n"
+    "      const _client = { socketId };\n"
+    "      result = answer(socketId);\n"
+    "      result[1] = { _client, payload: viewer.deviceId };\n"
+    "      result[2] = { _client, payload: viewer.range };\n"
+    "    }\n"
+    "  }\n"
+    "} else if (msg.topic === 'deviceId' || msg.topic === 'range') {\n"
+    "  const viewer = learn(socketId);\n"
+    "  if (viewer) {\n"
+    "    if (msg.topic === 'deviceId' && typeof msg.payload === 'string' && msg.payload) viewer.deviceId = msg.payload;\n"
+    "    if (msg.topic === 'range' && RANGES.includes(msg.payload)) viewer.range = msg.payload;\n"
+    "    viewer.page = DASHBOARD_PATH;\n"
+    "    result = answer(socketId);\n"
+    "  }\n"
+    "}\n"
+    "flow.set('viewers', viewers);\n"
+    "return result;"
+)
+function('iotc2.fn.viewers', 580, 460,
+         [['iotc2.q.last', 'iotc2.q.series'], ['iotc2.dd.device'], ['iotc2.dd.range'], ['iotc2.txt.charts']],
+         'queries per viewer', VIEWERS)
+add('iotc2.txt.charts', 'ui-text', 800, 560, None, name='charts read', group='iotc2.grp.select', order=3,
+    width='2', height='1', label='Charts', format='{{msg.payload}}', layout='row-spread', style=False, font='',
+    fontSize=14, color='#717171', wrapText=False, className='', value='payload', valueType='msg')
 add('iotc2.q.last', 'iot-query', 800, 420, [['iotc2.sw.field']], name='last values', influxdb=CFG,
     source='preset', preset='lastValues', flux='', bucket='', bucketType='str', deviceId='deviceId',
     deviceIdType='msg', range='range', rangeType='msg', every='', everyType='str', fields='', fieldsType='str',
@@ -205,6 +282,7 @@ function('iotc2.fn.split', 1000, 500, [[f'iotc2.chart.{f[0]}'] for f in FIELDS],
          "// msg.payload is Dashboard 2.0 chart points [{series, x, y}]; msg.action is 'replace'.\n"
          "// Each field gets its own chart (and y axis); an empty array clears that chart.\n"
          f"return {json.dumps([f[0] for f in FIELDS])}.map((field) => ({{\n"
+         "  _client: msg._client, // the viewer that asked\n"
          "  payload: msg.payload.filter((point) => point.series === field),\n"
          "  action: msg.action,\n"
          "}));")
@@ -250,10 +328,11 @@ function('iotc2.fn.table', 960, 880, [['iotc2.table.devices'], ['iotc2.link.out.
          DEVICE_HEALTH_JS +
          "// the table's date cells show text that is not a date as it is\n"
          "for (const row of rows) row.lastSeen = row.lastSeen || 'never';\n"
-         "const selected = flow.get('deviceId') || 'virtual_device';\n"
+         "// The device options go to every viewer, without a payload: each dropdown keeps its viewer's choice.\n"
          "const options = rows.map((r) => ({ label: r.deviceId, value: r.deviceId }));\n"
-         "if (!rows.some((r) => r.deviceId === selected)) options.unshift({ label: selected, value: selected });\n"
-         "return [{ payload: rows }, { ui_update: { options }, payload: selected }, alerts];")
+         f"if (!rows.some((r) => r.deviceId === {json.dumps(DEFAULT_DEVICE)})) "
+         f"options.unshift({{ label: {json.dumps(DEFAULT_DEVICE)}, value: {json.dumps(DEFAULT_DEVICE)} }});\n"
+         "return [{ payload: rows }, { ui_update: { options } }, alerts];")
 add('iotc2.link.out.options', 'link out', 1135, 920, None, name='device options', mode='link',
     links=['iotc2.link.in.options'])
 add('iotc2.link.in.options', 'link in', 55, 380, [['iotc2.dd.device']], name='device options',

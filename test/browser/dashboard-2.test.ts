@@ -1,8 +1,8 @@
 /**
  * The Dashboard 2.0 variant of the example (examples/dashboard-2.json) as `iot-center start --flow` deploys
  * it, in real Chromium: gauges show numbers, each chart plots its field's downsampled series (and a new
- * query replaces it), the Devices page registers and removes a device, the Virtual device page shows the
- * backfill's progress.
+ * query replaces it), each viewer (socket) has its own range and charts, the Devices page registers and
+ * removes a device, the Virtual device page shows the backfill's progress.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -58,14 +58,7 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
   it('shows the five gauges with numbers, and needles pointing at them on IoT Center’s ranges', async () => {
     await page.goto(dashboardUrl);
     await page.waitForURL(/\/dashboard\/home$/);
-    await page.waitForFunction(
-      () => {
-        const values = Array.from(document.querySelectorAll('.nrdb-ui-gauge-value > span'));
-        return values.length === 5 && values.every((v) => /^-?[\d,]+(\.\d+)?$/.test(v.textContent?.trim() ?? ''));
-      },
-      undefined,
-      { timeout: 60_000 },
-    );
+    await waitForGaugeNumbers(page);
     await dismissOfflineToast(page);
     const gauges = await gaugeReadings(page);
     assert.deepEqual(
@@ -105,6 +98,63 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     for (const chart of charts) assert.ok(pointsOf(chart) > 10, `${chart.id} still has a line`);
     const hourAgo = Date.now() - 3_600_000 - 120_000;
     assert.ok(charts.every((c) => c.series[0].points.every(([x]) => x >= hourAgo)));
+  });
+
+  it('gives each viewer its own range: two viewers, two different charts, neither moves the other', async () => {
+    const day = 86_400_000;
+    const hour = 3_600_000;
+    await chooseOption(page, 'iotc2.dd.range', 'Past 7d');
+    await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer plots days');
+    const other = await browser.context.newPage();
+    const otherProblems = watchPage(other);
+    try {
+      await other.setViewportSize({ width: 1400, height: 1120 });
+      await other.goto(dashboardUrl);
+      await other.waitForURL(/\/dashboard\/home$/);
+      // A new viewer starts with the defaults, not with the choice of the viewer before it.
+      await waitForSpan(other, (span) => span > 20 * hour && span <= day + 900_000, 'the new viewer plots a day');
+      await waitForOption(other, 'iotc2.dd.range', 'Past 1d');
+      await waitForGaugeNumbers(other);
+      await chooseOption(other, 'iotc2.dd.range', 'Past 1h');
+      await waitForSpan(other, (span) => span > 0 && span <= hour + 60_000, 'the 1 h viewer plots an hour');
+      await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer still plots days');
+      // 7 days and more are charted from the hourly means of the downsampled bucket, and the selector says so.
+      await charts(page).filter({ hasText: 'hourly means (iot_center_1h)' }).waitFor({ timeout: 10_000 });
+      await charts(other).filter({ hasText: 'raw points' }).waitFor({ timeout: 10_000 });
+      assert.ok((await spanOf(page)).points <= 7 * 24 + 1, 'at most one point an hour');
+      // Each dropdown shows its own viewer's choice: Dashboard 2.0 did not copy one to the other.
+      await waitForOption(page, 'iotc2.dd.range', 'Past 7d');
+      await waitForOption(other, 'iotc2.dd.range', 'Past 1h');
+      // The next refresh (every 10 s) answers each viewer with its own range again.
+      await new Promise((resolve) => setTimeout(resolve, 11_000));
+      await waitForSpan(page, (span) => span > 5 * day, 'after a tick, the 7 d viewer still plots days');
+      await waitForSpan(other, (span) => span > 0 && span <= hour + 60_000, 'after a tick, the 1 h viewer an hour');
+      await waitForOption(page, 'iotc2.dd.range', 'Past 7d');
+      await waitForOption(other, 'iotc2.dd.range', 'Past 1h');
+      assert.deepEqual(otherProblems.errors, []);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('shows a viewer its own choice again when it comes back to the Dashboard page', async () => {
+    // In-app navigation (the side menu) keeps the socket, so the viewer and its 7 d choice stay; a reload
+    // would be a new viewer, with the defaults.
+    const goTo = async (pageId: string) => {
+      await page.locator('.v-app-bar-nav-icon').click();
+      await page.locator(`a[data-nav="${pageId}"]`).click();
+    };
+    await goTo('iotc2.page.devices');
+    await page.waitForURL(/\/dashboard\/devices$/);
+    await page.locator('[id="nrdb-ui-widget-iotc2.table.devices"]').waitFor();
+    await goTo('iotc2.page.dashboard');
+    await page.waitForURL(/\/dashboard\/home$/);
+    // The page first shows what the browser kept and what new viewers load; the flow's answer to the page view
+    // (the viewer's choice and its charts) follows within a moment.
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+    await waitForSpan(page, (span) => span > 5 * 86_400_000, 'the 7 d viewer plots days again');
+    await charts(page).filter({ hasText: 'hourly means (iot_center_1h)' }).waitFor({ timeout: 10_000 });
+    await waitForOption(page, 'iotc2.dd.range', 'Past 7d');
   });
 
   it('registers and removes a device with the Devices page controls, and the table follows', async () => {
@@ -174,4 +224,54 @@ async function pollCharts(
       throw new Error(`charts not ready within ${ms} ms: ${JSON.stringify(charts.map((c) => [c.id, pointsOf(c)]))}`);
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
+}
+
+/**
+ * Waits until the ui-dropdown of node `id` shows `label` as chosen. A page opened by in-app navigation first
+ * loads the value shown to new viewers, then the viewer's own choice that the flow sends it.
+ */
+async function waitForOption(page: Page, id: string, label: string, ms = 5_000): Promise<void> {
+  const selection = page.locator(`[id="nrdb-ui-widget-${id}"] .v-select__selection`);
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const shown = (await selection.innerText()).trim();
+    if (shown === label) return;
+    if (Date.now() > deadline) throw new Error(`${id} shows ${JSON.stringify(shown)}, not ${JSON.stringify(label)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The *Charts* line under the selector: what the viewer's charts read. */
+function charts(page: Page) {
+  return page.locator('[id="nrdb-ui-widget-iotc2.txt.charts"]');
+}
+
+/** The time the Temperature chart spans (last x − first x) and how many points it plots. */
+async function spanOf(page: Page): Promise<{ span: number; points: number }> {
+  const chart = (await chartStates(page)).find((c) => c.id === 'iotc2.chart.Temperature');
+  const xs = (chart?.series ?? []).flatMap((s) => s.points.map(([x]) => x));
+  return { span: xs.length > 1 ? Math.max(...xs) - Math.min(...xs) : 0, points: xs.length };
+}
+
+/** Waits until the Temperature chart's span satisfies `ok`. */
+async function waitForSpan(page: Page, ok: (span: number) => boolean, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const { span, points } = await spanOf(page);
+    if (points > 0 && ok(span)) return;
+    if (Date.now() > deadline) throw new Error(`${what}: the chart spans ${span} ms in ${points} points`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** Waits until the five gauges print numbers (a viewer's first answer reached it). */
+async function waitForGaugeNumbers(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () => {
+      const values = Array.from(document.querySelectorAll('.nrdb-ui-gauge-value > span'));
+      return values.length === 5 && values.every((v) => /^-?[\d,]+(\.\d+)?$/.test(v.textContent?.trim() ?? ''));
+    },
+    undefined,
+    { timeout: 60_000 },
+  );
 }
