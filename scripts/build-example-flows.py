@@ -18,6 +18,10 @@ add = flow.add
 DOWNSAMPLED_BUCKET = 'iot_center_1h'
 LONG_RANGES = ['-7d', '-30d']
 
+# The config node records its own health (iot_center_app points: write failures, spool depth, retries,
+# circuit, query latency) every minute; the Devices tab charts it.
+APP_HEALTH_SECONDS = 60
+
 FIELDS = [
     # field, label, unit, min, max (IoT Center's gauge ranges)
     ('Temperature', 'Temperature', '°C', 0, 40),
@@ -34,7 +38,7 @@ add(FLOW, 'tab', label='IoT Center', disabled=False,
 # ---- configuration --------------------------------------------------------------------------
 add('iotc.cfg', 'iot-influxdb', name='IoT Center InfluxDB', url='http://127.0.0.1:8086', org='iot-org',
     bucket='iot_center', timeout='10', rejectUnauthorized=True, caFile='', tokenSource='env',
-    tokenEnv='INFLUX_TOKEN', healthInterval='60')
+    tokenEnv='INFLUX_TOKEN', healthInterval='60', appHealthInterval=str(APP_HEALTH_SECONDS), appHealthBucket='')
 # A complete light theme: node-red-dashboard's default lacks widget-borderColor, and its gauges then throw
 # in the browser ("Cannot read properties of undefined") until someone opens the theme in the editor.
 THEME_STATE = {key: {'value': value, 'edited': False} for key, value in [
@@ -65,6 +69,7 @@ for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
     group(f'iotc.grp.chart.{field}', f'{label} ({unit})', 'iotc.tab.dashboard', 3 + i, GROUP_WIDTH)
 group('iotc.grp.devices', 'Registered devices', 'iotc.tab.devices', 1, GROUP_WIDTH)
 group('iotc.grp.register', 'Register a device', 'iotc.tab.devices', 2, GROUP_WIDTH)
+group('iotc.grp.apphealth', 'App health', 'iotc.tab.devices', 3, GROUP_WIDTH)
 group('iotc.grp.virtual', 'Virtual device', 'iotc.tab.virtual', 1, GROUP_WIDTH)
 
 # ---- 1. the virtual device --------------------------------------------------------------------
@@ -430,5 +435,33 @@ add('iotc.fn.http.error', 'function', 370, 1380, [['iotc.http.reply']], name='40
          "msg.payload = { code: msg.statusCode === 400 ? 'invalid' : 'bad gateway', message: msg.error.message };\n"
          "return msg;",
     outputs=1, timeout=0, noerr=0, initialize='', finalize='', libs=[])
+
+# ---- 5. app health ------------------------------------------------------------------------------
+APP_HEALTH_FIELDS = ['buffered', 'retries', 'failed', 'query_p50_ms']
+APP_HEALTH_FLUX = (
+    'from(bucket: params.bucket)\n'
+    '  |> range(start: -6h)\n'
+    '  |> filter(fn: (r) => r._measurement == "iot_center_app")\n'
+    '  |> filter(fn: (r) => ' + ' or '.join(f'r._field == "{f}"' for f in APP_HEALTH_FIELDS) + ')'
+)
+add('iotc.c.apphealth', 'comment', 40, 1440, name="5. App health: the package's own write and query health, charted",
+    info=f'The config node writes an `iot_center_app` point every {APP_HEALTH_SECONDS} s (its *App health* setting, '
+         'off by default): per write pipeline the lines buffered (spool depth), written, failed, dropped, retries '
+         'and whether the circuit is open; per config node the queries of the period with their median and longest '
+         'latency. The Devices tab charts spool depth, retries, failures and the median query time of the last 6 '
+         'hours. The chart is the same for every viewer, so it carries no viewer class.')
+add('iotc.inj.apphealth', 'inject', 150, 1500, [['iotc.q.apphealth']], name=f'every {APP_HEALTH_SECONDS} s',
+    props=[{'p': 'payload'}], repeat=str(APP_HEALTH_SECONDS), crontab='', once=True, onceDelay='3', topic='',
+    payload='', payloadType='date')
+add('iotc.q.apphealth', 'iot-query', 380, 1500, [['iotc.chart.apphealth']], name='app health, last 6 h',
+    influxdb='iotc.cfg', source='flux', preset='measurements', flux=APP_HEALTH_FLUX, bucket='', bucketType='str',
+    deviceId='', deviceIdType='str', range='', rangeType='str', every='', everyType='str', fields='',
+    fieldsType='str', fn='', format='chart', gaugeMode='perField', rowLimit='10000')
+add('iotc.chart.apphealth', 'ui_chart', 620, 1500, [[]], name='App health', group='iotc.grp.apphealth', order=1,
+    width=str(GROUP_WIDTH), height='4', label='', chartType='line', legend='true', xformat='HH:mm',
+    interpolate='linear', nodata='the first point comes after a minute', dot=False, ymin='0', ymax='',
+    removeOlder='6', removeOlderPoints='', removeOlderUnit='3600', cutout=0, useOneColor=False, useUTC=False,
+    colors=['#1f77b4', '#ff7f0e', '#d62728', '#2ca02c', '#98df8a', '#aec7e8', '#ff9896', '#9467bd', '#c5b0d5'],
+    outputs=1, useDifferentColor=False, className='')
 
 flow.write('flows.json')

@@ -5,6 +5,7 @@ export type {
   PipelineDefaults,
   PipelineRequest,
   RegistryRequest,
+  AppHealthSettings,
   Health,
   HealthStatus,
 } from './influx-connection';
@@ -14,3 +15,7 @@ export type { InfluxSettings } from './settings';
 export { DEFAULT_TIMEOUT_MS, toClientOptions } from './settings';
 export { checkConnection } from './connection-check';
 export type { ConnectionCheck, ConnectionCheckResult } from './connection-check';
+export { AppHealth, APP_HEALTH_MEASUREMENT, appHealthPoints } from './app-health';
+export type { AppHealthSample, PipelineSample, WatchedPipeline } from './app-health';
+export { QueryStats, median } from './query-stats';
+export type { QueryPeriod } from './query-stats';

@@ -8,13 +8,15 @@ import { InfluxDB, type QueryApi } from '@influxdata/influxdb-client';
 import { DeviceRegistry } from '../devices/registry';
 import { FileTokenStore, MemoryTokenStore, type TokenStore } from '../devices/token-store';
 import { WritePipeline } from '../write/pipeline';
-import type { WritePipelineConfig } from '../write/options';
-import { DEFAULT_WRITE_PIPELINE_OPTIONS } from '../write/options';
+import type { Clock, WritePipelineConfig } from '../write/options';
+import { DEFAULT_WRITE_PIPELINE_OPTIONS, realClock } from '../write/options';
 import type { Precision } from '../write/timestamp';
+import { AppHealth } from './app-health';
 import { pipelineSpoolDir, tokenFile } from './data-dir';
 import { ConnectionError } from './errors';
 import { checkHealth, type Health } from './health';
 import { HealthMonitor } from './health-monitor';
+import { QueryStats } from './query-stats';
 import { type InfluxSettings, toClientOptions } from './settings';
 
 export type { Health, HealthStatus } from './health';
@@ -36,6 +38,21 @@ export interface InfluxConnectionOptions extends InfluxSettings {
   healthIntervalMs?: number;
   /** Options for every pipeline made here (retry delays, buffer limits, close timeout). */
   pipelineDefaults?: PipelineDefaults;
+  /** Record app health (`iot_center_app` points) every interval; none: off. */
+  appHealth?: AppHealthSettings;
+}
+
+export interface AppHealthSettings {
+  /** Period between samples, in ms (positive). */
+  intervalMs: number;
+  /** Bucket the points go to. Default: the connection's bucket. */
+  bucket?: string;
+  /** Tag `config_name` of the points (Node-RED: the config node's name). */
+  name?: string;
+  /** A sample that could not be written. */
+  onError?: (error: Error) => void;
+  /** Time and timers of the sampling (tests). */
+  clock?: Clock;
 }
 
 export interface PipelineRequest {
@@ -71,6 +88,9 @@ export class InfluxConnection {
   private readonly registries = new Map<boolean, DeviceRegistry>();
   private tokens: TokenStore | undefined;
   private closed: Promise<void> | undefined;
+  /** Queries run through this connection (iot-query records each); app health reads them. */
+  readonly queryStats = new QueryStats();
+  private readonly appHealth: AppHealth | undefined;
 
   constructor(private readonly options: InfluxConnectionOptions) {
     this.id = options.id;
@@ -101,6 +121,26 @@ export class InfluxConnection {
       options.healthIntervalMs ?? DEFAULT_HEALTH_INTERVAL_MS,
     );
     this.monitor.start();
+    const health = options.appHealth;
+    if (client && health && health.intervalMs > 0) {
+      const bucket = health.bucket?.trim() || this.bucket;
+      this.appHealth = new AppHealth({
+        intervalMs: health.intervalMs,
+        configId: this.id,
+        configName: health.name,
+        queries: this.queryStats,
+        pipelines: () => this.pipelines.values(),
+        write: (points) => this.pipeline({ bucket }).write(points),
+        onError: health.onError,
+        clock: health.clock ?? realClock,
+      });
+      this.appHealth.start();
+    }
+  }
+
+  /** One query run through this connection, for app health: how long it took and whether it worked. */
+  recordQuery(ms: number, ok: boolean): void {
+    this.queryStats.record(ms, ok);
   }
 
   /** The shared client. Throws the config problem, if any. */
@@ -145,6 +185,7 @@ export class InfluxConnection {
       // Every iot-write node on this bucket listens to it; more than ten is normal, not a leak.
       pipeline.setMaxListeners(0);
       this.pipelines.set(key, pipeline);
+      this.appHealth?.watch(pipeline);
     }
     return pipeline;
   }
@@ -193,6 +234,7 @@ export class InfluxConnection {
   close(): Promise<void> {
     this.closed ??= (async () => {
       this.monitor.stop();
+      this.appHealth?.stop();
       const pipelines = [...this.pipelines.values()];
       this.pipelines.clear();
       this.registries.clear();

@@ -7,3 +7,5 @@ export * from './preset-request';
 export * from './presets';
 export * from './query-failure';
 export * from './shape';
+export * from './query-scan';
+export * from './raw-range-advice';

@@ -9,7 +9,7 @@ import type { NodeAPI } from 'node-red';
 import { checkConnection } from '../../lib/connection/connection-check';
 import { InfluxConnection } from '../../lib/connection/influx-connection';
 import { normalizeUrl } from '../../lib/connection/settings';
-import { healthIntervalMs, influxSettings, resolveEnvToken } from './settings';
+import { appHealthBucket, appHealthIntervalMs, healthIntervalMs, influxSettings, resolveEnvToken } from './settings';
 import type { InfluxConfigDef, InfluxConfigNode, InfluxCredentials } from './types';
 
 /** What the editor shows in a password field that holds a saved value. */
@@ -32,11 +32,27 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, config);
     const fromEnv = config.tokenSource === 'env' ? envToken(config.tokenEnv ?? '', this) : undefined;
     const token = fromEnv ? ('token' in fromEnv ? fromEnv.token : '') : (this.credentials?.token ?? '');
+    const appHealthMs = appHealthIntervalMs(config);
+    let appHealthWarned = false;
     this.connection = new InfluxConnection({
       ...influxSettings(config, token),
       id: this.id,
       dataDir: dataDir(),
       healthIntervalMs: healthIntervalMs(config),
+      appHealth:
+        appHealthMs > 0
+          ? {
+              intervalMs: appHealthMs,
+              bucket: appHealthBucket(config),
+              name: config.name,
+              // One warning: the same problem would repeat every period.
+              onError: (e) => {
+                if (appHealthWarned) return;
+                appHealthWarned = true;
+                this.warn(RED._('iot-influxdb.log.app-health-failed', { message: e.message }));
+              },
+            }
+          : undefined,
     });
     const connection = this.connection;
     if (connection.problem) {

@@ -11,6 +11,8 @@ export interface InfluxFields {
   rejectUnauthorized?: unknown;
   caFile?: unknown;
   healthInterval?: unknown;
+  appHealthInterval?: unknown;
+  appHealthBucket?: unknown;
 }
 
 export function influxSettings(fields: InfluxFields, token: string): InfluxSettings {
@@ -32,6 +34,17 @@ export function healthIntervalMs(fields: InfluxFields): number {
     return DEFAULT_HEALTH_INTERVAL_MS;
   }
   return s * 1000;
+}
+
+/** App health period in ms: `appHealthInterval` seconds; blank, 0 or not a positive number = off (the default). */
+export function appHealthIntervalMs(fields: InfluxFields): number {
+  const s = Number(fields.appHealthInterval);
+  return fields.appHealthInterval === '' || !Number.isFinite(s) || s <= 0 ? 0 : s * 1000;
+}
+
+/** Where app health points go; blank: the config node's bucket. */
+export function appHealthBucket(fields: InfluxFields): string | undefined {
+  return text(fields.appHealthBucket) || undefined;
 }
 
 function text(v: unknown): string {

@@ -19,6 +19,10 @@ export interface InfluxConfigDef extends NodeDef {
   tokenEnv: string;
   /** Seconds between health checks; 0 = at start only. */
   healthInterval: number | string;
+  /** Seconds between app health points (`iot_center_app`); blank or 0 = off. */
+  appHealthInterval?: number | string;
+  /** Bucket of the app health points; blank = `bucket`. */
+  appHealthBucket?: string;
 }
 
 export interface InfluxCredentials {

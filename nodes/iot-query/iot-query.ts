@@ -4,14 +4,22 @@
  * lib/query and query-request.ts; this file maps settings and messages to them.
  */
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import { collectRowsLimited, isOutputFormat, type OutputFormat, queryFailure, shapeResult } from '../../lib/query';
+import {
+  collectRowsLimited,
+  isOutputFormat,
+  type OutputFormat,
+  queryFailure,
+  rawRangeAdvice,
+  shapeResult,
+} from '../../lib/query';
 import type { InfluxConfigNode } from '../iot-influxdb/types';
+import { downsampledBuckets } from './downsampled-buckets';
 import { registerEditorApi } from './editor-api';
 import { GAUGE_MODES, type GaugeMode, outputMessages } from './output-messages';
 import { evaluateProperty } from '../shared/property';
 import { statusText, toError } from '../shared/to-error';
 import { shortStatus } from '../shared/status';
-import { buildQuery, DEFAULT_ROW_LIMIT, type ParameterName, PARAMETERS } from './query-request';
+import { buildQuery, DEFAULT_ROW_LIMIT, type ParameterName, PARAMETERS, scanOf } from './query-request';
 import type { IotQueryDef } from './types';
 
 export = function (RED: NodeAPI): void {
@@ -25,6 +33,8 @@ export = function (RED: NodeAPI): void {
       config.rowLimit === '' || config.rowLimit === undefined ? DEFAULT_ROW_LIMIT : Number(config.rowLimit);
     const rowLimit = Number.isInteger(limitSetting) && limitSetting >= 0 ? limitSetting : undefined;
     let closed = false;
+    /** Downsampled buckets this node has already named in a warning: one warning each. */
+    const advised = new Set<string>();
 
     const fail = (text: string): void => {
       if (!closed) node.status(shortStatus({ fill: 'red', shape: 'ring', text }));
@@ -50,7 +60,7 @@ export = function (RED: NodeAPI): void {
         if (rowLimit === undefined)
           throw new Error(RED._('iot-query.errors.row-limit', { value: String(config.rowLimit) }));
         const connection = influx.connection;
-        const query = buildQuery({
+        const input = {
           source: config.source || 'preset',
           preset: config.preset,
           flux: config.flux ?? '',
@@ -58,11 +68,21 @@ export = function (RED: NodeAPI): void {
           fn: config.fn ?? '',
           defaultBucket: connection.bucket,
           msg,
-        });
+        };
+        const query = buildQuery(input);
+        // Read at each query (a walk over the deployed flow): a redeploy of other nodes may add or remove one.
+        const advice = rawRangeAdvice(scanOf(input), downsampledBuckets(RED, influx.id, connection.bucket));
         node.status({ fill: 'blue', shape: 'dot', text: RED._('iot-query.status.querying') });
         const started = Date.now();
-        const rows = await collectRowsLimited(connection.queryApi(), query, rowLimit).catch((e: unknown) =>
-          Promise.reject(queryFailure(e)),
+        const rows = await collectRowsLimited(connection.queryApi(), query, rowLimit).then(
+          (result) => {
+            connection.recordQuery(Date.now() - started, true);
+            return result;
+          },
+          (e: unknown) => {
+            connection.recordQuery(Date.now() - started, false);
+            return Promise.reject(queryFailure(e));
+          },
         );
         const outputs = outputMessages(shapeResult(rows, format), gaugeMode);
         const ms = Date.now() - started;
@@ -74,7 +94,29 @@ export = function (RED: NodeAPI): void {
           ...(parts ? { parts: { id: parts.id, index, count: parts.count } } : {}),
         }));
         if (messages.length > 0) send([messages]);
-        node.status({ fill: 'green', shape: 'dot', text: RED._('iot-query.status.done', { rows: rows.length, ms }) });
+        if (advice) {
+          const bucket = advice.downsampledBucket;
+          node.status(
+            shortStatus({
+              fill: 'yellow',
+              shape: 'dot',
+              text: RED._('iot-query.status.raw-range', { days: advice.days, bucket }),
+            }),
+          );
+          if (!advised.has(bucket)) {
+            advised.add(bucket);
+            node.warn(
+              RED._('iot-query.log.raw-range', {
+                days: advice.days,
+                raw: advice.bucket,
+                bucket,
+                every: advice.every ?? '',
+              }),
+            );
+          }
+        } else {
+          node.status({ fill: 'green', shape: 'dot', text: RED._('iot-query.status.done', { rows: rows.length, ms }) });
+        }
         done();
       } catch (e) {
         const error = toError(e);

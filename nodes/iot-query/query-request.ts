@@ -4,7 +4,16 @@
  * `params.<name>`. Parameters reach Flux only through the client's `flux` template.
  */
 import type { ParameterizedQuery } from '@influxdata/influxdb-client';
-import { type FluxParamValues, presetQuery, QueryParameterError, usesParams, withParamsRecord } from '../../lib/query';
+import {
+  type FluxParamValues,
+  fluxScan,
+  presetQuery,
+  presetScan,
+  QueryParameterError,
+  type QueryScan,
+  usesParams,
+  withParamsRecord,
+} from '../../lib/query';
 
 /** Rows a query may return before it is cancelled (0: no limit); a dashboard wants downsampled data beyond that. */
 export const DEFAULT_ROW_LIMIT = 10000;
@@ -54,6 +63,29 @@ export function buildQuery(input: QueryInput): string | ParameterizedQuery {
       return withParams(input.flux, params, 'the node has no Flux: write a query in the node, or choose a preset');
     case 'msg':
       return fromMessage(msg.query, params);
+  }
+}
+
+/** What the query built from the same input reads (bucket, range, measurement), when it can be told. */
+export function scanOf(input: QueryInput): QueryScan | undefined {
+  const params = parameters(input);
+  const { msg } = input;
+  switch (input.source) {
+    case 'preset':
+      return presetScan(msg.preset ?? input.preset, { ...params, measurement: msg.measurement });
+    case 'flux':
+      return fluxScan(input.flux, params);
+    case 'msg': {
+      const query = msg.query;
+      if (typeof query === 'string') return fluxScan(query, params);
+      if (typeof query === 'object' && query !== null && 'query' in query && typeof query.query === 'string') {
+        const extra = 'params' in query && typeof query.params === 'object' ? query.params : {};
+        return fluxScan(query.query, { ...params, ...extra });
+      }
+      return undefined;
+    }
+    default:
+      return undefined;
   }
 }
 

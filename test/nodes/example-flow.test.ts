@@ -118,4 +118,48 @@ describe('example flow', () => {
       ['iot_center_1h', undefined],
     );
   });
+
+  it('records its app health and charts it on the Devices tab, one chart for every viewer', async () => {
+    const node = (id: string): FlowNode => {
+      const found = flow.find((n) => n.id === id);
+      assert.ok(found, id);
+      return found;
+    };
+    const cfg = node('iotc.cfg');
+    assert.equal(cfg.appHealthInterval, '60');
+    const chart = node('iotc.chart.apphealth');
+    const group = node(String(chart.group));
+    assert.deepEqual([group.name, group.tab, Number(group.width) <= 6], ['App health', 'iotc.tab.devices', true]);
+    assert.equal(chart.className, '', 'shared by every viewer: no per-viewer class');
+
+    // The chart's query, run against points the config node records (every 0.2 s here).
+    await loadFlow(
+      [iotInfluxdb, iotQuery],
+      [
+        { id: TAB, type: 'tab' },
+        {
+          ...cfg,
+          z: undefined,
+          url: influx.emulator.url,
+          org: influx.org,
+          bucket: influx.bucket,
+          tokenSource: 'cred',
+          appHealthInterval: 0.2,
+        },
+        { ...node('iotc.q.apphealth'), z: TAB, wires: [['out']] },
+        { id: 'out', type: 'helper', z: TAB },
+      ],
+      { 'iotc.cfg': { token: influx.token } },
+    );
+    let series: string[] = [];
+    await until(async () => {
+      const answer = new Promise<{ payload: Array<{ series: string[] }> }>((resolve) =>
+        helper.getNode('out')?.once('input', resolve),
+      );
+      helper.getNode('iotc.q.apphealth')?.receive({ payload: Date.now() });
+      series = (await answer).payload[0]?.series ?? [];
+      return series.includes('buffered');
+    }, 'the app health chart has its lines');
+    assert.deepEqual([...series].sort(), ['buffered', 'failed', 'query_p50_ms', 'retries']);
+  });
 });
