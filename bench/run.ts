@@ -5,7 +5,7 @@
  *
  * Prints the table (stdout), writes bench/results/latest.json and regenerates BENCHMARKS.md.
  * Options: --quick, --runs N, --out DIR (results; default bench/results), --no-markdown, --only a,b
- * (parse, ingest, write, backfill, memory, startup).
+ * (parse, ingest, write, backfill, memory, startup, queries).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,12 +14,13 @@ import { type EmbeddedNodeRed, type EmulatorProcess, ROOT, startEmulatorProcess,
 import { benchIngest, ingestPeakRssMB } from './ingest';
 import { memoryFigures } from './memory';
 import { benchParse } from './parse';
+import { benchQueries } from './queries';
 import { renderMarkdown } from './report';
 import { type BenchOptions, type Figure, machine, progress, renderTable } from './stats';
 import { benchStartup } from './startup';
 import { benchWriteThroughput } from './write-throughput';
 
-export const ALL = ['parse', 'ingest', 'write', 'backfill', 'memory', 'startup'] as const;
+export const ALL = ['parse', 'ingest', 'write', 'backfill', 'memory', 'startup', 'queries'] as const;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     await emulator?.close();
   }
   if (only.has('startup')) figures.push(...(await benchStartup(options)));
+  if (only.has('queries')) figures.push(...(await benchQueries(options)));
 
   const seconds = (Date.now() - started) / 1000;
   progress(`done in ${seconds.toFixed(0)} s (emulator RSS after load ${emulatorRssAfterLoad.toFixed(0)} MB)`);

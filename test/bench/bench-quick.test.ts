@@ -18,6 +18,11 @@ const FIGURES = [
   'memory.emulator',
   'memory.node-red',
   'startup.gauges',
+  'queries.fields-as-cols',
+  'queries.downsampled',
+  'queries.last-values',
+  'queries.device-list',
+  'queries.growth',
 ];
 
 interface Summary {
