@@ -17,6 +17,11 @@ export interface FluxContext {
   points: PointStore;
   /** Finds a bucket the caller may read, by name (or by id when byId); undefined if missing OR not readable. */
   findBucket(ref: { name?: string; id?: string }): Bucket | undefined;
+  /**
+   * false: every transformation runs in the engine, none is pushed down to storage (only the series
+   * narrowing of filters is). The tests compare both ways; default true.
+   */
+  pushDown?: boolean;
   /** Buckets the caller may read (for buckets()). */
   listBuckets(): Bucket[];
   /**

@@ -34,8 +34,22 @@ export interface PendingRead {
   filters: PendingFilter[];
 }
 
+/**
+ * A stream whose every storage series may be cut to its first or last point without changing what a selector
+ * downstream picks: the filters read only columns constant within a series, and every transformation since the
+ * read keeps rows whole and in order, grouping only by columns constant within a series.
+ */
+export interface Reducible {
+  /** The same stream computed from storage series cut to their first or last point (in time). */
+  reduced(mode: 'first' | 'last'): TableStream;
+  /** Columns whose values may differ between rows of one storage series (`_time`, `_value`), still present. */
+  varying: ReadonlySet<string>;
+}
+
 export class TableStream {
   private cached?: StreamData;
+  /** Set by the transformations that keep it (see Reducible). */
+  reducible?: Reducible;
 
   constructor(
     private readonly produce: () => StreamData,
@@ -57,6 +71,22 @@ export class TableStream {
         throw atRuntime(e, name, loc);
       }
     });
+  }
+
+  /**
+   * Marks `out` (computed from this stream by `again`) reducible when this stream is, provided `varying` (this
+   * stream's varying columns as `out` has them) says so; returns `out`.
+   */
+  carryReducible(
+    out: TableStream,
+    again: (input: TableStream) => TableStream,
+    varying: (columns: ReadonlySet<string>) => ReadonlySet<string> | undefined,
+  ): TableStream {
+    const mine = this.reducible;
+    if (!mine) return out;
+    const next = varying(mine.varying);
+    if (next) out.reducible = { varying: next, reduced: (mode) => again(mine.reduced(mode)) };
+    return out;
   }
 
   /**

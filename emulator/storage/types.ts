@@ -172,6 +172,8 @@ export interface SeriesSelector {
   fields?: string[];
   /** tag key -> allowed values (a series must match one value for every listed key). */
   tags?: Record<string, string[]>;
+  /** Only the earliest or the latest point of each series in the range (a selector pushed down). */
+  only?: 'first' | 'last';
 }
 
 /** One series of one field: the unit a `from()` table is made from. */

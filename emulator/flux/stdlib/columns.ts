@@ -8,6 +8,7 @@ import { FluxError } from '../interpreter/errors';
 import { Args, builtin } from '../interpreter/functions';
 import type { CallSite, FluxFunction } from '../interpreter/values';
 import { str, stream, typeName } from '../interpreter/values';
+import type { TableStream } from '../stream';
 import type { Cell, Column, Table } from '../table';
 import { keyMap, makeTable, withoutColumns } from '../tables/build';
 import { rowCaller } from './row-function';
@@ -37,8 +38,14 @@ export const keep = builtin({
   pipe: 'tables',
   run(args, site) {
     const wanted = columnPredicate(args, site, 'keep');
+    const input = args.stream('tables');
+    const apply = (s: TableStream) =>
+      s.mapTables('keep', site.loc, (t) => withoutColumns(t, (l) => !wanted(l)), 'changesKeys');
+    // Rows stay whole and in order: a selector downstream may still be pushed down (columns given, not fn).
     return stream(
-      args.stream('tables').mapTables('keep', site.loc, (t) => withoutColumns(t, (l) => !wanted(l)), 'changesKeys'),
+      input.carryReducible(apply(input), apply, (varying) =>
+        args.has('fn') ? undefined : new Set([...varying].filter(wanted)),
+      ),
     );
   },
 });
@@ -49,7 +56,13 @@ export const drop = builtin({
   pipe: 'tables',
   run(args, site) {
     const unwanted = columnPredicate(args, site, 'drop');
-    return stream(args.stream('tables').mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted), 'changesKeys'));
+    const input = args.stream('tables');
+    const apply = (s: TableStream) => s.mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted), 'changesKeys');
+    return stream(
+      input.carryReducible(apply(input), apply, (varying) =>
+        args.has('fn') ? undefined : new Set([...varying].filter((l) => !unwanted(l))),
+      ),
+    );
   },
 });
 

@@ -7,6 +7,7 @@
 import { FluxError } from '../interpreter/errors';
 import { builtin } from '../interpreter/functions';
 import { stream } from '../interpreter/values';
+import type { TableStream } from '../stream';
 import type { Cell, Column, Table } from '../table';
 import { makeTable } from '../tables/build';
 import { compareCells } from '../tables/compare';
@@ -20,11 +21,19 @@ export const group = builtin({
     const columns = args.stringArray('columns', []);
     const mode = args.string('mode', 'by');
     if (mode !== 'by' && mode !== 'except') throw new FluxError(`mode must be "by" or "except", got "${mode}"`);
-    return stream(
-      args.stream('tables').derive('group', site.loc, (data) => ({
+    const input = args.stream('tables');
+    const apply = (s: TableStream) =>
+      s.derive('group', site.loc, (data) => ({
         tables: groupTables(data.tables, columns, mode),
         bounds: data.bounds,
-      })),
+      }));
+    // Grouping by columns constant within a storage series keeps each series' rows together and in order.
+    return stream(
+      input.carryReducible(apply(input), apply, (varying) => {
+        const splits =
+          mode === 'by' ? columns.some((c) => varying.has(c)) : [...varying].some((c) => !columns.includes(c));
+        return splits ? undefined : varying;
+      }),
     );
   },
 });

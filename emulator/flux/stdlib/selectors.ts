@@ -15,14 +15,26 @@ export type Pick = (values: Cell[], type: ColumnType) => number;
 /** The selectors `aggregateWindow` can compute window by window without building window tables. */
 export const windowPickers = new Map<FluxFunction, Pick>();
 
-function selectorBuiltin(name: string, pick: Pick) {
+/**
+ * Which point of each storage series the selector can be computed from, given the column it selects on:
+ * `first`/`last` pick the first/last row with a value in the column, and a series has a value in every row
+ * of a column or in none (only `_time` and `_value` vary, and storage holds no nulls), so a series' first
+ * or last row stands for it; `min`/`max` of `_time` pick a series' first/last row (times ascend, unique).
+ */
+type Reduction = (column: string, varying: ReadonlySet<string>) => 'first' | 'last' | undefined;
+
+function selectorBuiltin(name: string, pick: Pick, reduction: Reduction) {
   const f = builtin({
     name,
     params: ['tables', 'column'],
     pipe: 'tables',
     run(args, site) {
       const column = args.string('column', '_value');
-      return stream(args.stream('tables').mapTables(name, site.loc, (t) => selectRow(t, column, pick)));
+      let input = args.stream('tables');
+      // Push-down: storage reads one point per series (a primary-key seek) instead of all of them.
+      const only = input.reducible ? reduction(column, input.reducible.varying) : undefined;
+      if (input.reducible && only) input = input.reducible.reduced(only);
+      return stream(input.mapTables(name, site.loc, (t) => selectRow(t, column, pick)));
     },
   });
   windowPickers.set(f, pick);
@@ -39,12 +51,20 @@ function selectRow(table: Table, column: string, pick: Pick): Table {
   return { ...table, rows: i < 0 ? [] : [table.rows[i]] };
 }
 
-export const first = selectorBuiltin('first', (values) => values.findIndex((v) => v !== null));
+export const first = selectorBuiltin(
+  'first',
+  (values) => values.findIndex((v) => v !== null),
+  () => 'first',
+);
 
-export const last = selectorBuiltin('last', (values) => {
-  for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return i;
-  return -1;
-});
+export const last = selectorBuiltin(
+  'last',
+  (values) => {
+    for (let i = values.length - 1; i >= 0; i--) if (values[i] !== null) return i;
+    return -1;
+  },
+  () => 'last',
+);
 
 function extreme(name: string, better: (c: number) => boolean): Pick {
   return (values, type) => {
@@ -65,8 +85,10 @@ function extreme(name: string, better: (c: number) => boolean): Pick {
 export const min = selectorBuiltin(
   'min',
   extreme('min', (c) => c < 0),
+  (column, varying) => (column === '_time' && varying.has('_time') ? 'first' : undefined),
 );
 export const max = selectorBuiltin(
   'max',
   extreme('max', (c) => c > 0),
+  (column, varying) => (column === '_time' && varying.has('_time') ? 'last' : undefined),
 );

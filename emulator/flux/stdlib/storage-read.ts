@@ -3,7 +3,7 @@
  * (push-down), one table per series and field shaped like InfluxDB's reader, then every filter
  * evaluated on the rows.
  */
-import type { SeriesData } from '../../storage/types';
+import type { SeriesData, SeriesSelector } from '../../storage/types';
 import { atRuntime, FluxError } from '../interpreter/errors';
 import type { Runtime } from '../interpreter/values';
 import { intersect, Narrowing, narrowingOfPredicate, toSelectorHints } from '../pushdown';
@@ -12,24 +12,50 @@ import type { Cell, Column, Table } from '../table';
 import { makeTable } from '../tables/build';
 import { resolveRange } from './bounds';
 import { applyFilter } from './filter-rows';
+import { columnsReadBy } from './row-function';
 
 export function pendingStream(read: PendingRead, runtime: Runtime): TableStream {
-  return new TableStream(() => executeRead(read, runtime), read);
+  const out = new TableStream(() => executeRead(read, runtime), read);
+  if (read.range && runtime.context.pushDown !== false && filtersAreSeriesConstant(read)) {
+    out.reducible = {
+      varying: VARYING,
+      reduced: (only) => new TableStream(() => executeRead(read, runtime, only)),
+    };
+  }
+  return out;
 }
 
-function executeRead(read: PendingRead, runtime: Runtime): StreamData {
+/** The columns of a storage table that differ from row to row: every other is the same on all rows of a series. */
+const VARYING: ReadonlySet<string> = new Set(['_time', '_value']);
+
+/**
+ * Whether every filter reads only columns that are constant within a series (so it keeps or drops a series
+ * whole, and can be applied to fewer of its rows with the same outcome): the ground of every push-down
+ * beyond series narrowing.
+ */
+export function filtersAreSeriesConstant(read: PendingRead): boolean {
+  return read.filters.every((f) => {
+    const reads = columnsReadBy(f.fn);
+    return reads !== undefined && ![...reads].some((c) => VARYING.has(c));
+  });
+}
+
+/** The time bounds of a pending read, as its range() gives them (errors located at the range() call). */
+export function readBounds(read: PendingRead, runtime: Runtime): Bounds {
   if (!read.range) {
     throw new FluxError(
       `cannot submit unbounded read to "${read.bucket.name}"; try bounding 'from' with a call to 'range'`,
     );
   }
-  let bounds: Bounds;
   try {
-    bounds = resolveRange(read.range.start, read.range.stop, runtime.now());
+    return resolveRange(read.range.start, read.range.stop, runtime.now());
   } catch (e) {
     throw atRuntime(e, 'range', read.range.loc);
   }
-  let tables = readSeries(read, bounds, runtime).map((s) => seriesTable(s, bounds));
+}
+
+/** Applies the read's filters to tables made from its series, in order, as the engine does after a read. */
+export function applyReadFilters(read: PendingRead, tables: Table[], runtime: Runtime): Table[] {
   for (const f of read.filters) {
     try {
       tables = applyFilter(tables, f.fn, f.onEmpty, { name: 'filter', loc: f.loc, runtime });
@@ -37,11 +63,24 @@ function executeRead(read: PendingRead, runtime: Runtime): StreamData {
       throw atRuntime(e, 'filter', f.loc);
     }
   }
-  return { tables, bounds };
+  return tables;
 }
 
-function readSeries(read: PendingRead, bounds: Bounds, runtime: Runtime): SeriesData[] {
-  if (bounds.start >= bounds.stop) return [];
+function executeRead(read: PendingRead, runtime: Runtime, only?: 'first' | 'last'): StreamData {
+  const bounds = readBounds(read, runtime);
+  const tables = readSeries(read, bounds, runtime, only).map((s) => seriesTable(s, bounds));
+  return { tables: applyReadFilters(read, tables, runtime), bounds };
+}
+
+function readSeries(read: PendingRead, bounds: Bounds, runtime: Runtime, only?: 'first' | 'last'): SeriesData[] {
+  const selector = readSelector(read, bounds);
+  if (!selector) return [];
+  return runtime.context.points.read(only ? { ...selector, only } : selector);
+}
+
+/** What storage is asked for: the range, narrowed by the filters; undefined when nothing can match. */
+export function readSelector(read: PendingRead, bounds: Bounds): SeriesSelector | undefined {
+  if (bounds.start >= bounds.stop) return undefined;
   let narrowing: Narrowing = new Map();
   // Filters after one that keeps empty tables must not drop series: that would lose those tables.
   for (const f of read.filters) {
@@ -49,8 +88,8 @@ function readSeries(read: PendingRead, bounds: Bounds, runtime: Runtime): Series
     narrowing = intersect(narrowing, narrowingOfPredicate(f.fn));
   }
   const { empty, hints } = toSelectorHints(narrowing);
-  if (empty) return [];
-  return runtime.context.points.read({ bucketId: read.bucket.id, start: bounds.start, stop: bounds.stop, ...hints });
+  if (empty) return undefined;
+  return { bucketId: read.bucket.id, start: bounds.start, stop: bounds.stop, ...hints };
 }
 
 /**

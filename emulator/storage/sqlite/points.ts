@@ -31,6 +31,8 @@ interface SeriesRow {
 export class SqlitePointStore implements PointStore {
   private readonly seriesIds = new Map<string, bigint>();
   private readonly fieldTypes = new Map<string, FieldType>();
+  /** findSeries' statements by their SQL (a handful of shapes: which hints a query gives). */
+  private readonly findStatements = new Map<string, Statement>();
   private readonly stmt: {
     findSeries: Statement;
     insertSeries: Statement;
@@ -39,6 +41,8 @@ export class SqlitePointStore implements PointStore {
     insertFieldType: Statement;
     upsertPoint: Statement;
     readPoints: Statement;
+    readFirst: Statement;
+    readLast: Statement;
     deleteBefore: Statement;
   };
 
@@ -54,6 +58,17 @@ export class SqlitePointStore implements PointStore {
       upsertPoint: db.prepare('INSERT OR REPLACE INTO points (series_id, time, value) VALUES (?, ?, ?)'),
       readPoints: db
         .prepare('SELECT time, value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
+        .safeIntegers(true)
+        .raw(true),
+      // A selector pushed down: one seek on the primary key per series.
+      readFirst: db
+        .prepare('SELECT time, value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time LIMIT 1')
+        .safeIntegers(true)
+        .raw(true),
+      readLast: db
+        .prepare(
+          'SELECT time, value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time DESC LIMIT 1',
+        )
         .safeIntegers(true)
         .raw(true),
       deleteBefore: db.prepare(
@@ -117,8 +132,14 @@ export class SqlitePointStore implements PointStore {
     const stop = clamp(selector.stop);
     const out: SeriesData[] = [];
     if (start >= stop) return out;
+    const statement =
+      selector.only === 'first'
+        ? this.stmt.readFirst
+        : selector.only === 'last'
+          ? this.stmt.readLast
+          : this.stmt.readPoints;
     for (const series of this.findSeries(selector)) {
-      const rows = this.stmt.readPoints.all(series.id, start, stop) as [bigint, unknown][];
+      const rows = statement.all(series.id, start, stop) as [bigint, unknown][];
       if (rows.length === 0) continue;
       const times = new Array<bigint>(rows.length);
       const values = new Array<Cell>(rows.length);
@@ -219,11 +240,19 @@ export class SqlitePointStore implements PointStore {
       );
       params.push(key, ...values);
     }
-    const rows = this.db
-      .prepare(`SELECT id, measurement, tags, field, type FROM series WHERE ${where.join(' AND ')}`)
-      .safeIntegers(true)
-      .all(...params) as SeriesRow[];
-    return rows.sort(compareSeries);
+    const sql = `SELECT id, measurement, tags, field, type FROM series WHERE ${where.join(' AND ')}`;
+    let statement = this.findStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql).safeIntegers(true);
+      this.findStatements.set(sql, statement);
+    }
+    const rows = statement.all(...params) as SeriesRow[];
+    // Each series' sort key is made once (not a JSON parse and Buffers per comparison).
+    if (rows.some((r) => r.measurement.includes('\u0000') || r.tags.includes('\\u0000') || r.field.includes('\u0000')))
+      return rows.sort(compareSeries);
+    const keyed = rows.map((row) => ({ row, key: sortKey(row) }));
+    keyed.sort((a, b) => Buffer.compare(a.key, b.key));
+    return keyed.map((k) => k.row);
   }
 
   /**
@@ -360,6 +389,19 @@ function compareTagSets(a: [string, string][], b: [string, string][]): number {
     if (c) return c;
   }
   return a.length - b.length;
+}
+
+/**
+ * Bytes that sort as compareSeries (used when no text holds a NUL): measurement, then the tag pairs, then the field, each string's UTF-8
+ * ended by a 0x00 and each level ended by a 0x01 (below every byte of a text but 0x00, so a shorter tag
+ * set comes first, as it does pair by pair). Strings hold no NUL (line protocol cannot carry one), so
+ * comparing these bytes compares the parts in turn by their own bytes.
+ */
+function sortKey(row: SeriesRow): Buffer {
+  const parts: string[] = [row.measurement, '\u0000'];
+  for (const [k, v] of JSON.parse(row.tags) as [string, string][]) parts.push('\u0002', k, '\u0000', v, '\u0000');
+  parts.push('\u0001', row.field, '\u0000');
+  return Buffer.from(parts.join(''), 'utf8');
 }
 
 /** Byte order of the UTF-8 encoding, as InfluxDB sorts keys. */
