@@ -37,8 +37,8 @@ interface Builder {
   columns: Column[];
   keyLabels: string[];
   keyValues: Map<string, Cell>;
-  /** Row-key id -> row (kept columns, then pivoted columns). */
-  rows: Map<string, Cell[]>;
+  /** Row-key id (the cell itself for one row-key column) -> row (kept columns, then pivoted columns). */
+  rows: Map<Cell | string, Cell[]>;
   pivoted: Map<string, number>;
 }
 
@@ -74,8 +74,15 @@ function pivotTables(tables: Table[], rowKey: string[], columnKey: string[], val
       b = { columns: probe.columns.slice(), keyLabels, keyValues, rows: new Map(), pivoted: new Map() };
       builders.set(id, b);
     }
+    // Column-key values in the group key (as `_field` of a storage read) name one column for the whole table.
+    const constantName =
+      table.rows.length > 0 && columnKey.every((c) => table.keyColumns.includes(c))
+        ? columnName(table.rows[0], colIdx, table)
+        : undefined;
+    // One row-key column: its cells are the map keys (Map's SameValueZero is cellId's equality within a type).
+    const singleRowKey = rowIdx.length === 1 ? rowIdx[0] : -1;
     for (const r of table.rows) {
-      const name = colIdx.map((j) => columnKeyText(r[j] ?? null, table.columns[j].type)).join('_');
+      const name = constantName ?? columnName(r, colIdx, table);
       let at = b.pivoted.get(name);
       if (at === undefined) {
         at = b.columns.length;
@@ -85,7 +92,8 @@ function pivotTables(tables: Table[], rowKey: string[], columnKey: string[], val
       } else if (b.columns[at].type !== valueType) {
         throw new FluxError(`pivoted column "${name}" would be both ${b.columns[at].type} and ${valueType}`);
       }
-      const rid = rowIdx.map((j) => cellId(r[j] ?? null)).join('\u0000');
+      const rid: Cell | string =
+        singleRowKey >= 0 ? (r[singleRowKey] ?? null) : rowIdx.map((j) => cellId(r[j] ?? null)).join('\u0000');
       let row = b.rows.get(rid);
       if (!row) {
         row = [...kept.map((j) => r[j] ?? null), ...new Array<Cell>(b.columns.length - kept.length).fill(null)];
@@ -96,9 +104,21 @@ function pivotTables(tables: Table[], rowKey: string[], columnKey: string[], val
   }
   return [...builders.values()].map((b) => {
     const sortIdx = rowKey.map((l) => b.columns.findIndex((c) => c.label === l));
-    const rows = [...b.rows.values()].sort((x, y) => compareRows(x, y, sortIdx));
+    const rows = [...b.rows.values()];
+    // Rows of one storage series come in time order: sort only when they are not already.
+    if (!isSorted(rows, sortIdx)) rows.sort((x, y) => compareRows(x, y, sortIdx));
     return makeTable(b.columns, b.keyLabels, rows, b.keyValues);
   });
+}
+
+function columnName(r: Cell[], colIdx: number[], table: Table): string {
+  if (colIdx.length === 1) return columnKeyText(r[colIdx[0]] ?? null, table.columns[colIdx[0]].type);
+  return colIdx.map((j) => columnKeyText(r[j] ?? null, table.columns[j].type)).join('_');
+}
+
+function isSorted(rows: Cell[][], indices: number[]): boolean {
+  for (let i = 1; i < rows.length; i++) if (compareRows(rows[i - 1], rows[i], indices) > 0) return false;
+  return true;
 }
 
 /** How a column-key value names its column (Go's formatting of the value; null is "null"). */
