@@ -561,6 +561,100 @@ describe('write pipeline: behaviour', () => {
     assert.equal(server.received.length, 1);
   });
 
+  describe('settles every line of a batch the server made it split, without waiting for another write', () => {
+    const splitting =
+      (single: (line: string) => ReturnType<Script>): Script =>
+      ({ lines }) =>
+        lines.length > 1 ? { status: 413, code: 'request too large', message: 'too large' } : single(lines[0]);
+    const cases: Array<[string, Script, { written: number; failed: number }]> = [
+      [
+        'a 422 partial write of the first line',
+        splitting((l) =>
+          l.includes('v=1 ') ? { status: 422, code: 'unprocessable entity', message: 'dropped=1' } : ok,
+        ),
+        { written: 2, failed: 1 },
+      ],
+      [
+        'an unnamed refusal of the first line',
+        splitting((l) =>
+          l.includes('v=1 ') ? { status: 400, code: 'invalid', message: "unable to parse 'x': bad" } : ok,
+        ),
+        { written: 2, failed: 1 },
+      ],
+      [
+        'a named refusal of the first line',
+        splitting((l) =>
+          l.includes('v=1 ')
+            ? { status: 400, code: 'invalid', message: `unable to parse '${l}': invalid field format` }
+            : ok,
+        ),
+        { written: 2, failed: 1 },
+      ],
+      [
+        'a Cloud partial write of the first line',
+        splitting((l) =>
+          l.includes('v=1 ')
+            ? { status: 400, code: 'invalid', message: `partial write error (0 written): unable to parse '${l}': bad` }
+            : ok,
+        ),
+        { written: 2, failed: 1 },
+      ],
+      [
+        'the first line too large on its own',
+        splitting((l) => (l.includes('v=1 ') ? { status: 413, code: 'request too large', message: 'too large' } : ok)),
+        { written: 2, failed: 1 },
+      ],
+    ];
+    for (const [name, fn, expected] of cases) {
+      it(name, async () => {
+        script(fn);
+        const p = pipeline({ flushInterval: 0, batchSize: 3 });
+        p.write(points(1, 3));
+        await eventually(() => p.stats.written + p.stats.failed === 3, 'every line is settled');
+        assert.deepEqual({ written: p.stats.written, failed: p.stats.failed }, expected);
+        assert.equal(p.stats.buffered, 0);
+      });
+    }
+  });
+
+  it('arms no timer for a write that buffers nothing, nor once everything is sent', async () => {
+    const live = new Set<unknown>();
+    const clock: Clock = {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => {
+        const handle: NodeJS.Timeout = setTimeout(() => {
+          live.delete(handle);
+          fn();
+        }, ms);
+        live.add(handle);
+        return handle;
+      },
+      clearTimeout: (h) => {
+        live.delete(h);
+        clearTimeout(h as NodeJS.Timeout);
+      },
+    };
+    const p = pipeline({ clock, flushInterval: 60_000, batchSize: 2 });
+    p.write([7]);
+    p.write([]);
+    assert.equal(live.size, 0);
+    p.write(points(1, 2));
+    await eventually(() => p.stats.written === 2, 'the batch is written');
+    await delay(10);
+    assert.equal(live.size, 0);
+  });
+
+  it('keeps the last problem in its stats after the server took the points again', async () => {
+    script((_, n) => (n === 0 ? { status: 503, code: 'unavailable', message: 'busy' } : ok));
+    const p = pipeline();
+    p.write(points(1, 1));
+    await eventually(() => p.stats.written === 1, 'the point is written');
+    p.write(points(2, 2));
+    await eventually(() => p.stats.written === 2, 'the next point is written');
+    assert.equal(p.stats.retrying, false);
+    assert.equal(p.stats.lastError?.code, 'unavailable');
+  });
+
   it('resolves a flush() once the lines written before it are settled, not later ones', async () => {
     script((_, n) => (n === 1 ? { status: 204, delayMs: 200 } : ok));
     const p = pipeline({ flushInterval: 0, batchSize: 2 });
