@@ -12,19 +12,8 @@ import type { CircuitNotice, FailedLines, RetryNotice, WriteStats } from '../../
 import { WritePipeline } from '../../lib/write/pipeline';
 import { openSpool } from '../../lib/write/spool';
 import type { Script, ScriptedInflux } from '../support/scripted-influx';
-import { eventually, ok, startScriptedInflux } from '../support/scripted-influx';
+import { eventually, hurriedClock, linesOf, ok, points, startScriptedInflux } from '../support/scripted-influx';
 
-/** Real timers, except that waits of a second or more pass in a millisecond. */
-const hurriedClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms >= 1000 ? 1 : ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-const points = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({ measurement: 'm', fields: { v: from + i }, timestamp: from + i }));
-const linesOf = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('write pipeline: behaviour', () => {

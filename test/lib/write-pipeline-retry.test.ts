@@ -12,21 +12,18 @@ import type { Clock, WritePipelineConfig } from '../../lib/write/options';
 import type { FailedLines, RetryNotice } from '../../lib/write/pipeline';
 import { WritePipeline } from '../../lib/write/pipeline';
 import type { Script, ScriptedInflux } from '../support/scripted-influx';
-import { eventually, freePort, ok, rejectLinesContaining, startScriptedInflux } from '../support/scripted-influx';
+import {
+  eventually,
+  freePort,
+  hurriedClock,
+  linesOf,
+  ok,
+  points,
+  rejectLinesContaining,
+  startScriptedInflux,
+} from '../support/scripted-influx';
 
 const execFileAsync = promisify(execFile);
-
-/** Real timers, except that waits of a second or more pass in a millisecond: retries without the wait. */
-const hurriedClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms >= 1000 ? 1 : ms),
-  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
-};
-
-const points = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => ({ measurement: 'm', fields: { v: from + i }, timestamp: from + i }));
-const linesOf = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
 
 describe('write pipeline: retries and failures', () => {
   let server: ScriptedInflux;

@@ -3,6 +3,7 @@
  * 400 naming lines, a reply that never comes — to drive the write pipeline through what a healthy
  * emulator never does. It records every request (gunzipped) and how many were in flight at once.
  */
+import type { Clock } from '../../lib/write/options';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -137,3 +138,16 @@ export async function eventually(check: () => boolean, what: string, ms = 10_000
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
 }
+
+/** Real timers, except that waits of a second or more pass in a millisecond: retries without the wait. */
+export const hurriedClock: Clock = {
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms >= 1000 ? 1 : ms),
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** Points `m v=i i` for i in from..to, as objects and as the lines they become. */
+export const points = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => ({ measurement: 'm', fields: { v: from + i }, timestamp: from + i }));
+export const linesOf = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
