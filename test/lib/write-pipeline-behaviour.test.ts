@@ -7,12 +7,20 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Clock, WritePipelineConfig } from '../../lib/write/options';
+import type { WritePipelineConfig } from '../../lib/write/options';
 import type { CircuitNotice, FailedLines, RetryNotice, WriteStats } from '../../lib/write/pipeline';
 import { WritePipeline } from '../../lib/write/pipeline';
 import { openSpool } from '../../lib/write/spool';
 import type { Script, ScriptedInflux } from '../support/scripted-influx';
-import { eventually, hurriedClock, linesOf, ok, points, startScriptedInflux } from '../support/scripted-influx';
+import {
+  eventually,
+  hurriedClock,
+  linesOf,
+  ok,
+  points,
+  startScriptedInflux,
+  trackingClock,
+} from '../support/scripted-influx';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -386,22 +394,7 @@ describe('write pipeline: behaviour', () => {
   });
 
   it('leaves no timer of its own running after close()', async () => {
-    const live = new Set<unknown>();
-    const clock: Clock = {
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => {
-        const handle: NodeJS.Timeout = setTimeout(() => {
-          live.delete(handle);
-          fn();
-        }, ms);
-        live.add(handle);
-        return handle;
-      },
-      clearTimeout: (h) => {
-        live.delete(h);
-        clearTimeout(h as NodeJS.Timeout);
-      },
-    };
+    const { clock, live } = trackingClock();
     const p = pipeline({ clock, flushInterval: 60_000, batchSize: 100 });
     p.write(points(1, 1));
     assert.equal(live.size, 1, 'the flush timer is armed');
@@ -607,22 +600,7 @@ describe('write pipeline: behaviour', () => {
   });
 
   it('arms no timer for a write that buffers nothing, nor once everything is sent', async () => {
-    const live = new Set<unknown>();
-    const clock: Clock = {
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => {
-        const handle: NodeJS.Timeout = setTimeout(() => {
-          live.delete(handle);
-          fn();
-        }, ms);
-        live.add(handle);
-        return handle;
-      },
-      clearTimeout: (h) => {
-        live.delete(h);
-        clearTimeout(h as NodeJS.Timeout);
-      },
-    };
+    const { clock, live } = trackingClock();
     const p = pipeline({ clock, flushInterval: 60_000, batchSize: 2 });
     p.write([7]);
     p.write([]);

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import type { Clock, WritePipelineConfig } from '../../lib/write/options';
+import type { WritePipelineConfig } from '../../lib/write/options';
 import type { FailedLines, RetryNotice } from '../../lib/write/pipeline';
 import { WritePipeline } from '../../lib/write/pipeline';
 import type { Script, ScriptedInflux } from '../support/scripted-influx';
@@ -21,6 +21,7 @@ import {
   points,
   rejectLinesContaining,
   startScriptedInflux,
+  trackingClock,
 } from '../support/scripted-influx';
 
 const execFileAsync = promisify(execFile);
@@ -277,22 +278,7 @@ describe('write pipeline: retries and failures', () => {
 
   it('close() stops retrying and leaves no timer of its own running', async () => {
     script(() => ({ status: 503, code: 'unavailable' }));
-    const timers = new Set<unknown>();
-    const tracking: Clock = {
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => {
-        const handle = setTimeout(() => {
-          timers.delete(handle);
-          fn();
-        }, ms);
-        timers.add(handle);
-        return handle;
-      },
-      clearTimeout: (handle) => {
-        timers.delete(handle);
-        clearTimeout(handle as NodeJS.Timeout);
-      },
-    };
+    const { clock: tracking, live: timers } = trackingClock();
     const p = pipeline({ clock: tracking, minRetryDelay: 60_000, spoolDir: spoolDir() });
     p.write(points(1, 2));
     await eventually(() => p.stats.retrying, 'the batch waits for a retry');

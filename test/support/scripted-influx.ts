@@ -151,3 +151,24 @@ export const points = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => ({ measurement: 'm', fields: { v: from + i }, timestamp: from + i }));
 export const linesOf = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => `m v=${from + i} ${from + i}`);
+
+/** Real timers that remember which are still pending (`live`), to prove nothing is left running. */
+export function trackingClock(): { clock: Clock; live: Set<unknown> } {
+  const live = new Set<unknown>();
+  const clock: Clock = {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => {
+      const handle: NodeJS.Timeout = setTimeout(() => {
+        live.delete(handle);
+        fn();
+      }, ms);
+      live.add(handle);
+      return handle;
+    },
+    clearTimeout: (handle) => {
+      live.delete(handle);
+      clearTimeout(handle as NodeJS.Timeout);
+    },
+  };
+  return { clock, live };
+}
