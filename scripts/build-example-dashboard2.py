@@ -253,8 +253,14 @@ VIEWERS = (
     "return result;"
 )
 function('iotc2.fn.viewers', 580, 460,
-         [['iotc2.q.last', 'iotc2.q.series'], ['iotc2.dd.device'], ['iotc2.dd.range'], ['iotc2.txt.charts']],
+         [['iotc2.q.last', 'iotc2.q.series'], ['iotc2.dly.device'], ['iotc2.dly.range'], ['iotc2.txt.charts']],
          'queries per viewer', VIEWERS)
+# A page view comes before the page's dropdowns exist in the browser: their value follows a moment later.
+for name in ['device', 'range']:
+    add(f'iotc2.dly.{name}', 'delay', 800, 620 if name == 'device' else 660, [[f'iotc2.dd.{name}']],
+        name='once the page is up', pauseType='delay', timeout='600', timeoutUnits='milliseconds', rate='1',
+        nbRateUnits='1', rateUnits='second', randomFirst='1', randomLast='5', randomUnits='seconds', drop=False,
+        allowrate=False, outputs=1)
 add('iotc2.txt.charts', 'ui-text', 800, 560, None, name='charts read', group='iotc2.grp.select', order=3,
     width='2', height='1', label='Charts', format='{{msg.payload}}', layout='row-spread', style=False, font='',
     fontSize=14, color='#717171', wrapText=False, className='', value='payload', valueType='msg')

@@ -230,7 +230,7 @@ async function pollCharts(
  * Waits until the ui-dropdown of node `id` shows `label` as chosen. A page opened by in-app navigation first
  * loads the value shown to new viewers, then the viewer's own choice that the flow sends it.
  */
-async function waitForOption(page: Page, id: string, label: string, ms = 5_000): Promise<void> {
+async function waitForOption(page: Page, id: string, label: string, ms = 10_000): Promise<void> {
   const selection = page.locator(`[id="nrdb-ui-widget-${id}"] .v-select__selection`);
   const deadline = Date.now() + ms;
   for (;;) {
