@@ -3,7 +3,8 @@
  * chart) is cancelled as soon as it passes the limit instead of being read into memory first.
  */
 import type { ParameterizedQuery, QueryApi } from '@influxdata/influxdb-client';
-import type { FluxRow } from './shape';
+import type { FluxRow } from './row-cells';
+import type { SliceBudget } from './slice-budget';
 
 export class RowLimitError extends Error {
   readonly code = 'row_limit_exceeded';
@@ -16,40 +17,77 @@ export class RowLimitError extends Error {
   }
 }
 
-/** All rows (as `collectRows` gives them), or RowLimitError once there are more than `limit`; 0 means no limit. */
-export function collectRowsLimited(
+export interface StreamRowsOptions {
+  /** Most rows to read; one more cancels the request with RowLimitError. 0 means no limit. */
+  limit: number;
+  /** Takes each row as it arrives; a throw cancels the request and rejects with that error. */
+  onRow: (row: FluxRow) => void;
+  /** When given, reading pauses (the HTTP response too) whenever a slice is over, for a turn of the event loop. */
+  budget?: SliceBudget;
+}
+
+/**
+ * Streams the rows of `query` to `onRow` as the response arrives; resolves with the number of rows once
+ * the result is complete.
+ */
+export function streamRows(
   api: QueryApi,
   query: string | ParameterizedQuery,
-  limit: number,
-): Promise<FluxRow[]> {
+  { limit, onRow, budget }: StreamRowsOptions,
+): Promise<number> {
   return new Promise((resolve, reject) => {
-    const rows: FluxRow[] = [];
+    let count = 0;
     let settled = false;
     let cancel: (() => void) | undefined;
-    const settle = (finish: () => void): void => {
+    const fail = (error: unknown): void => {
       if (settled) return;
       settled = true;
-      finish();
+      reject(error);
+      cancel?.();
     };
     api.queryRows(query, {
       next(values, tableMeta) {
-        if (settled) return;
-        if (limit > 0 && rows.length >= limit) {
-          settle(() => reject(new RowLimitError(limit)));
-          cancel?.();
-          return;
+        if (settled) return true;
+        if (limit > 0 && count >= limit) {
+          fail(new RowLimitError(limit));
+          return true;
         }
-        rows.push(tableMeta.toObject(values));
+        count++;
+        try {
+          onRow(tableMeta.toObject(values));
+        } catch (e) {
+          fail(e);
+          return true;
+        }
+        // false pauses the client's reading until the resume function given to useResume is called.
+        return !budget?.spend();
       },
       error(error) {
-        settle(() => reject(error));
+        fail(error);
       },
       complete() {
-        settle(() => resolve(rows));
+        if (settled) return;
+        settled = true;
+        resolve(count);
       },
       useCancellable(cancellable) {
         cancel = () => cancellable.cancel();
       },
+      useResume(resume) {
+        if (budget) budget.pauseThen(() => (settled ? undefined : resume()));
+        else resume();
+      },
     });
   });
+}
+
+/** All rows (as `collectRows` gives them), or RowLimitError once there are more than `limit`; 0 means no limit. */
+export async function collectRowsLimited(
+  api: QueryApi,
+  query: string | ParameterizedQuery,
+  limit: number,
+): Promise<FluxRow[]> {
+  const rows: FluxRow[] = [];
+  await streamRows(api, query, { limit, onRow: (row) => rows.push(row) });
+  return rows;
 }

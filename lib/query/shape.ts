@@ -3,10 +3,21 @@
  * node-red-dashboard ui_chart "stored data" format, Dashboard 2.0 ui-chart points, and gauge values.
  * Input rows are the objects `collectRows` returns: long form (`_time, _value, _field, tags...`) or
  * pivoted by `fieldsAsCols` (`_time, Temperature, Humidity, ...`). Times come out in ms since the epoch.
+ * These shape a whole result in one go; row-shaper.ts gives the same output row by row, in slices.
  */
-import { FluxResultError } from './errors';
+import {
+  fluxErrorOf,
+  type FluxRow,
+  NOT_SERIES,
+  numeric,
+  rowTime,
+  seriesColumns,
+  seriesName,
+  tableOf,
+  withoutAnnotations,
+} from './row-cells';
 
-export type FluxRow = Record<string, unknown>;
+export type { FluxRow } from './row-cells';
 
 /** A point of one series: `y` null where the series has no value (a gap). */
 export interface SeriesPoint {
@@ -25,25 +36,14 @@ export interface SeriesOptions {
   fields?: readonly string[];
 }
 
-/** The annotation columns the client adds to every row. */
-const ANNOTATIONS = new Set(['result', 'table']);
-/** Columns of a pivoted row that are never a series. */
-const NOT_SERIES = new Set(['result', 'table', '_start', '_stop', '_time', '_measurement']);
-
 /**
  * Throws FluxResultError when the result holds an in-band error: InfluxDB answers 200 and streams a
  * table with the columns `error, reference` when a query fails after it started.
  */
 export function assertNoFluxError(rows: readonly FluxRow[]): void {
   for (const row of rows) {
-    if (!('error' in row) || !('reference' in row) || '_value' in row || '_time' in row) continue;
-    const error = row.error;
-    if (typeof error !== 'string' || error === '') continue;
-    const reference = typeof row.reference === 'string' && row.reference !== '' ? row.reference : undefined;
-    throw new FluxResultError(
-      `the Flux query failed in InfluxDB: ${error}${reference ? ` (reference ${reference})` : ''}`,
-      reference,
-    );
+    const error = fluxErrorOf(row);
+    if (error) throw error;
   }
 }
 
@@ -64,8 +64,7 @@ export function rowsPerTable(rows: readonly FluxRow[]): TablePayload[] {
   assertNoFluxError(rows);
   const tables = new Map<string, TablePayload>();
   for (const row of rows) {
-    const result = typeof row.result === 'string' ? row.result : '_result';
-    const table = typeof row.table === 'number' ? row.table : 0;
+    const { result, table } = tableOf(row);
     const key = `${result}\u0000${table}`;
     let payload = tables.get(key);
     if (!payload) {
@@ -142,7 +141,7 @@ interface SeriesValue {
 function* seriesValues(rows: readonly FluxRow[], options: SeriesOptions): Generator<SeriesValue> {
   assertNoFluxError(rows);
   const wanted = options.fields ? new Set(options.fields) : undefined;
-  const seriesBy = typeof options.seriesBy === 'string' ? [options.seriesBy] : (options.seriesBy ?? ['_field']);
+  const seriesBy = seriesColumns(options.seriesBy);
   const pivoted = numericColumns(rows);
   for (const row of rows) {
     const time = rowTime(row);
@@ -175,37 +174,6 @@ function numericColumns(rows: readonly FluxRow[]): Set<string> {
     }
   }
   return columns;
-}
-
-/** `_time`, or `_stop` for an aggregate without one, in ms. */
-function rowTime(row: FluxRow): number | undefined {
-  for (const column of ['_time', '_stop']) {
-    const cell = row[column];
-    const ms = typeof cell === 'string' ? Date.parse(cell) : typeof cell === 'number' ? cell : NaN;
-    if (Number.isFinite(ms)) return ms;
-  }
-  return undefined;
-}
-
-/** A chartable value: a finite number, or null for a gap; text and booleans are not series values. */
-function numeric(cell: unknown): number | null | undefined {
-  if (cell === null) return null;
-  if (typeof cell === 'number') return Number.isFinite(cell) ? cell : undefined;
-  if (typeof cell === 'bigint') return Number(cell);
-  return undefined;
-}
-
-function seriesName(row: FluxRow, columns: readonly string[]): string {
-  const parts = columns
-    .map((column) => row[column])
-    .filter((part) => part !== undefined && part !== null && part !== '');
-  return parts.length > 0 ? parts.map(String).join(' ') : '_value';
-}
-
-function withoutAnnotations(row: FluxRow): FluxRow {
-  const plain: FluxRow = {};
-  for (const [column, cell] of Object.entries(row)) if (!ANNOTATIONS.has(column)) plain[column] = cell;
-  return plain;
 }
 
 export const OUTPUT_FORMATS = ['rows', 'tables', 'chart', 'dashboard2Chart', 'gauge'] as const;

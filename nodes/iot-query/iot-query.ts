@@ -1,17 +1,11 @@
 /**
  * Node-RED glue of `iot-query`: runs a preset, the node's Flux or msg.query against the config node's
- * InfluxDB and sends the rows in the chosen shape. Query building, row collection and shaping live in
- * lib/query and query-request.ts; this file maps settings and messages to them.
+ * InfluxDB and sends the rows in the chosen shape. Query building, row streaming and shaping (in slices,
+ * so that a large result leaves the runtime responsive) live in lib/query and query-request.ts; this file
+ * maps settings and messages to them.
  */
 import type { Node, NodeAPI, NodeMessage } from 'node-red';
-import {
-  collectRowsLimited,
-  isOutputFormat,
-  type OutputFormat,
-  queryFailure,
-  rawRangeAdvice,
-  shapeResult,
-} from '../../lib/query';
+import { isOutputFormat, type OutputFormat, queryFailure, queryShaped, rawRangeAdvice } from '../../lib/query';
 import type { InfluxConfigNode } from '../iot-influxdb/types';
 import { downsampledBuckets } from './downsampled-buckets';
 import { registerEditorApi } from './editor-api';
@@ -74,7 +68,8 @@ export = function (RED: NodeAPI): void {
         const advice = rawRangeAdvice(scanOf(input), downsampledBuckets(RED, influx.id, connection.bucket));
         node.status({ fill: 'blue', shape: 'dot', text: RED._('iot-query.status.querying') });
         const started = Date.now();
-        const rows = await collectRowsLimited(connection.queryApi(), query, rowLimit).then(
+        // Shaped as the rows stream in, in slices: a large result does not hold the runtime (issue 16).
+        const { shaped, rows } = await queryShaped(connection.queryApi(), query, { format, rowLimit }).then(
           (result) => {
             connection.recordQuery(Date.now() - started, true);
             return result;
@@ -84,7 +79,7 @@ export = function (RED: NodeAPI): void {
             return Promise.reject(queryFailure(e));
           },
         );
-        const outputs = outputMessages(shapeResult(rows, format), gaugeMode);
+        const outputs = outputMessages(shaped, gaugeMode);
         const ms = Date.now() - started;
         if (closed) return done();
         const parts = format === 'tables' ? { id: RED.util.generateId(), count: outputs.length } : undefined;
@@ -115,7 +110,7 @@ export = function (RED: NodeAPI): void {
             );
           }
         } else {
-          node.status({ fill: 'green', shape: 'dot', text: RED._('iot-query.status.done', { rows: rows.length, ms }) });
+          node.status({ fill: 'green', shape: 'dot', text: RED._('iot-query.status.done', { rows, ms }) });
         }
         done();
       } catch (e) {
