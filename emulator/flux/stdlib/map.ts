@@ -1,6 +1,6 @@
 /**
  * `map(fn)`, following FLUX stdlib/universe/map2.go: empty tables are dropped; output columns are the
- * record's properties sorted by label, typed by the first row (a null takes the input column's type);
+ * record's properties sorted by label, typed by the first non-null value (a property null in every row takes the input column's type);
  * group-key columns that survive stay in the key, and rows are regrouped if their values now differ.
  */
 import { columnTypeOf, rowRecord, valueToCell } from '../interpreter/cells';
@@ -53,14 +53,14 @@ function outputColumns(table: Table, records: Map<string, Value>[]): Column[] {
   const labels = [...records[0].keys()].sort();
   const columns: Column[] = [];
   for (const label of labels) {
+    // Flux types the property statically; the first non-null value stands for that type (`int(v: r._value)`
+    // is int even where it is null), and a property null in every row keeps the input column's type.
     let type: ColumnType | undefined;
-    const first = records[0].get(label);
-    if (first) type = columnTypeOf(first, `map property "${label}"`);
-    type ??= table.columns.find((c) => c.label === label)?.type;
-    for (let i = 1; type === undefined && i < records.length; i++) {
+    for (let i = 0; type === undefined && i < records.length; i++) {
       const v = records[i].get(label);
       if (v) type = columnTypeOf(v, `map property "${label}"`);
     }
+    type ??= table.columns.find((c) => c.label === label)?.type;
     // A property that is null everywhere has no type: Flux leaves it out of the table.
     if (type) columns.push({ label, type });
   }
