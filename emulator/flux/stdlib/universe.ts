@@ -42,6 +42,10 @@ import { contains, conversions, die, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
 import { MATH, MATH_CONSTANTS } from './math';
 import { BITWISE } from './bitwise';
+import { SAMPLEDATA, SAMPLEDATA_PRELUDE } from './sampledata';
+import { GENERATE } from './generate';
+import { INTERPOLATE } from './interpolate';
+import { MONITOR, MONITOR_PRELUDE } from './monitor';
 import { DATE, DATE_CONSTANTS, DATE_PRELUDE, TIMEZONE_PRELUDE } from './date';
 import {
   covariance,
@@ -155,10 +159,14 @@ const PACKAGES: Record<string, PackageDef> = {
   timezone: { builtins: TIMEZONE, prelude: TIMEZONE_PRELUDE },
   math: { builtins: MATH, constants: MATH_CONSTANTS },
   bitwise: { builtins: BITWISE },
+  sampledata: { builtins: SAMPLEDATA, prelude: SAMPLEDATA_PRELUDE },
+  generate: { builtins: GENERATE },
+  interpolate: { builtins: INTERPOLATE },
   'influxdata/influxdb': { builtins: { from, buckets, to } },
   'influxdata/influxdb/schema': { prelude: SCHEMA_PRELUDE },
   // v1's schema functions are deprecated aliases of the schema package's (so schema's options apply to them).
   'influxdata/influxdb/v1': { prelude: V1_PRELUDE },
+  'influxdata/influxdb/monitor': { builtins: MONITOR, prelude: MONITOR_PRELUDE },
 };
 
 const parsedPreludes = new Map<string, FluxFile>();
