@@ -28,57 +28,25 @@ export interface StreamRowsOptions {
 
 /**
  * Streams the rows of `query` to `onRow` as the response arrives; resolves with the number of rows once
- * the result is complete.
+ * the result is complete. Leaving the loop early (row limit, a throw) ends the iteration, which destroys
+ * the response and so cancels the request.
  */
-export function streamRows(
+export async function streamRows(
   api: QueryApi,
   query: string | ParameterizedQuery,
   { limit, onRow, budget }: StreamRowsOptions,
 ): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let count = 0;
-    let settled = false;
-    let cancel: (() => void) | undefined;
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-      cancel?.();
-    };
-    api.queryRows(query, {
-      next(values, tableMeta) {
-        if (settled) return true;
-        if (limit > 0 && count >= limit) {
-          fail(new RowLimitError(limit));
-          return true;
-        }
-        count++;
-        try {
-          onRow(tableMeta.toObject(values));
-        } catch (e) {
-          fail(e);
-          return true;
-        }
-        // false pauses the client's reading until the resume function given to useResume is called.
-        return !budget?.spend();
-      },
-      error(error) {
-        fail(error);
-      },
-      complete() {
-        if (settled) return;
-        settled = true;
-        resolve(count);
-      },
-      useCancellable(cancellable) {
-        cancel = () => cancellable.cancel();
-      },
-      useResume(resume) {
-        if (budget) budget.pauseThen(() => (settled ? undefined : resume()));
-        else resume();
-      },
-    });
-  });
+  let count = 0;
+  // The client's iterator reads the response only as fast as this loop asks, so a pause here pauses the
+  // HTTP response too. (Its observer API, queryRows, can pause as well, but a response that ends during a
+  // pause then loses the rows not yet read: the rest of the buffer is emitted as one line.)
+  for await (const { values, tableMeta } of api.iterateRows(query)) {
+    if (limit > 0 && count >= limit) throw new RowLimitError(limit);
+    count++;
+    onRow(tableMeta.toObject(values));
+    if (budget?.spend()) await budget.pause();
+  }
+  return count;
 }
 
 /** All rows (as `collectRows` gives them), or RowLimitError once there are more than `limit`; 0 means no limit. */

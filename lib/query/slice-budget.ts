@@ -37,17 +37,14 @@ export class SliceBudget {
 
   /** Gives way to the event loop; resolves when the next slice may start. */
   pause(): Promise<void> {
-    return new Promise((resolve) => this.pauseThen(resolve));
-  }
-
-  /** Gives way to the event loop, then calls `resume` (for a stream's resume callback). */
-  pauseThen(resume: () => void): void {
     this.yields++;
-    setImmediate(() => {
-      this.spent = 0;
-      this.spentAtClock = 0;
-      this.sliceStarted = performance.now();
-      resume();
-    });
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.spent = 0;
+        this.spentAtClock = 0;
+        this.sliceStarted = performance.now();
+        resolve();
+      }),
+    );
   }
 }
