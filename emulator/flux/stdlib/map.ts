@@ -1,6 +1,7 @@
 /**
  * `map(fn)`, following FLUX stdlib/universe/map2.go: empty tables are dropped; output columns are the
- * record's properties sorted by label, typed by the first non-null value (a property null in every row takes the input column's type);
+ * record's properties sorted by label, typed by the first non-null value (a property null in every row takes
+ * the input column's type);
  * group-key columns that survive stay in the key, and rows are regrouped if their values now differ.
  */
 import { columnTypeOf, rowRecord, valueToCell } from '../interpreter/cells';
