@@ -11,6 +11,7 @@ import { FluxRuntime } from './interpreter/runtime';
 import { parseFlux } from './parser/parse';
 import { describeSyntaxErrors } from './parser/syntax-errors';
 import { buildUniverse } from './stdlib/universe';
+import { checkTypes } from './typecheck/check-program';
 import type { Result } from './table';
 
 export type { FluxContext } from './context';
@@ -25,6 +26,7 @@ export async function runFlux(source: string, ctx: FluxContext): Promise<{ resul
   if (!parsed.ok) throw new ApiError('invalid', describeSyntaxErrors(parsed.errors));
   const runtime = new FluxRuntime(ctx);
   try {
+    checkTypes(parsed.file);
     const { universe, compiler } = buildUniverse(runtime);
     runtime.universe = universe.env;
     executeFile(parsed.file, compiler, universe, runtime);
