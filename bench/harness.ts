@@ -146,10 +146,16 @@ export interface EmbeddedNodeRed {
   stop(): Promise<void>;
 }
 
+/** The Node methods node-red-node-test-helper wraps in a sinon spy when it loads a flow. */
+const SPIED_NODE_METHODS = ['log', 'status', 'warn', 'error', 'debug', 'trace', 'send'];
+
 export async function startNodeRed(): Promise<EmbeddedNodeRed> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const helper = require('node-red-node-test-helper') as TestHelper;
   helper.init(require.resolve('node-red'));
+  // `Node.prototype` of the runtime the helper drives, and its methods before the helper wraps them.
+  const nodePrototype = (helper as unknown as { _NodePrototype: Record<string, unknown> })._NodePrototype;
+  const nodeMethods = SPIED_NODE_METHODS.map((name) => [name, nodePrototype[name]] as const);
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-node-red-'));
   helper.settings({ userDir, logging: { console: { level: 'off' } } });
   await helper.startServer();
@@ -164,10 +170,17 @@ export async function startNodeRed(): Promise<EmbeddedNodeRed> {
     async load(modules, flow, credentials = {}) {
       counts.clear();
       await helper.load(modules as NodeModule[], [{ id: TAB, type: 'tab', label: 'bench' }, ...flow], credentials);
-      // The helper spies on every Node method and log call with sinon, which records each call: a benchmark
-      // would measure sinon. Restoring its sandbox puts Node-RED's own methods back.
-      const spied = helper as unknown as { _sandbox: { restore(): void }; _logSpy?: { restore(): void } };
+      // The helper spies on Node methods (send, status, log...) with sinon, which records each call: a
+      // benchmark would measure sinon. Restoring its sandbox is not enough, as the helper puts a Proxy over
+      // each spy, and a node with wires keeps its own copy of `send`: Node-RED's own methods are put back.
+      const proxiedSend = nodePrototype.send;
+      const spied = helper as unknown as { _sandbox: { restore(): void } };
       spied._sandbox.restore();
+      for (const [name, method] of nodeMethods) nodePrototype[name] = method;
+      for (const { id } of flow) {
+        const n = helper.getNode(id) as (Node & Record<string, unknown>) | null;
+        if (n && n.send === proxiedSend) n.send = nodePrototype.send as Node['send'];
+      }
       const count = (kind: 'done' | 'failed') => (msg: NodeMessage & { bench?: unknown }) => {
         const key = String(msg.bench);
         const c = counts.get(key) ?? { done: 0, failed: 0 };

@@ -111,10 +111,43 @@ function addPoint(item: unknown, index: number, d: PointDefaults, out: Conversio
   else out.errors.push({ index, reason: result.reason });
 }
 
+/**
+ * Names already found writable, with their escaped form and its UTF-8 length. A fleet repeats the same
+ * few measurements, tag keys, tag values and field keys in every point: checked once, not once a point.
+ * Bounded: it starts afresh when full, so that a stream of ever-new tag values cannot grow it.
+ */
+class KnownNames {
+  private readonly names = new Map<string, EscapedName>();
+
+  constructor(private readonly max: number) {}
+
+  get(name: string): EscapedName | undefined {
+    return this.names.get(name);
+  }
+
+  add(name: string, escaped: string): EscapedName {
+    if (this.names.size >= this.max) this.names.clear();
+    const known = { name, escaped, bytes: utf8Bytes(escaped) };
+    this.names.set(name, known);
+    return known;
+  }
+}
+
+interface EscapedName {
+  name: string;
+  escaped: string;
+  bytes: number;
+}
+
+const knownMeasurements = new KnownNames(1000);
+const knownTagKeys = new KnownNames(1000);
+const knownTagValues = new KnownNames(10_000);
+const knownFieldKeys = new KnownNames(1000);
+
 /** One point object → one line, or the reason it cannot be written. */
 export function pointToLine(item: unknown, d: PointDefaults): string | { reason: string } {
   if (!isRecord(item)) return { reason: `a point must be an object with fields, not ${describe(item)}` };
-  const unknown = Object.keys(item).filter((k) => !POINT_KEYS.includes(k));
+  const unknown = unknownKeys(item);
   if (unknown.length > 0) {
     const names = unknown
       .slice(0, 5)
@@ -125,13 +158,8 @@ export function pointToLine(item: unknown, d: PointDefaults): string | { reason:
   }
   const measurement = item.measurement ?? d.measurement;
   if (typeof measurement !== 'string') return { reason: `measurement must be a text, not ${describe(measurement)}` };
-  if (measurement === '') return { reason: 'measurement is empty' };
-  if (measurement.startsWith('#')) {
-    return { reason: `measurement ${quoted(measurement)} starts with '#', which makes the line a comment` };
-  }
-  if (badBackslash(measurement, true)) return { reason: `measurement ${quoted(measurement)} ${BACKSLASH_REASON}` };
-  const measurementProblem = nameProblem(measurement);
-  if (measurementProblem) return { reason: `measurement ${quoted(measurement)} ${measurementProblem}` };
+  const name = knownMeasurements.get(measurement) ?? checkMeasurement(measurement);
+  if ('reason' in name) return name;
 
   const tags = checkTags(item.tags, d.defaultTags);
   if ('reason' in tags) return tags;
@@ -140,71 +168,121 @@ export function pointToLine(item: unknown, d: PointDefaults): string | { reason:
   const time = toProtocolTimestamp(item.timestamp, d.precision);
   if (!time.ok) return { reason: time.reason };
 
-  let seriesKey = escape.measurement(measurement);
-  for (const [key, value] of tags.value) seriesKey += `,${escape.tag(key)}=${escape.tag(value)}`;
-  const keyBytes = utf8Bytes(seriesKey);
+  let seriesKey = name.escaped;
+  // Every separator (',' and '=') is one byte.
+  let keyBytes = name.bytes;
+  for (const [key, value] of tags.value) {
+    seriesKey += `,${key.escaped}=${value.escaped}`;
+    keyBytes += key.bytes + value.bytes + 2;
+  }
   const keyProblem = seriesKeyProblem(keyBytes);
   if (keyProblem) return { reason: keyProblem };
-  const fieldSet: string[] = [];
+  let fieldSet = '';
   for (const [key, value] of fields.value) {
-    const escapedKey = escape.tag(key);
-    const tooLong = fieldKeyProblem(keyBytes, utf8Bytes(escapedKey));
-    if (tooLong) return { reason: `field key ${quoted(key)} ${tooLong}` };
-    fieldSet.push(`${escapedKey}=${value}`);
+    const tooLong = fieldKeyProblem(keyBytes, key.bytes);
+    if (tooLong) return { reason: `field key ${quoted(key.name)} ${tooLong}` };
+    fieldSet += fieldSet === '' ? `${key.escaped}=${value}` : `,${key.escaped}=${value}`;
   }
-  const line = `${seriesKey} ${fieldSet.join(',')}`;
+  const line = `${seriesKey} ${fieldSet}`;
   return time.value === undefined ? line : `${line} ${time.value}`;
+}
+
+/** Properties a point object does not have. */
+function unknownKeys(item: Record<string, unknown>): string[] {
+  const unknown: string[] = [];
+  for (const key of Object.keys(item)) if (!POINT_KEYS.includes(key)) unknown.push(key);
+  return unknown;
+}
+
+function checkMeasurement(measurement: string): EscapedName | { reason: string } {
+  if (measurement === '') return { reason: 'measurement is empty' };
+  if (measurement.startsWith('#')) {
+    return { reason: `measurement ${quoted(measurement)} starts with '#', which makes the line a comment` };
+  }
+  if (badBackslash(measurement, true)) return { reason: `measurement ${quoted(measurement)} ${BACKSLASH_REASON}` };
+  const measurementProblem = nameProblem(measurement);
+  if (measurementProblem) return { reason: `measurement ${quoted(measurement)} ${measurementProblem}` };
+  return knownMeasurements.add(measurement, escape.measurement(measurement));
 }
 
 /** The merged tags, sorted by key; a Map, so that no key (not even `__proto__`) is special. */
 function checkTags(
   given: unknown,
   defaults: Record<string, string>,
-): { value: Map<string, string> } | { reason: string } {
+): { value: Array<[EscapedName, EscapedName]> } | { reason: string } {
   if (given !== undefined && given !== null && !isRecord(given)) {
     return { reason: `tags must be an object of texts, not ${describe(given)}` };
   }
-  const merged = new Map<string, unknown>(Object.entries(defaults));
-  for (const [key, v] of Object.entries(given ?? {})) merged.set(key, v);
-  const value = new Map<string, string>();
+  const merged = mergeTags(defaults, given as Record<string, unknown> | undefined | null);
+  const value: Array<[EscapedName, EscapedName]> = [];
   for (const key of [...merged.keys()].sort()) {
     const v = merged.get(key);
-    if (key === '') return { reason: 'a tag key is empty' };
-    if (RESERVED_TAG_KEYS.includes(key)) return { reason: `tag key ${quoted(key)} is reserved by InfluxDB` };
-    if (FORBIDDEN_NAMES.includes(key)) return { reason: `tag key ${quoted(key)} ${FORBIDDEN_NAME_REASON}` };
-    const keyProblem = nameProblem(key);
-    if (keyProblem) return { reason: `tag key ${quoted(key)} ${keyProblem}` };
-    if (typeof v !== 'string') return { reason: `tag ${quoted(key)} must be a text, not ${describe(v)}` };
-    if (v === '') return { reason: `tag ${quoted(key)} is empty; line protocol cannot carry an empty tag value` };
-    if (badBackslash(key, false) || badBackslash(v, false)) {
-      return { reason: `tag ${quoted(key)} ${BACKSLASH_REASON}` };
+    const knownKey = knownTagKeys.get(key);
+    const knownValue = knownKey && typeof v === 'string' ? knownTagValues.get(v) : undefined;
+    if (knownKey && knownValue) {
+      value.push([knownKey, knownValue]);
+      continue;
     }
-    const valueProblem = nameProblem(v);
-    if (valueProblem) return { reason: `tag ${quoted(key)} value ${valueProblem}` };
-    value.set(key, v);
+    const problem = tagProblem(key, v);
+    if (problem) return problem;
+    value.push([
+      knownKey ?? knownTagKeys.add(key, escape.tag(key)),
+      knownTagValues.add(v as string, escape.tag(v as string)),
+    ]);
   }
   return { value };
 }
 
-function checkFields(given: unknown): { value: [string, string][] } | { reason: string } {
+/** The point's tags over the defaults. */
+function mergeTags(defaults: Record<string, string>, given: Record<string, unknown> | undefined | null) {
+  const merged = new Map<string, unknown>();
+  for (const key in defaults) if (Object.hasOwn(defaults, key)) merged.set(key, defaults[key]);
+  if (given) for (const key of Object.keys(given)) merged.set(key, given[key]);
+  return merged;
+}
+
+/** Why a tag cannot be written, in the order a user should fix it; undefined when it can. */
+function tagProblem(key: string, v: unknown): { reason: string } | undefined {
+  if (key === '') return { reason: 'a tag key is empty' };
+  if (RESERVED_TAG_KEYS.includes(key)) return { reason: `tag key ${quoted(key)} is reserved by InfluxDB` };
+  if (FORBIDDEN_NAMES.includes(key)) return { reason: `tag key ${quoted(key)} ${FORBIDDEN_NAME_REASON}` };
+  const keyProblem = nameProblem(key);
+  if (keyProblem) return { reason: `tag key ${quoted(key)} ${keyProblem}` };
+  if (typeof v !== 'string') return { reason: `tag ${quoted(key)} must be a text, not ${describe(v)}` };
+  if (v === '') return { reason: `tag ${quoted(key)} is empty; line protocol cannot carry an empty tag value` };
+  if (badBackslash(key, false) || badBackslash(v, false)) {
+    return { reason: `tag ${quoted(key)} ${BACKSLASH_REASON}` };
+  }
+  const valueProblem = nameProblem(v);
+  if (valueProblem) return { reason: `tag ${quoted(key)} value ${valueProblem}` };
+  return undefined;
+}
+
+function checkFields(given: unknown): { value: Array<[EscapedName, string]> } | { reason: string } {
   if (!isRecord(given))
     return { reason: `fields must be an object such as {temperature: 21.5}, not ${describe(given)}` };
-  const value: [string, string][] = [];
+  const value: Array<[EscapedName, string]> = [];
   for (const key of Object.keys(given).sort()) {
     const v = given[key];
     if (v === undefined || v === null) continue;
-    if (key === '') return { reason: 'a field key is empty' };
-    if (RESERVED_FIELD_KEYS.includes(key)) return { reason: `field key ${quoted(key)} is reserved by InfluxDB` };
-    if (FORBIDDEN_NAMES.includes(key)) return { reason: `field key ${quoted(key)} ${FORBIDDEN_NAME_REASON}` };
-    if (badBackslash(key, true)) return { reason: `field key ${quoted(key)} ${BACKSLASH_REASON}` };
-    const keyProblem = nameProblem(key);
-    if (keyProblem) return { reason: `field key ${quoted(key)} ${keyProblem}` };
+    const known = knownFieldKeys.get(key) ?? checkFieldKey(key);
+    if ('reason' in known) return known;
     const encoded = encodeField(key, v);
     if (typeof encoded !== 'string') return encoded;
-    value.push([key, encoded]);
+    value.push([known, encoded]);
   }
   if (value.length === 0) return { reason: 'a point needs at least one field' };
   return { value };
+}
+
+function checkFieldKey(key: string): EscapedName | { reason: string } {
+  if (key === '') return { reason: 'a field key is empty' };
+  if (RESERVED_FIELD_KEYS.includes(key)) return { reason: `field key ${quoted(key)} is reserved by InfluxDB` };
+  if (FORBIDDEN_NAMES.includes(key)) return { reason: `field key ${quoted(key)} ${FORBIDDEN_NAME_REASON}` };
+  if (badBackslash(key, true)) return { reason: `field key ${quoted(key)} ${BACKSLASH_REASON}` };
+  const keyProblem = nameProblem(key);
+  if (keyProblem) return { reason: `field key ${quoted(key)} ${keyProblem}` };
+  return knownFieldKeys.add(key, escape.tag(key));
 }
 
 const INT64_MIN = -(2n ** 63n);
@@ -236,6 +314,10 @@ function encodeField(key: string, v: unknown): string | { reason: string } {
       return typeof value === 'string' ? encodeString(key, value) : typeMismatch(key, 'string', 'a text', value);
     case 'int':
     case 'uint': {
+      // A safe integer is within both ranges once it is not negative for uint: no BigInt needed.
+      if (Number.isSafeInteger(value) && (v.type === 'int' || (value as number) >= 0)) {
+        return `${value as number}${v.type === 'int' ? 'i' : 'u'}`;
+      }
       const n = toBigInt(value);
       if (typeof n !== 'bigint') return { reason: `field ${quoted(key)} of type ${v.type}: ${n.reason}` };
       return encodeInteger(key, n, v.type);

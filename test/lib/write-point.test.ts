@@ -332,4 +332,42 @@ describe('write: what the server reads back', () => {
   it('refuses a tag value ending with a backslash', () => {
     assert.match(toLines({ tags: { t: 'a\\' }, fields: { v: 1 } }).errors[0].reason, /has a backslash at its end/);
   });
+
+  describe('names checked once and remembered', () => {
+    it('still refuses a name in a role where it is not allowed after writing it in another', () => {
+      // `_field` is a fine tag value and field value but a reserved tag key.
+      assert.deepEqual(toLines({ measurement: 'm', tags: { t: '_field' }, fields: { v: 1 } }).errors, []);
+      assert.match(
+        toLines({ measurement: 'm', tags: { _field: 'x' }, fields: { v: 1 } }).errors[0].reason,
+        /tag key '_field' is reserved/,
+      );
+    });
+
+    it('refuses a bad name every time, not only the first', () => {
+      for (let i = 0; i < 3; i++) {
+        assert.match(toLines({ tags: { t: 'a\\' }, fields: { v: 1 } }).errors[0].reason, /backslash at its end/);
+        assert.match(toLines({ measurement: 'a\nb', fields: { v: 1 } }).errors[0].reason, /control character/);
+      }
+    });
+
+    it('writes the right lines past the number of names it remembers', () => {
+      const tagValues = 25_000;
+      for (let i = 0; i < tagValues; i++) {
+        const { lines } = toLines({ measurement: 'm', tags: { id: `d${i}`, k: 'a b' }, fields: { v: i } });
+        if (i % 997 === 0 || i === tagValues - 1) assert.deepEqual(lines, [`m,id=d${i},k=a\\ b v=${i}`]);
+      }
+      assert.deepEqual(toLines({ measurement: 'm', tags: { id: 'd7', k: 'a b' }, fields: { v: 1 } }).lines, [
+        'm,id=d7,k=a\\ b v=1',
+      ]);
+    });
+
+    it('writes a safe integer as int or uint without a BigInt, and a negative uint is still refused', () => {
+      const { lines } = toLines({
+        measurement: 'm',
+        fields: { i: { type: 'int', value: -9007199254740991 }, u: { type: 'uint', value: 9007199254740991 } },
+      });
+      assert.deepEqual(lines, ['m i=-9007199254740991i,u=9007199254740991u']);
+      assert.match(toLines({ fields: { u: { type: 'uint', value: -1 } } }).errors[0].reason, /out of the uint64 range/);
+    });
+  });
 });
