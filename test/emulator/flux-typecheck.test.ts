@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { BucketsAPI } from '@influxdata/influxdb-client-apis';
 import { assertHttpError, type Onboarded, startOnboarded } from '../support/emulator';
+import { type FileEnv, startFileBacked } from '../support/query-pool';
 
 const T0 = 1_700_000_000_000_000_000n;
 const START = '2023-11-14T22:00:00Z';
@@ -152,4 +153,20 @@ describe('flux type check before running (/api/v2/query)', () => {
       );
     });
   });
+});
+
+describe('flux type check in a query worker', () => {
+  let env: FileEnv;
+  before(async () => {
+    env = await startFileBacked({ queryWorkers: 1 });
+  });
+  after(() => env.close());
+
+  it('refuses the same way when the query runs off the main thread', () =>
+    assertHttpError(
+      env.influx.getQueryApi(env.org).collectRows('from(bucket: "my-bucket") |> range(start: -1h) |> limit(n: "5")'),
+      400,
+      'invalid',
+      'error @1:60-1:63: expected int but found string (argument n)',
+    ));
 });
