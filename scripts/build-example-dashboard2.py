@@ -8,7 +8,7 @@ Run `python3 scripts/build-example-dashboard2.py` after changing it and commit b
 """
 import json
 
-from flowgen import DEVICE_HEALTH_JS, RANGE_OPTIONS, Flow
+from flowgen import DEVICE_HEALTH_JS, HEALTH_ENV, HEALTH_ENV_HELP, RANGE_OPTIONS, Flow
 
 FLOW = 'iotc2.flow'
 BASE = 'iotc2.ui.base'
@@ -36,7 +36,7 @@ FIELDS = [
     ('TVOC', 'TVOC', 'ppm', 250, 2000, [(250, '#3cb371'), (660, '#f2b21b'), (1430, '#e5533d')]),
 ]
 
-add(FLOW, 'tab', label='IoT Center (Dashboard 2.0)', disabled=False,
+add(FLOW, 'tab', label='IoT Center (Dashboard 2.0)', disabled=False, env=HEALTH_ENV,
     info='IoT Center for Node-RED with FlowFuse Dashboard 2.0 (@flowfuse/node-red-dashboard, install it from the '
          'palette): devices are InfluxDB authorizations scoped to one bucket, a virtual device writes environment '
          'data, and the dashboard at /dashboard shows it. Dashboard 2.0 allows one ui-base per Node-RED: to add '
@@ -315,7 +315,7 @@ add('iotc2.c.devices', 'comment', 40, 800, name='3. Devices: the registry with l
          'a `remove` of that deviceId.\n\n'
          'Health: a device is **silent** when its last entry (lastSeen preset) is older than 3 of its expected '
          'intervals; falling silent and writing again each raise one notification (output 3 of *table rows*), '
-         'never repeated while the health holds, nor after a redeploy or restart.')
+         'never repeated while the health holds, nor after a redeploy or restart.\n\n' + HEALTH_ENV_HELP)
 add('iotc2.link.in.refresh', 'link in', 75, 860, [['iotc2.reg.list']], name='refresh devices',
     links=['iotc2.link.out.refresh1', 'iotc2.link.out.refresh2', 'iotc2.link.out.refresh3'])
 add('iotc2.inj.devices', 'inject', 150, 900, [['iotc2.reg.list']], name='every 30 s', props=[{'p': 'payload'}],

@@ -6,7 +6,7 @@ run `python3 scripts/build-example-flows.py` after changing it and commit both f
 """
 import json
 
-from flowgen import DEVICE_HEALTH_JS, RANGE_OPTIONS, Flow
+from flowgen import DEVICE_HEALTH_JS, HEALTH_ENV, HEALTH_ENV_HELP, RANGE_OPTIONS, Flow
 
 FLOW = 'iotc.flow'
 flow = Flow(FLOW)
@@ -31,7 +31,7 @@ FIELDS = [
     ('TVOC', 'TVOC', 'ppm', 250, 2000),
 ]
 
-add(FLOW, 'tab', label='IoT Center', disabled=False,
+add(FLOW, 'tab', label='IoT Center', disabled=False, env=HEALTH_ENV,
     info='IoT Center for Node-RED: devices are InfluxDB authorizations scoped to one bucket, a virtual '
          'device writes environment data, and the dashboard at /ui shows it. See each node\'s help.')
 
@@ -187,7 +187,7 @@ SELECTOR_HTML = (
     '})(scope);\n'
     '</script>')
 add('iotc.tpl.selection', 'ui_template', 170, 380, [['iotc.fn.viewers']], name='device and range (per viewer)',
-    group='iotc.grp.select', order=1, width=str(GROUP_WIDTH), height='1', format=SELECTOR_HTML, storeOutMessages=False,
+    group='iotc.grp.select', order=1, width=str(GROUP_WIDTH), height='2', format=SELECTOR_HTML, storeOutMessages=False,
     fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
 add('iotc.ui.control', 'ui_ui_control', 150, 440, [['iotc.fn.viewers']], name='viewers come and go', events='all')
 add('iotc.inj.tick', 'inject', 150, 500, [['iotc.fn.viewers']], name='every 10 s',
@@ -262,13 +262,78 @@ for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
         useUTC=False, colors=['#1f77b4', '#aec7e8', '#ff7f0e', '#2ca02c', '#98df8a', '#d62728', '#ff9896',
                               '#9467bd', '#c5b0d5'], outputs=1, useDifferentColor=False, className=VIEWER_CLASS)
 
+# node-red-dashboard 3's Chart.js (2.4) stretches a time axis out to whole units of its ticks (midnight before
+# the first point, midnight after the last on a 7-day chart): blank margins at both ends. Given time.min and
+# time.max it starts at min, but still scales by the stretched length when the last tick falls within a unit of
+# max, so the end stays blank. This page-wide Chart.js plugin pins the time axis of the flow's charts (those
+# inside an element of class iotc-*) to their first and last points, and measures the axis by that span after
+# its ticks are built. It runs in each browser on that viewer's
+# own data, so per-viewer ranges keep their own axes.
+CHART_AXIS_HTML = (
+    '<script>\n'
+    '(function () {\n'
+    '  if (!window.Chart || window.iotcTimeAxisFitsData) return;\n'
+    '  window.iotcTimeAxisFitsData = true;\n'
+    '  // The first and last ticks are the data\'s ends: an inner tick less than half a step from one of them goes,\n'
+    '  // so that labels do not overlap; the axis is then measured by the span from the first to the last.\n'
+    '  function spanTicks(scale) {\n'
+    '    var time = scale.options.time;\n'
+    '    var ticks = scale.ticks;\n'
+    '    var tidy = Chart.scaleService.getScaleDefaults(\'time\').afterBuildTicks;\n'
+    '    if (!(time.min && time.max)) return typeof tidy === \'function\' ? tidy(scale) : undefined;\n'
+    '    var gap = function (i) { return scale.parseTime(ticks[i + 1]).diff(scale.parseTime(ticks[i])); };\n'
+    '    var n = ticks.length;\n'
+    '    if (n > 2 && gap(n - 2) < gap(n - 3) / 2) ticks.splice(n - 2, 1);\n'
+    '    if (ticks.length > 2 && gap(0) < gap(1) / 2) ticks.splice(1, 1);\n'
+    '    scale.scaleSizeInUnits = scale.lastTick.diff(scale.firstTick, scale.tickUnit, true);\n'
+    '  }\n'
+    '  Chart.plugins.register({\n'
+    '    beforeUpdate: function (chart) {\n'
+    '      var axis = chart.options.scales && chart.options.scales.xAxes && chart.options.scales.xAxes[0];\n'
+    '      var canvas = chart.chart && chart.chart.canvas;\n'
+    "      if (!axis || axis.type !== 'time' || !canvas || !canvas.closest('[class*=\"iotc-\"]')) return;\n"
+    '      var min = Infinity;\n'
+    '      var max = -Infinity;\n'
+    '      chart.data.datasets.forEach(function (dataset) {\n'
+    '        (dataset.data || []).forEach(function (point) {\n'
+    '          var x = point && point.x !== null && point.x !== undefined ? new Date(point.x).getTime() : NaN;\n'
+    '          if (x < min) min = x;\n'
+    '          if (x > max) max = x;\n'
+    '        });\n'
+    '      });\n'
+    '      axis.time = axis.time || {};\n'
+    '      axis.afterBuildTicks = spanTicks;\n'
+    '      if (min < max) {\n'
+    '        axis.time.min = min;\n'
+    '        axis.time.max = max;\n'
+    '      } else {\n'
+    '        delete axis.time.min;\n'
+    '        delete axis.time.max;\n'
+    '      }\n'
+    '    },\n'
+    '  });\n'
+    '})();\n'
+    '</script>')
+add('iotc.tpl.chartaxis', 'ui_template', 1220, 780, [[]], name='charts: time axis spans the data', group='',
+    order=0, width=0, height=0, format=CHART_AXIS_HTML, storeOutMessages=False, fwdInMessages=False,
+    resendOnRefresh=False, templateScope='global', className='')
+# node-red-dashboard's page includes `loading.html` beside itself while it connects, a file the package does
+# not ship: the browser logs a 404 on every visit. This route answers it.
+add('iotc.http.loading', 'http in', 1170, 720, [['iotc.tpl.loading']], name='', url='/ui/loading.html',
+    method='get', upload=False, swaggerDoc='')
+add('iotc.tpl.loading', 'template', 1350, 720, [['iotc.http.loading.reply']], name='loading page', field='payload',
+    fieldType='msg', format='html', syntax='plain', output='str',
+    template='<div class="iotc-loading" style="padding:2em;text-align:center;opacity:0.6">Loading…</div>')
+add('iotc.http.loading.reply', 'http response', 1530, 720, None, name='',
+    statusCode='200', headers={'content-type': 'text/html; charset=utf-8', 'cache-control': 'max-age=3600'})
+
 # ---- 3. devices -------------------------------------------------------------------------------
 add('iotc.c.devices', 'comment', 40, 780, name='3. Devices: the registry with last entries and health; register and remove',
     info='A device is an InfluxDB authorization described `IoT Center: <deviceId>`, write-only on the bucket.\n\n'
          'Every 30 s the lastSeen preset reads each device\'s last entry; a device is **silent** when that is older '
-         'than 3 of its expected intervals (`INTERVALS` in *table rows*; 60 s unless named). A device that falls '
-         'silent raises one msg (output 3, shown as a toast), and one more when it writes again; nothing repeats '
-         'while its health holds, and a redeploy or restart announces nothing twice (flow context `deviceHealth`).')
+         'than 3 of its expected intervals. A device that falls silent raises one msg (output 3, shown as a '
+         'toast), and one more when it writes again; nothing repeats while its health holds, and a redeploy or '
+         'restart announces nothing twice (flow context `deviceHealth`).\n\n' + HEALTH_ENV_HELP)
 add('iotc.link.in.refresh', 'link in', 75, 840, [['iotc.reg.list']], name='refresh devices',
     links=['iotc.link.out.refresh1', 'iotc.link.out.refresh2', 'iotc.link.out.refresh3'])
 add('iotc.inj.devices', 'inject', 150, 880, [['iotc.reg.list']], name='every 30 s', props=[{'p': 'payload'}],
@@ -304,7 +369,7 @@ add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='d
         "      <td>{{d.createdAt | date:'yyyy-MM-dd HH:mm'}}</td>\n"
         "      <td>{{d.lastSeen ? (d.lastSeen | date:'yyyy-MM-dd HH:mm') : 'never'}}</td>\n"
         '      <td class="iotc-health" ng-class="\'iotc-health-\' + d.health.replace(\' \', \'-\')">'
-        '{{d.health}}</td>\n'
+        '<span title="expected every {{d.expectedInterval}} s">{{d.health}}</span></td>\n'
         '      <td align="right"><md-button class="md-icon-button md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
         ' title="Remove {{d.deviceId}}" ng-click="send({payload: d.deviceId})"><i class="fa fa-trash fa-lg"></i>'
         '</md-button></td>\n'
@@ -462,6 +527,6 @@ add('iotc.chart.apphealth', 'ui_chart', 620, 1500, [[]], name='App health', grou
     interpolate='linear', nodata='the first point comes after a minute', dot=False, ymin='0', ymax='',
     removeOlder='6', removeOlderPoints='', removeOlderUnit='3600', cutout=0, useOneColor=False, useUTC=False,
     colors=['#1f77b4', '#ff7f0e', '#d62728', '#2ca02c', '#98df8a', '#aec7e8', '#ff9896', '#9467bd', '#c5b0d5'],
-    outputs=1, useDifferentColor=False, className='')
+    outputs=1, useDifferentColor=False, className='iotc-app-health')
 
 flow.write('flows.json')

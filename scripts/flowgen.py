@@ -49,12 +49,36 @@ class Flow:
 # Device health, shared by both dashboards' "table rows" function: msg.devices (iot-register list) and
 # msg.payload (the lastSeen preset) give each registered device a health, and a change of health raises one
 # alert. The function then returns the rows, the device options and `alerts` in its own way.
+# What "silent" means is the user's: environment variables of the flow tab (HEALTH_ENV below), which the
+# editor shows in the tab's Properties; a Node-RED environment variable of the same name is used when the tab
+# has none.
+HEALTH_ENV = [
+    {'name': 'EXPECTED_INTERVALS', 'value': json.dumps({'virtual_device': 10}), 'type': 'json'},
+    {'name': 'EXPECTED_INTERVAL', 'value': '60', 'type': 'num'},
+    {'name': 'SILENT_AFTER_INTERVALS', 'value': '3', 'type': 'num'},
+]
+HEALTH_ENV_HELP = (
+    'Device health is set in this tab\'s environment variables (double-click the tab, *Environment variables*): '
+    '`EXPECTED_INTERVALS` gives the seconds between entries of named devices (JSON, `{"virtual_device": 10}`), '
+    '`EXPECTED_INTERVAL` those of every other device (60, IoT Center\'s `measurement_interval`), and a device is '
+    'silent when its last entry is older than `SILENT_AFTER_INTERVALS` (3) of its intervals.')
 DEVICE_HEALTH_JS = (
-    "// A device is silent when its last entry is older than SILENT_AFTER of its expected intervals:\n"
-    "// IoT Center's measurement_interval (60 s) unless INTERVALS names it (the virtual device writes every 10 s).\n"
-    "const SILENT_AFTER = 3;\n"
-    "const INTERVALS = { virtual_device: 10 };\n"
-    "const DEFAULT_INTERVAL = 60;\n"
+    "// A device is silent when its last entry is older than SILENT_AFTER_INTERVALS of its expected interval:\n"
+    "// EXPECTED_INTERVALS names devices' seconds, EXPECTED_INTERVAL is the rest's (this tab's env variables).\n"
+    "const positive = (value, fallback) => (Number(value) > 0 ? Number(value) : fallback);\n"
+    "const SILENT_AFTER = positive(env.get('SILENT_AFTER_INTERVALS'), 3);\n"
+    "const DEFAULT_INTERVAL = positive(env.get('EXPECTED_INTERVAL'), 60);\n"
+    "const INTERVALS = (() => {\n"
+    "  const named = env.get('EXPECTED_INTERVALS');\n"
+    "  try {\n"
+    "    const map = typeof named === 'string' ? JSON.parse(named) : named;\n"
+    "    return map && typeof map === 'object' ? map : {};\n"
+    "  } catch (e) {\n"
+    "    return {};\n"
+    "  }\n"
+    "})();\n"
+    "const expectedInterval = (deviceId) =>\n"
+    "  positive(Object.prototype.hasOwnProperty.call(INTERVALS, deviceId) ? INTERVALS[deviceId] : 0, DEFAULT_INTERVAL);\n"
     "const now = Date.now();\n"
     "const lastSeen = new Map((msg.payload || []).map((r) => [r.deviceId, r.lastSeen]));\n"
     "// Each device's last health, kept in flow context so that a redeploy raises nothing again. After a restart\n"
@@ -65,7 +89,8 @@ DEVICE_HEALTH_JS = (
     "const rows = (msg.devices || []).map((d) => {\n"
     "  const seen = lastSeen.get(d.deviceId) || null;\n"
     "  const age = seen === null ? null : now - Date.parse(seen);\n"
-    "  const limit = SILENT_AFTER * (INTERVALS[d.deviceId] || DEFAULT_INTERVAL) * 1000;\n"
+    "  const interval = expectedInterval(d.deviceId);\n"
+    "  const limit = SILENT_AFTER * interval * 1000;\n"
     "  // No entry in the query's range: a silent device stays silent, a new one has no health yet.\n"
     "  const health = age === null ? previous[d.deviceId] : age > limit ? 'silent' : 'ok';\n"
     "  const was = previous[d.deviceId];\n"
@@ -77,11 +102,12 @@ DEVICE_HEALTH_JS = (
     "      health,\n"
     "      lastSeen: seen,\n"
     "      payload: health === 'silent'\n"
-    "        ? `${d.deviceId} is silent: no entry for ${Math.round(age / 60000)} min`\n"
+    "        ? `${d.deviceId} is silent: no entry for ${age < 120000 ? `${Math.round(age / 1000)} s` : `${Math.round(age / 60000)} min`}`\n"
     "        : `${d.deviceId} writes again`,\n"
     "    });\n"
     "  }\n"
-    "  return { deviceId: d.deviceId, createdAt: d.createdAt, lastSeen: seen, health: health || 'no data' };\n"
+    "  return { deviceId: d.deviceId, createdAt: d.createdAt, lastSeen: seen, expectedInterval: interval,\n"
+    "    health: health || 'no data' };\n"
     "});\n"
     "// Removed devices are not in msg.devices: their health goes with them.\n"
     "flow.set('deviceHealth', next);\n"

@@ -28,6 +28,7 @@ import { coreNode, readExample } from '../support/examples';
 interface Row {
   deviceId: string;
   lastSeen: string | null;
+  expectedInterval: number;
   health: string;
 }
 interface Alert {
@@ -81,11 +82,25 @@ for (const [file, prefix] of [
     });
     afterEach(() => influx.emulator.close());
 
-    /** The example's function, as Node-RED runs it, with `Date.now()` at `clockMs` and the given flow context. */
+    /** The example tab's environment variables as `env.get` returns them (a `json` entry parsed). */
+    function tabEnv(changes: Record<string, unknown> = {}): Record<string, unknown> {
+      const tab = example.find((n) => n.type === 'tab');
+      const entries = (tab?.env ?? []) as Array<{ name: string; value: string; type: string }>;
+      const values = Object.fromEntries(
+        entries.map((e) => [e.name, e.type === 'json' ? (JSON.parse(e.value) as unknown) : e.value]),
+      );
+      return { ...values, ...changes };
+    }
+
+    /**
+     * The example's function, as Node-RED runs it, with `Date.now()` at `clockMs`, the given flow context and the
+     * tab's environment variables (with `envChanges` as a user would make them).
+     */
     function tableRows(
       msg: NodeMessage,
       clockMs: number,
       context: Map<string, unknown>,
+      envChanges: Record<string, unknown> = {},
     ): { rows: Row[]; alerts: Alert[] } {
       class ClockDate extends Date {
         static override now(): number {
@@ -93,10 +108,12 @@ for (const [file, prefix] of [
         }
       }
       const flow = { get: (k: string) => context.get(k), set: (k: string, v: unknown) => void context.set(k, v) };
-      const code = `(function (msg, flow) {\n${String(node('fn.table').func)}\n})(msg, flow)`;
+      const values = tabEnv(envChanges);
+      const env = { get: (name: string) => values[name] };
+      const code = `(function (msg, flow, env) {\n${String(node('fn.table').func)}\n})(msg, flow, env)`;
       // Through JSON: values made in another realm have other prototypes than deepEqual expects.
       const out = JSON.parse(
-        JSON.stringify(vm.runInNewContext(code, { msg, flow, Date: ClockDate, Map })),
+        JSON.stringify(vm.runInNewContext(code, { msg, flow, env, Date: ClockDate, Map })),
       ) as unknown[];
       return { rows: (out[0] as { payload: Row[] }).payload, alerts: out[2] as Alert[] };
     }
@@ -148,7 +165,7 @@ for (const [file, prefix] of [
         [['virtual_device', 'silent']],
         'one alert while it stays silent',
       );
-      assert.match(alerts[0]?.payload ?? '', /^virtual_device is silent: no entry for 1 min$/);
+      assert.match(alerts[0]?.payload ?? '', /^virtual_device is silent: no entry for 31 s$/);
 
       // A restart loses flow context: the first check learns that it is silent and says nothing.
       const restarted = new Map<string, unknown>();
@@ -169,6 +186,52 @@ for (const [file, prefix] of [
         'one recovery',
       );
       assert.equal(alerts[1]?.payload, 'virtual_device writes again');
+    });
+
+    it("reads each device's expected interval from the tab's environment variables, as the user sets them", async () => {
+      assert.deepEqual(tabEnv(), {
+        EXPECTED_INTERVALS: { virtual_device: 10 },
+        EXPECTED_INTERVAL: '60',
+        SILENT_AFTER_INTERVALS: '3',
+      });
+      for (const deviceId of ['virtual_device', 'dev-slow']) await send('reg', { deviceId } as NodeMessage);
+      const t1 = Date.now();
+      await writePoint('virtual_device', t1);
+      await writePoint('dev-slow', t1);
+      const health = async (
+        clock: number,
+        changes: Record<string, unknown>,
+      ): Promise<Array<[string, string, number]>> =>
+        tableRows(await refresh(), clock, new Map(), changes).rows.map((r) => [
+          r.deviceId,
+          r.health,
+          r.expectedInterval,
+        ]);
+      // The defaults: 10 s for the virtual device, 60 s for any other; silent after 3 of them.
+      assert.deepEqual(await health(t1 + 100_000, {}), [
+        ['dev-slow', 'ok', 60],
+        ['virtual_device', 'silent', 10],
+      ]);
+      // A user names dev-slow's interval (JSON text, as a Node-RED env variable holds it) and asks for 2 intervals.
+      assert.deepEqual(
+        await health(t1 + 100_000, { EXPECTED_INTERVALS: '{"dev-slow": 30}', SILENT_AFTER_INTERVALS: 2 }),
+        [
+          ['dev-slow', 'silent', 30],
+          ['virtual_device', 'ok', 60],
+        ],
+      );
+      // Settings that are not numbers or JSON fall back to the defaults rather than break the table.
+      assert.deepEqual(
+        await health(t1 + 100_000, {
+          EXPECTED_INTERVALS: '{oops',
+          EXPECTED_INTERVAL: 'soon',
+          SILENT_AFTER_INTERVALS: -1,
+        }),
+        [
+          ['dev-slow', 'ok', 60],
+          ['virtual_device', 'ok', 60],
+        ],
+      );
     });
 
     it('drops a removed device from the rows and from the health it keeps', async () => {
