@@ -3,9 +3,10 @@
  * backfilled before the task existed), run as a query whose `to()` writes into the target bucket.
  */
 import type { QueryApi } from '@influxdata/influxdb-client';
-import { collectRowsLimited } from '../query/collect-rows';
+import { streamRows } from '../query/collect-rows';
 import { parseRange } from '../query/duration';
-import { assertNoFluxError } from '../query/shape';
+import { fluxErrorOf } from '../query/row-cells';
+import { SliceBudget } from '../query/slice-budget';
 import { downsampleBackfillFlux } from './flux';
 import { wholeSeconds, type DownsampleOptions } from './options';
 
@@ -34,7 +35,13 @@ export async function runBackfill(
   window: BackfillWindow,
 ): Promise<number> {
   if (window.stop <= window.start) return 0;
-  const rows = await collectRowsLimited(api, downsampleBackfillFlux(options, org, window.start, window.stop), 0);
-  assertNoFluxError(rows);
-  return rows.length;
+  // The rows (what to() wrote) are only counted, a slice at a time: a week of many devices is many rows.
+  return streamRows(api, downsampleBackfillFlux(options, org, window.start, window.stop), {
+    limit: 0,
+    onRow: (row) => {
+      const error = fluxErrorOf(row);
+      if (error) throw error;
+    },
+    budget: new SliceBudget(),
+  });
 }
