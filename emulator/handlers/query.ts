@@ -1,7 +1,8 @@
 /**
  * `POST /api/v2/query` (OSS http/query_handler.go): Flux in, annotated CSV out (gzip when accepted).
  * The main thread authenticates and decodes; the query controller evaluates (in a worker thread for a
- * file-backed emulator) and the CSV is streamed out result by result. Errors before any output are
+ * file-backed emulator) and the CSV is streamed out in pieces as it is encoded, no faster than the
+ * client reads. Errors before any output are
  * JSON with the Flux error's status; errors after output started are an in-band error table and the
  * status stays 200. A client that goes away cancels its query.
  */
@@ -11,7 +12,7 @@ import { readTextBody } from '../http/body';
 import type { Reply, RequestContext } from '../http/context';
 import { callerOf, reply } from '../http/context';
 import type { Route } from '../http/router';
-import { TextChannel } from '../query-pool/channel';
+import { CsvChannel } from '../query-pool/channel';
 import { orgFromQuery } from './lookup';
 import { decodeQueryRequest, QueryDecodeError, type QueryRequest } from './query-request';
 
@@ -33,11 +34,11 @@ async function query(ctx: RequestContext): Promise<Reply> {
   const socket = ctx.req.socket;
   const onGone = () => cancel.abort();
   socket.once('close', onGone);
-  const channel = new TextChannel(() => cancel.abort());
+  const channel = new CsvChannel(() => cancel.abort());
   const spec = { source: request.query, orgID, now: request.now ?? state.nowNs(), caller };
   const shape = wantsCsv ? { dialect } : { keepLateErrors: prefer === 'return-no-content-with-error' };
   state.queries
-    .run({ ...spec, ...shape }, (chunk) => channel.push(chunk), cancel.signal)
+    .run({ ...spec, ...shape }, (chunk, taken) => channel.push(chunk, taken), cancel.signal)
     .then(
       (error) => {
         // Evaluation errors after output are in the CSV already; this is a worker lost mid-answer.

@@ -23,7 +23,7 @@ export type Reply =
   /** `gzip`: compress when the client accepts it (OSS wraps only the query handler in gziphandler). */
   | { kind: 'text'; status: number; contentType: string; body: string; gzip: boolean }
   /** Like `text`, written as the chunks arrive; a reader that stops early ends the iteration (return()). */
-  | { kind: 'stream'; status: number; contentType: string; body: AsyncIterable<string>; gzip: boolean };
+  | { kind: 'stream'; status: number; contentType: string; body: AsyncIterable<string | Uint8Array>; gzip: boolean };
 
 export type Handler = (ctx: RequestContext) => Reply | Promise<Reply>;
 

@@ -16,7 +16,7 @@ export async function writeStream(
   reply: Extract<Reply, { kind: 'stream' }>,
 ): Promise<void> {
   const source = reply.body[Symbol.asyncIterator]();
-  const head: string[] = [];
+  const head: (string | Uint8Array)[] = [];
   let headBytes = 0;
   let exhausted = false;
   const gzip = reply.gzip && acceptsGzip(req.headers['accept-encoding']);
@@ -31,7 +31,7 @@ export async function writeStream(
     head.push(next.value);
     headBytes += Buffer.byteLength(next.value);
   }
-  async function* body(): AsyncGenerator<string> {
+  async function* body(): AsyncGenerator<string | Uint8Array> {
     yield* head;
     if (exhausted) return;
     try {

@@ -1,10 +1,14 @@
 /**
  * The CSV of one query on its way from the evaluator to the HTTP response: chunks are queued as they
  * arrive and read in order; the reader learns whether anything came before it commits to a status.
- * A reader that stops early (the client went away) calls `onAbandon`, which cancels the query.
+ * A chunk's `taken` runs when the reader takes it, which lets a worker that waits for room go on
+ * (backpressure: the response takes chunks only as fast as the client reads). A reader that stops
+ * early (the client went away) calls `onAbandon`, which cancels the query.
  */
-export class TextChannel implements AsyncIterable<string> {
-  private readonly chunks: string[] = [];
+export type CsvChunk = string | Uint8Array;
+
+export class CsvChannel implements AsyncIterable<CsvChunk> {
+  private readonly chunks: { data: CsvChunk; taken?: () => void }[] = [];
   private ended = false;
   private failure: { error: unknown } | undefined;
   private wake: (() => void) | undefined;
@@ -13,9 +17,9 @@ export class TextChannel implements AsyncIterable<string> {
 
   constructor(private readonly onAbandon: () => void) {}
 
-  push(text: string): void {
+  push(data: CsvChunk, taken?: () => void): void {
     this.started = true;
-    this.chunks.push(text);
+    this.chunks.push(taken ? { data, taken } : { data });
     this.notify();
   }
 
@@ -38,13 +42,14 @@ export class TextChannel implements AsyncIterable<string> {
     return false;
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<string> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<CsvChunk> {
     let finished = false;
     try {
       for (;;) {
         const chunk = this.chunks.shift();
         if (chunk !== undefined) {
-          yield chunk;
+          chunk.taken?.();
+          yield chunk.data;
           continue;
         }
         if (this.failure) throw this.failure.error;

@@ -8,7 +8,7 @@ import type { Worker } from 'node:worker_threads';
 import { ApiError } from '../errors';
 import type { QueryLimits } from './limits';
 import { canceledError } from './pool';
-import type { QueryExecutor, QuerySpec } from './types';
+import type { CsvSink, QueryExecutor, QuerySpec } from './types';
 
 export interface QueryStats {
   /** Queries admitted and executing (evaluating, or waiting for a worker thread). */
@@ -33,7 +33,7 @@ export class QueryController {
    * Runs one query, emitting its CSV; resolves with the error its response must carry. Rejects with
    * `queue length exceeded` when refused.
    */
-  async run(spec: QuerySpec, emit: (text: string) => void, signal?: AbortSignal): Promise<ApiError | undefined> {
+  async run(spec: QuerySpec, emit: CsvSink, signal?: AbortSignal): Promise<ApiError | undefined> {
     if (!(await this.admit(signal))) return canceledError();
     try {
       const memoryLimitBytes = Number.isFinite(this.limits.perQueryBytes) ? this.limits.perQueryBytes : 0;

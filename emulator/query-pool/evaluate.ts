@@ -1,12 +1,17 @@
 /**
- * One query from source to CSV text, the same in a worker and in-process: run the script, count each
- * result against the memory limit, and hand the CSV out result by result as it is encoded.
+ * One query from source to CSV text, the same in a worker and in-process: run the script, then encode
+ * its results table by table, each table charged against the memory limit before it is encoded, and
+ * hand the CSV out in pieces of about CSV_CHUNK_CHARS as they fill.
  */
 import { ApiError } from '../errors';
 import type { Dialect } from '../flux/csv/dialect';
-import { encodeErrorTable, encodeResults } from '../flux/csv/encode';
+import { ChunkedText, encodeErrorTable, encodeResultTo } from '../flux/csv/encode';
+import { EMPTY_LINE } from '../flux/csv/writer';
 import { type FluxContext, runFlux } from '../flux/engine';
 import { MemoryAccount } from './memory';
+
+/** Big enough that a piece's overhead (a message, a socket write) is small, small enough to bound memory. */
+export const CSV_CHUNK_CHARS = 64 * 1024;
 
 export interface Evaluation {
   source: string;
@@ -21,7 +26,7 @@ export interface Evaluation {
 
 /**
  * Emits the CSV and returns the error the response must carry as an HTTP error: one found before
- * the first result. A failure after results exist is emitted as Flux's in-band error table instead
+ * any output. A failure after output started is emitted as Flux's in-band error table instead
  * (without a dialect: returned or dropped, see `keepLateErrors`). Errors other than ApiError are
  * bugs and propagate.
  */
@@ -38,21 +43,32 @@ export async function evaluate(
     throw err;
   }
   const account = new MemoryAccount(job.memoryLimitBytes);
+  const { dialect } = job;
+  const out = new ChunkedText(CSV_CHUNK_CHARS, emit);
   let error = outcome.error;
   let produced = 0;
+  let midResult = false;
   for (const result of outcome.results) {
     try {
-      account.charge(result);
+      if (dialect) {
+        midResult = true;
+        encodeResultTo(result, dialect, out, (table) => account.chargeTable(table));
+        midResult = false;
+      } else account.charge(result);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       error = err;
       break;
     }
     produced++;
-    if (job.dialect) emit(encodeResults([result], job.dialect));
   }
-  if (!error || produced === 0) return error;
-  if (!job.dialect) return job.keepLateErrors ? error : undefined;
-  emit(encodeErrorTable(error.message, job.dialect));
+  if (!dialect) return !error || produced === 0 || job.keepLateErrors ? error : undefined;
+  if (error && !out.emitted && produced === 0) return error;
+  if (error) {
+    // Flux ends the tables it wrote with an empty line before the error block.
+    if (midResult) out.push(EMPTY_LINE);
+    out.push(encodeErrorTable(error.message, dialect));
+  }
+  out.flush();
   return undefined;
 }

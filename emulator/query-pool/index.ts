@@ -13,7 +13,7 @@ export { completeQueryLimits, QUERY_LIMIT_DEFAULTS, type QueryLimitOptions } fro
 export type { QuerySpec } from './types';
 
 export interface QueryServiceOptions extends QueryLimitOptions {
-  /** Query worker threads; 0 = one per core. */
+  /** Query worker threads; 0 = one per core but one (at least one), see defaultWorkerCount. */
   queryWorkers: number;
 }
 
@@ -24,7 +24,16 @@ export function createQueryService(
 ): QueryController {
   const limits = completeQueryLimits(options);
   if (databaseFile === ':memory:') return new QueryController(limits, inProcessExecutor(stores));
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
-  const size = options.queryWorkers > 0 ? options.queryWorkers : Math.max(1, cores);
+  const size = options.queryWorkers > 0 ? options.queryWorkers : defaultWorkerCount();
   return new QueryController(limits, poolExecutor(stores, databaseFile, size));
+}
+
+/**
+ * One core is left to the main thread, which accepts writes and answers /health: with every core
+ * evaluating queries it would wait for the scheduler behind them. Admission is unchanged (InfluxDB's
+ * --query-concurrency): admitted queries beyond the threads wait for one.
+ */
+export function defaultWorkerCount(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  return Math.max(1, cores - 1);
 }

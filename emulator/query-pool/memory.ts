@@ -3,7 +3,8 @@
  * bytes of the Arrow buffers a query allocates; the emulator's engine has no allocator to hook, so it
  * counts what the query's results hold, as Arrow would lay them out, table by table, and fails the
  * query with Flux's own error once that passes the limit. It is an estimate of the result, not of
- * every intermediate table, and it is checked after evaluation: it bounds what a query may hand back.
+ * every intermediate table; each table is charged before its CSV is encoded, so a result over the
+ * limit stops there instead of being encoded whole.
  */
 import { ApiError } from '../errors';
 import type { Column, Result, Table } from '../flux/table';
@@ -40,12 +41,14 @@ export class MemoryAccount {
   constructor(private readonly limit: number) {}
 
   charge(result: Result): void {
+    for (const table of result.tables) this.chargeTable(table);
+  }
+
+  chargeTable(table: Table): void {
     if (this.limit <= 0) return;
-    for (const table of result.tables) {
-      const wanted = tableBytes(table);
-      if (this.allocated + wanted > this.limit) throw memoryLimitError(this.limit, this.allocated, wanted);
-      this.allocated += wanted;
-    }
+    const wanted = tableBytes(table);
+    if (this.allocated + wanted > this.limit) throw memoryLimitError(this.limit, this.allocated, wanted);
+    this.allocated += wanted;
   }
 }
 

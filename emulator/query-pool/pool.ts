@@ -15,7 +15,8 @@ import type { CallerWriter } from './types';
 
 export interface PoolJob {
   job: Omit<WorkerJob, 'id'>;
-  emit(text: string): void;
+  /** A piece of the CSV; `taken()` once the response has it, which lets the worker go on. */
+  emit(bytes: Uint8Array, taken: () => void): void;
   /** Resolves `to()` targets for this job's caller on the main thread, where the one writer is. */
   writeBucket: CallerWriter;
   signal?: AbortSignal;
@@ -42,6 +43,8 @@ interface Slot {
   worker: Worker;
   writePort: MessagePort;
   signal: Int32Array;
+  /** Chunks of the current job the response has taken (see WorkerInit.flow). */
+  flow: Int32Array;
   ready: boolean;
   /** Terminated on purpose (cancel, close): its exit is no crash. */
   retiring: boolean;
@@ -115,6 +118,7 @@ export class WorkerPool {
       const pending = this.waiting.shift() as Pending;
       pending.slot = slot;
       slot.pending = pending;
+      Atomics.store(slot.flow, 0, 0);
       const message: ToWorker = { type: 'run', job: { ...pending.spec.job, id: pending.id } };
       slot.worker.postMessage(message);
     }
@@ -129,9 +133,10 @@ export class WorkerPool {
     const entry = workerEntry();
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
+    const flow = new SharedArrayBuffer(4);
     const worker = new Worker(entry.file, {
       ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
-      workerData: { databaseFile: this.databaseFile, signal, writePort: port2 },
+      workerData: { databaseFile: this.databaseFile, signal, flow, writePort: port2 },
       transferList: [port2],
     });
     let exited!: () => void;
@@ -139,6 +144,7 @@ export class WorkerPool {
       worker,
       writePort: port1,
       signal: new Int32Array(signal),
+      flow: new Int32Array(flow),
       ready: false,
       retiring: false,
       exited: new Promise((resolve) => (exited = resolve)),
@@ -164,7 +170,12 @@ export class WorkerPool {
     const pending = slot.pending;
     if (!pending || pending.id !== message.id) return;
     if (message.type === 'chunk') {
-      pending.spec.emit(message.text);
+      pending.spec.emit(message.bytes, () => {
+        // Only for the job still running there: a late one must not give the next job room.
+        if (slot.pending !== pending) return;
+        Atomics.add(slot.flow, 0, 1);
+        Atomics.notify(slot.flow, 0);
+      });
       return;
     }
     slot.pending = undefined;

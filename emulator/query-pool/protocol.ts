@@ -33,8 +33,11 @@ export type ToWorker = { type: 'run'; job: WorkerJob };
 
 export type FromWorker =
   | { type: 'ready' }
-  /** CSV text of the job, in order; the first one commits the response to status 200. */
-  | { type: 'chunk'; id: number; text: string }
+  /**
+   * CSV of the job as UTF-8, in order (its buffer is transferred, not copied); the first one commits
+   * the response to status 200.
+   */
+  | { type: 'chunk'; id: number; bytes: Uint8Array }
   | { type: 'done'; id: number; error?: PlainError };
 
 /** `to()` inside a worker asks the main thread (the one writer) synchronously, over its own port. */
@@ -53,4 +56,13 @@ export interface WorkerInit {
   databaseFile: string;
   /** Int32Array(1) over it: the main thread sets 1 and notifies once a WriteAnswer is on the port. */
   signal: SharedArrayBuffer;
+  /**
+   * Int32Array(1) over it: chunks of the current job the HTTP response has taken, counted up (and
+   * notified) by the main thread, reset to 0 before each job. The worker stays at most
+   * CHUNKS_IN_FLIGHT chunks ahead: backpressure from the client back to the evaluation.
+   */
+  flow: SharedArrayBuffer;
 }
+
+/** With 64 KiB chunks: at most about 0.5 MiB of one query's CSV waits between worker and socket. */
+export const CHUNKS_IN_FLIGHT = 8;

@@ -19,11 +19,17 @@ export interface QuerySpec {
   keepLateErrors?: boolean;
 }
 
+/**
+ * Receives a query's CSV piece by piece: text in-process, UTF-8 from a worker. `taken`, when given,
+ * is to be called once the response has the piece (the worker waits for room, see protocol.ts).
+ */
+export type CsvSink = (chunk: string | Uint8Array, taken?: () => void) => void;
+
 /** Runs admitted queries: in worker threads, or in-process for an in-memory database. */
 export interface QueryExecutor {
   execute(
     spec: QuerySpec & { memoryLimitBytes: number },
-    emit: (text: string) => void,
+    emit: CsvSink,
     signal?: AbortSignal,
   ): Promise<ApiError | undefined>;
   stats(): { workers: number; busy: number; waiting: number };

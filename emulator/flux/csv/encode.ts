@@ -10,17 +10,64 @@ import { csvRecord, EMPTY_LINE } from './writer';
 export { formatFloat } from './float';
 export { formatTime } from './time';
 
+/** Where encoded records go: an array, or a ChunkedText that hands out pieces as they fill. */
+export interface TextSink {
+  push(text: string): void;
+}
+
 /**
  * The whole response body: each result in turn, each followed by an empty line, so a result without
  * tables is just CRLF and no results at all is the empty string.
  */
 export function encodeResults(results: Result[], dialect: Dialect): string {
   const out: string[] = [];
-  for (const result of results) {
-    encodeResult(result, dialect, out);
-    out.push(EMPTY_LINE);
-  }
+  for (const result of results) encodeResultTo(result, dialect, out);
   return out.join('');
+}
+
+/**
+ * One result and its closing empty line into `out`, table by table: `beforeTable` sees each table
+ * before any of its records is encoded (the memory limit stops a result there, see evaluate.ts).
+ */
+export function encodeResultTo(
+  result: Result,
+  dialect: Dialect,
+  out: TextSink,
+  beforeTable?: (table: Table) => void,
+): void {
+  encodeResult(result, dialect, out, beforeTable);
+  out.push(EMPTY_LINE);
+}
+
+/**
+ * Collects records into pieces of at least `chunkChars` characters (a record is never split) and
+ * hands each to `emit` once full, so a large answer leaves in bounded pieces while it is encoded.
+ */
+export class ChunkedText implements TextSink {
+  private parts: string[] = [];
+  private size = 0;
+  /** True once a piece was handed out. */
+  emitted = false;
+
+  constructor(
+    private readonly chunkChars: number,
+    private readonly emit: (text: string) => void,
+  ) {}
+
+  push(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size >= this.chunkChars) this.flush();
+  }
+
+  flush(): void {
+    if (this.size === 0) return;
+    const text = this.parts.join('');
+    this.parts = [];
+    this.size = 0;
+    this.emitted = true;
+    this.emit(text);
+  }
 }
 
 /**
@@ -41,12 +88,13 @@ export function encodeErrorTable(message: string, dialect: Dialect): string {
   return out.join('');
 }
 
-function encodeResult(result: Result, dialect: Dialect, out: string[]): void {
+function encodeResult(result: Result, dialect: Dialect, out: TextSink, beforeTable?: (table: Table) => void): void {
   const d = dialect.delimiter;
   // With a #default row the result name lives there and the rows leave the cell empty.
   const resultCell = dialect.annotations.includes('default') ? '' : result.name;
   let previous: Table | undefined;
   result.tables.forEach((table, id) => {
+    beforeTable?.(table);
     const empty = table.rows.length === 0;
     // Flux compares labels and types only: a change of group key alone keeps the block (and its #group row).
     const newBlock = !previous || empty || previous.rows.length === 0 || !sameColumns(table.columns, previous.columns);
@@ -62,7 +110,7 @@ function encodeResult(result: Result, dialect: Dialect, out: string[]): void {
   });
 }
 
-function writeSchema(resultName: string, table: Table, id: number, dialect: Dialect, out: string[]): void {
+function writeSchema(resultName: string, table: Table, id: number, dialect: Dialect, out: TextSink): void {
   const d = dialect.delimiter;
   const empty = table.rows.length === 0;
   for (const annotation of dialect.annotations) {
