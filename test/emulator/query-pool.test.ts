@@ -4,6 +4,7 @@
  * queries run. Results, to(), buckets() and task runs behave as they do in-process.
  */
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { TasksAPI } from '@influxdata/influxdb-client-apis';
 import { rawRequest } from '../support/emulator';
 import {
@@ -123,5 +124,38 @@ describe('query worker pool (file-backed emulator)', () => {
     assert.equal(res.status, 200);
     assert.equal(res.headers['content-encoding'], 'gzip');
     assert.equal(res.headers['transfer-encoding'], 'chunked');
+  });
+
+  it('sends the first bytes of a large answer while its worker still evaluates it, no faster than the client reads', async () => {
+    const stats = () => env.emulator.state.queries.stats();
+    // 20,000 rows of about 450 bytes: far more than socket buffers and the worker's window hold.
+    const flux = `from(bucket: "my-bucket") |> range(start: 0) |> filter(fn: (r) => r._measurement == "m" and r._field == "v") |> map(fn: (r) => ({r with note: "${'x'.repeat(400)}"}))`;
+    const req = http.request(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+      method: 'POST',
+      agent: false,
+      headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux' },
+    });
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', reject);
+      req.end(flux);
+    });
+    assert.equal(res.status ?? res.statusCode, 200);
+    const first = await new Promise<Buffer>((resolve) => res.once('data', resolve));
+    // The client reads nothing more: the worker fills its window and waits (8 MB of CSV cannot all be in flight).
+    res.pause();
+    assert.ok(first.length > 0);
+    assert.equal(stats().busy, 1, 'the query is still being evaluated when its first bytes arrive');
+    const chunks: Buffer[] = [first];
+    res.on('data', (c: Buffer) => chunks.push(c));
+    const ended = new Promise((resolve) => res.on('end', resolve));
+    res.resume();
+    await ended;
+    const rows = Buffer.concat(chunks)
+      .toString('utf8')
+      .split('\r\n')
+      .filter((l) => l.startsWith(',_result,'));
+    assert.equal(rows.length, 20_000, 'every row arrives once the client reads');
+    await waitFor('the worker to be free', () => stats().busy === 0);
   });
 });
