@@ -5,6 +5,7 @@
  */
 import type { Point } from '../storage/types';
 import { Body } from './bytes';
+import { PlainLineParser } from './plain-line';
 import { PointParser, skipWhitespace } from './point';
 import { type Precision, isPrecision, precisionMultiplier, truncateToPrecision } from './precision';
 
@@ -30,7 +31,10 @@ export function parseLineProtocol(
   precision: Precision,
   nowNs: bigint,
 ): { points: Point[]; errors: string[] } {
-  const parser = new PointParser(precisionMultiplier(precision), truncateToPrecision(nowNs, precision));
+  const multiplier = precisionMultiplier(precision);
+  const defaultTime = truncateToPrecision(nowNs, precision);
+  const parser = new PointParser(multiplier, defaultTime);
+  const plainParser = new PlainLineParser(multiplier, defaultTime);
   const points: Point[] = [];
   const errors: string[] = [];
   const source = new Body(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
@@ -52,9 +56,19 @@ export function parseLineProtocol(
     // one. A `\r` before the newline is kept, as in OSS.
     if (body.charCodeAt(blockEnd - 1) === NEWLINE) blockEnd--;
 
+    // A plain line (no quote, no backslash) usually takes the fast path; the exact parser reads the rest.
+    const plain = lines.plain;
+    const fast = plain ? plainParser.parse(source, start, blockEnd) : undefined;
+    if (fast !== undefined) {
+      points.push(fast);
+      continue;
+    }
     const result = parser.parse(source, start, blockEnd);
     if (typeof result === 'string') errors.push(`unable to parse '${source.goText(start, blockEnd)}': ${result}`);
-    else points.push(result);
+    else {
+      if (plain) plainParser.remember(source, start, blockEnd, result);
+      points.push(result);
+    }
   }
   return { points, errors };
 }
@@ -70,6 +84,9 @@ class LineScanner {
   // Stryker disable next-line UnaryOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
   private nextBackslash = -1;
 
+  /** The last line `next` found holds neither a quote nor a backslash. */
+  plain = false;
+
   constructor(private readonly s: string) {}
 
   /** The index of the newline (or the end) that ends the line starting at `i`. */
@@ -83,6 +100,8 @@ class LineScanner {
     if (this.nextQuote < i) this.nextQuote = indexOrEnd(s, '"', i);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (this.nextBackslash < i) this.nextBackslash = indexOrEnd(s, '\\', i);
+    // Equal only at the end of the body, when neither is left.
+    this.plain = newline <= this.nextQuote && newline <= this.nextBackslash;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (newline < this.nextQuote && newline < this.nextBackslash) return newline;
     return scanLine(s, i, n);
