@@ -193,11 +193,34 @@ export interface SeriesKey {
   type: FieldType;
 }
 
+/**
+ * A read cut into windows of a fixed grid: window k is [origin + k·every, origin + (k+1)·every). `origin` must be
+ * at or before `start`, and (stop - origin) / every below 2^53 (window numbers are JS numbers).
+ */
+export interface WindowedSelector extends SeriesSelector {
+  origin: bigint;
+  every: bigint;
+  /** Whether the values are wanted, or only how many points each window holds (enough for `count`). */
+  values: boolean;
+}
+
+/** One series' points in [start, stop) by window: the non-empty windows in order, with their points. */
+export interface SeriesWindows extends SeriesKey {
+  /** Window numbers (k), ascending. */
+  windows: number[];
+  /** How many points each window holds. */
+  counts: number[];
+  /** Every point's value in time order, so window i's are the next counts[i] (when asked for). */
+  values?: Cell[];
+}
+
 export interface PointStore {
   /** Writes in one transaction: all or nothing, last write wins per (series, field, time). */
   write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome;
   /** Series (with their points in [start, stop)) that match the selector, ordered by series key. */
   read(selector: SeriesSelector): SeriesData[];
+  /** As read, but counted per window of a grid (for a windowed aggregate); series without points are left out. */
+  readWindows(selector: WindowedSelector): SeriesWindows[];
   /** Series keys of a bucket that match the selector's measurement/field/tag hints (ignores time). */
   seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[];
   /** Deletes points older than `beforeNs`; returns how many were removed. */

@@ -55,6 +55,10 @@ export class FluxFixture {
         reads.push(selector);
         return store.read(selector);
       },
+      readWindows: (selector) => {
+        reads.push(selector);
+        return store.readWindows(selector);
+      },
       seriesKeys: (selector) => store.seriesKeys(selector),
       deleteBefore: (...args) => store.deleteBefore(...args),
       deleteRange: (...args) => store.deleteRange(...args),

@@ -5,19 +5,20 @@
  * window |> fn(column) |> fill empty tables |> duplicate(timeSrc -> timeDst) |> window(every: inf);
  * for the builtin aggregates and selectors it computes the same rows directly, window by window.
  */
-import { FluxError } from '../interpreter/errors';
+import { atRuntime, FluxError } from '../interpreter/errors';
 import { Args, builtin, callFunction } from '../interpreter/functions';
 import { INFINITE_DURATION, MAX_TIME, MIN_TIME, ZERO_DURATION } from '../interpreter/time';
 import type { CallSite, Duration, FluxFunction } from '../interpreter/values';
 import { str, stream, typeName } from '../interpreter/values';
-import type { Bounds, StreamData } from '../stream';
+import { type Bounds, type StreamData, TableStream } from '../stream';
 import type { Cell, Column, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
 import { keyId } from '../tables/keys';
-import { Reducer, windowReducers } from './aggregates';
+import { count, Reducer, windowReducers } from './aggregates';
 import { duplicateColumn } from './columns';
 import { Pick, windowPickers } from './selectors';
 import { FluxLocation, readLocation } from './timezone';
+import { SeriesInWindows, windowedRead } from './window-pushdown';
 import { clip, Window, Windower } from './windows';
 
 interface WindowSpec {
@@ -79,11 +80,30 @@ export const aggregateWindow = builtin({
     const input = args.stream('tables');
     const fast = fastOperation(fn);
     if (fast && (timeSrc === spec.startColumn || timeSrc === spec.stopColumn)) {
+      const names = { column, timeSrc, timeDst };
+      // Pushed down: storage groups each series' points by window; only the value column can be aggregated so.
+      const read =
+        column === '_value'
+          ? windowedRead(input, site.runtime, windower, {
+              withValues: !(fast.kind === 'aggregate' && fn === count),
+              createEmpty: spec.createEmpty,
+            })
+          : undefined;
+      if (read) {
+        return stream(
+          new TableStream(() => {
+            const { series, bounds } = read();
+            try {
+              return { tables: series.map((s) => aggregateStoredWindows(s, spec, bounds, fast, names)), bounds };
+            } catch (e) {
+              throw atRuntime(e, 'aggregateWindow', site.loc);
+            }
+          }),
+        );
+      }
       return stream(
         input.derive('aggregateWindow', site.loc, (data) => ({
-          tables: data.tables.map((t) =>
-            aggregateWindows(t, spec, windower, data.bounds, fast, { column, timeSrc, timeDst }),
-          ),
+          tables: data.tables.map((t) => aggregateWindows(t, spec, windower, data.bounds, fast, names)),
           bounds: data.bounds,
         })),
       );
@@ -246,27 +266,105 @@ function fastOperation(fn: FluxFunction): FastOperation | undefined {
   return pick ? { kind: 'selector', pick } : undefined;
 }
 
-/**
- * What the generic composition yields for one input table when fn is a builtin aggregate or selector:
- * one row per window (empty windows per createEmpty), `timeDst` = the window's `timeSrc` bound,
- * `_start`/`_stop` = the query bounds, and `timeDst` placed after `_stop`.
- */
+/** One window's values of the aggregated column, and the row each came from (for selectors). */
+interface WindowValues {
+  w: Window;
+  values: Cell[];
+  rowAt: (i: number) => Cell[];
+}
+
+/** A table's layout as aggregateWindows needs it: its columns (with `_start`/`_stop`), key and value column. */
+interface WindowedShape {
+  columns: Column[];
+  startIndex: number;
+  stopIndex: number;
+  keyLabels: string[];
+  key: Map<string, Cell>;
+  valueIndex: number;
+}
+
+/** One input table cut into windows by the engine. */
 function aggregateWindows(
   table: Table,
   spec: WindowSpec,
   windower: Windower,
   bounds: Bounds | undefined,
   op: FastOperation,
-  names: { column: string; timeSrc: string; timeDst: string },
+  names: AggregateNames,
 ): Table {
   const { columns, startIndex, stopIndex, windows } = assignWindows(table, spec, windower, bounds);
-  const keyLabels = windowKeyLabels(table, spec);
-  const key = keyMap(table);
+  const vi = columns.findIndex((c) => c.label === names.column);
+  if (vi < 0) throw new FluxError(`column "${names.column}" does not exist`);
+  const shape = {
+    columns,
+    startIndex,
+    stopIndex,
+    keyLabels: windowKeyLabels(table, spec),
+    key: keyMap(table),
+    valueIndex: vi,
+  };
+  const byWindow = windows.map(({ w, rows }) => ({
+    w,
+    values: rows.map((r) => r[vi] ?? null),
+    rowAt: (i: number) => rows[i],
+  }));
+  return reduceWindows(shape, byWindow, spec, bounds, op, names);
+}
+
+/** One storage series cut into windows by storage (window-pushdown.ts). */
+function aggregateStoredWindows(
+  s: SeriesInWindows,
+  spec: WindowSpec,
+  bounds: Bounds,
+  op: FastOperation,
+  names: AggregateNames,
+): Table {
+  const { probe } = s;
+  const vi = probe.columns.findIndex((c) => c.label === names.column);
+  const shape = {
+    columns: probe.columns,
+    startIndex: probe.columns.findIndex((c) => c.label === spec.startColumn),
+    stopIndex: probe.columns.findIndex((c) => c.label === spec.stopColumn),
+    keyLabels: windowKeyLabels(probe, spec),
+    key: keyMap(probe),
+    valueIndex: vi,
+  };
+  const byWindow = s.windows.map(({ w, values }) => ({
+    w,
+    values,
+    rowAt: (i: number) => {
+      const row = probe.rows[0].slice();
+      row[vi] = values[i];
+      return row;
+    },
+  }));
+  return reduceWindows(shape, byWindow, spec, bounds, op, names);
+}
+
+interface AggregateNames {
+  column: string;
+  timeSrc: string;
+  timeDst: string;
+}
+
+/**
+ * What the generic composition yields for one input table when fn is a builtin aggregate or selector:
+ * one row per window (empty windows per createEmpty), `timeDst` = the window's `timeSrc` bound,
+ * `_start`/`_stop` = the query bounds, and `timeDst` placed after `_stop`.
+ */
+function reduceWindows(
+  shape: WindowedShape,
+  windows: WindowValues[],
+  spec: WindowSpec,
+  bounds: Bounds | undefined,
+  op: FastOperation,
+  names: AggregateNames,
+): Table {
+  const { columns, startIndex, stopIndex, keyLabels, valueIndex: vi } = shape;
+  const key = new Map(shape.key);
   const outer = bounds ?? { start: MIN_TIME, stop: MAX_TIME };
   key.set(spec.startColumn, outer.start);
   key.set(spec.stopColumn, outer.stop);
-  const vi = columns.findIndex((c) => c.label === names.column);
-  if (vi < 0) throw new FluxError(`column "${names.column}" does not exist`);
   if (keyLabels.includes(names.column))
     throw new FluxError(`cannot aggregate column "${names.column}": it is part of the group key`);
   const timeOf = (w: Window) => (names.timeSrc === spec.startColumn ? w.start : w.stop);
@@ -276,14 +374,7 @@ function aggregateWindows(
     const keyColumns = columns.filter((c) => keyLabels.includes(c.label) && c.label !== names.timeDst);
     const type = op.reduce([], columns[vi].type).type;
     const prefix = keyColumns.map((c) => key.get(c.label) ?? null);
-    const rows = windows.map(({ w, rows: windowRows }) => [
-      ...prefix,
-      op.reduce(
-        windowRows.map((r) => r[vi] ?? null),
-        columns[vi].type,
-      ).cell,
-      timeOf(w),
-    ]);
+    const rows = windows.map(({ w, values }) => [...prefix, op.reduce(values, columns[vi].type).cell, timeOf(w)]);
     const out = makeTable(
       [...keyColumns, { label: names.column, type }, { label: names.timeDst, type: 'dateTime:RFC3339' }],
       keyLabels,
@@ -302,15 +393,12 @@ function aggregateWindows(
     outColumns = columns.map((c, j): Column => (j === di ? { label: names.timeDst, type: 'dateTime:RFC3339' } : c));
   }
   const rows: Cell[][] = [];
-  for (const { w, rows: windowRows } of windows) {
-    const i = op.pick(
-      windowRows.map((r) => r[vi] ?? null),
-      columns[vi].type,
-    );
+  for (const { w, values, rowAt } of windows) {
+    const i = op.pick(values, columns[vi].type);
     if (i < 0 && !spec.createEmpty) continue;
     // An empty window becomes a row of its key values and nulls (table.fill()).
     const row: Cell[] =
-      i >= 0 ? windowRows[i].slice() : columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null));
+      i >= 0 ? rowAt(i).slice() : columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null));
     row[di] = timeOf(w);
     row[startIndex] = outer.start;
     row[stopIndex] = outer.stop;

@@ -84,6 +84,16 @@ export class Windower {
     return out;
   }
 
+  /**
+   * When windows tile time evenly (every in nanoseconds, period = every, no named zone): the start of the window
+   * holding `from`, and `every`, so the window of any t >= origin is number (t - origin) / every.
+   */
+  grid(from: bigint): { origin: bigint; every: bigint } | undefined {
+    if (this.zone || this.every.months !== 0n || this.period.months !== 0n) return undefined;
+    if (this.period.nanoseconds !== this.every.nanoseconds) return undefined;
+    return { origin: this.startOf(this.indexOf(from)), every: this.every.nanoseconds };
+  }
+
   /** The window holding t's wall clock (interval.Window.GetLatestBounds), as instants. */
   latest(t: bigint): Window {
     return this.boundsOf(this.indexOf(this.zone ? this.zone.fromLocalClock(t) : t));

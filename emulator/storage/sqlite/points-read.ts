@@ -4,10 +4,12 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Cell } from '../../flux/table';
-import type { FieldType, SeriesData, SeriesKey, SeriesSelector } from '../types';
+import type { FieldType, SeriesData, SeriesKey, SeriesSelector, SeriesWindows, WindowedSelector } from '../types';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
+/** Up to this many windows in a range, window counts come from seeks (a few per window), else from every row. */
+const SEEK_WINDOWS = 5000n;
 
 export interface SeriesRow {
   id: bigint;
@@ -20,7 +22,15 @@ export interface SeriesRow {
 export class SqlitePointReader {
   /** findSeries' statements by their SQL (a handful of shapes: which hints a query gives). */
   private readonly findStatements = new Map<string, Statement>();
-  private readonly stmt: { readPoints: Statement; readFirst: Statement; readLast: Statement };
+  private readonly stmt: {
+    readPoints: Statement;
+    readFirst: Statement;
+    readLast: Statement;
+    windowCounts: Statement;
+    windowCountsBySeeks: Statement;
+    readValues: Statement;
+    readExactValues: Statement;
+  };
 
   constructor(private readonly db: Database) {
     this.stmt = {
@@ -39,6 +49,37 @@ export class SqlitePointReader {
         )
         .safeIntegers(true)
         .raw(true),
+      // Counting is order-free, so GROUP BY may sort as it likes; times minus origin are >= 0, so / is floor.
+      windowCounts: db
+        .prepare(
+          'SELECT (time - ?) / ? AS k, count(*) FROM points WHERE series_id = ? AND time >= ? AND time < ? ' +
+            'GROUP BY k ORDER BY k',
+        )
+        .raw(true),
+      // The same without visiting rows one by one in JS order: from each window, a seek to the next point's window,
+      // then a count inside SQLite. Cheaper when windows are few (the dashboard's hours over days of minutes).
+      windowCountsBySeeks: db
+        .prepare(
+          `WITH RECURSIVE w(k) AS (
+             SELECT (min(time) - @origin) / @every FROM points WHERE series_id = @series AND time >= @start AND time < @stop
+             UNION ALL
+             SELECT (SELECT (min(time) - @origin) / @every FROM points
+                     WHERE series_id = @series AND time >= @origin + (w.k + 1) * @every AND time < @stop)
+             FROM w WHERE w.k IS NOT NULL)
+           SELECT k, (SELECT count(*) FROM points WHERE series_id = @series
+                      AND time >= max(@origin + k * @every, @start) AND time < min(@origin + (k + 1) * @every, @stop))
+           FROM w WHERE k IS NOT NULL`,
+        )
+        .raw(true),
+      // Values alone, in time order: one JS value per point, no row array (doubles as numbers).
+      readValues: db
+        .prepare('SELECT value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
+        .pluck(true),
+      // Integers beyond 2^53 stay exact.
+      readExactValues: db
+        .prepare('SELECT value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
+        .pluck(true)
+        .safeIntegers(true),
     };
   }
 
@@ -74,13 +115,39 @@ export class SqlitePointReader {
     return out;
   }
 
+  readWindows(selector: WindowedSelector): SeriesWindows[] {
+    const start = clamp(selector.start);
+    const stop = clamp(selector.stop);
+    const out: SeriesWindows[] = [];
+    if (start >= stop) return out;
+    const { origin, every } = selector;
+    const fewWindows = (stop - origin) / every <= SEEK_WINDOWS;
+    for (const series of this.findSeries(selector)) {
+      const grouped = (
+        fewWindows
+          ? this.stmt.windowCountsBySeeks.all({ origin, every, series: series.id, start, stop })
+          : this.stmt.windowCounts.all(origin, every, series.id, start, stop)
+      ) as [number, number][];
+      if (grouped.length === 0) continue;
+      const windows = new Array<number>(grouped.length);
+      const counts = new Array<number>(grouped.length);
+      for (let i = 0; i < grouped.length; i++) {
+        windows[i] = grouped[i][0];
+        counts[i] = grouped[i][1];
+      }
+      let values: Cell[] | undefined;
+      if (selector.values) {
+        const exact = series.type !== 'double';
+        const raw = (exact ? this.stmt.readExactValues : this.stmt.readValues).all(series.id, start, stop) as Cell[];
+        values = exact ? raw.map((v) => fromSqlValue(series.type, v)) : raw;
+      }
+      out.push({ ...seriesKeyOf(series), windows, counts, values });
+    }
+    return out;
+  }
+
   seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[] {
-    return this.findSeries(selector).map((s) => ({
-      measurement: s.measurement,
-      tags: JSON.parse(s.tags) as [string, string][],
-      field: s.field,
-      type: s.type,
-    }));
+    return this.findSeries(selector).map(seriesKeyOf);
   }
 
   /** Series matching the selector's hints, ordered by series key (measurement, tags, field). */
@@ -115,6 +182,10 @@ export class SqlitePointReader {
     keyed.sort((a, b) => Buffer.compare(a.key, b.key));
     return keyed.map((k) => k.row);
   }
+}
+
+function seriesKeyOf(s: SeriesRow): SeriesKey {
+  return { measurement: s.measurement, tags: JSON.parse(s.tags) as [string, string][], field: s.field, type: s.type };
 }
 
 function fromSqlValue(type: FieldType, raw: unknown): Cell {

@@ -13,6 +13,8 @@ import {
   type SeriesData,
   type SeriesKey,
   type SeriesSelector,
+  type SeriesWindows,
+  type WindowedSelector,
   type WriteOutcome,
 } from '../types';
 import { clamp, SqlitePointReader } from './points-read';
@@ -100,6 +102,10 @@ export class SqlitePointStore implements PointStore {
 
   read(selector: SeriesSelector): SeriesData[] {
     return this.reader.read(selector);
+  }
+
+  readWindows(selector: WindowedSelector): SeriesWindows[] {
+    return this.reader.readWindows(selector);
   }
 
   seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[] {
