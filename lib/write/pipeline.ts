@@ -1,6 +1,7 @@
 /**
  * WritePipeline: what `iot-write` hands points to. `write()` validates and puts the lines in the spool
- * before it returns; a single sender loop sends them in batches (by size, or after flushInterval), one
+ * before it returns; `writeGrouped()` puts those of every call in one turn of the event loop there in one
+ * disk write, and says when. A single sender loop sends them in batches (by size, or after flushInterval), one
  * request at a time, and retries what the server could not take yet. Nothing leaves the spool until the
  * server has settled it, so an outage or a restart loses nothing (within the buffer cap, which drops the
  * oldest lines and counts them).
@@ -28,6 +29,11 @@ export interface WriteResult {
   accepted: number;
   /** Points (or lines) refused at the edge, each with the reason; the others were accepted. */
   errors: InputError[];
+}
+
+export interface GroupedWriteResult extends WriteResult {
+  /** Resolves once the accepted lines are in the spool (on disk when it is durable); never rejects. */
+  persisted: Promise<void>;
 }
 
 export interface WriteStats {
@@ -75,6 +81,13 @@ export type CircuitNotice = CircuitChange & { error?: WriteError };
 
 type Wake = 'elapsed' | 'flush' | 'close';
 
+/** Per-call changes of the measurement or default tags (e.g. from `msg.measurement`). */
+type Overrides = Partial<Pick<PointDefaults, 'measurement' | 'defaultTags'>>;
+
+function closedResult(): WriteResult {
+  return { accepted: 0, errors: [{ index: 0, reason: 'the write pipeline is closed; the points were not accepted' }] };
+}
+
 export class WritePipeline extends EventEmitter {
   readonly options: WritePipelineOptions;
   private readonly spool: Spool;
@@ -100,6 +113,8 @@ export class WritePipeline extends EventEmitter {
   private closed: Promise<void> | undefined;
   private spoolErrorSeen: WriteError | undefined;
   private closedWithUnsent: WriteError | undefined;
+  /** Lines of writeGrouped() calls waiting for the group's one append to the spool. */
+  private group: { lines: string[]; done: Promise<void>; resolve: () => void } | undefined;
 
   constructor(config: WritePipelineConfig) {
     super();
@@ -136,7 +151,7 @@ export class WritePipeline extends EventEmitter {
 
   get stats(): WriteStats {
     const s: WriteStats = {
-      buffered: this.spool.size,
+      buffered: this.spool.size + (this.group?.lines.length ?? 0),
       ...this.counters,
       retrying: this.attempts > 0,
       circuit: this.circuit.state,
@@ -152,20 +167,63 @@ export class WritePipeline extends EventEmitter {
    * Validates and buffers points; they are in the spool when this returns. `overrides` change the
    * measurement or default tags for this call (e.g. from `msg.measurement`).
    */
-  write(input: unknown, overrides: Partial<Pick<PointDefaults, 'measurement' | 'defaultTags'>> = {}): WriteResult {
-    if (this.closing) {
-      return {
-        accepted: 0,
-        errors: [{ index: 0, reason: 'the write pipeline is closed; the points were not accepted' }],
-      };
+  write(input: unknown, overrides: Overrides = {}): WriteResult {
+    if (this.closing) return closedResult();
+    this.commitGroup();
+    const { lines, errors } = this.convert(input, overrides);
+    this.append(lines, errors.length);
+    return { accepted: lines.length, errors };
+  }
+
+  /**
+   * As write(), but the lines go to the spool together with those of the other writeGrouped() calls of this
+   * turn of the event loop: one disk write for a burst of msgs instead of one each. Acknowledge the points
+   * (done(), a reply) only once `persisted` resolves; a crash before that loses them, as they were not taken.
+   */
+  writeGrouped(input: unknown, overrides: Overrides = {}): GroupedWriteResult {
+    if (this.closing) return { ...closedResult(), persisted: Promise.resolve() };
+    const { lines, errors } = this.convert(input, overrides);
+    if (lines.length === 0) {
+      // Nothing to wait for; the refusals still count and show.
+      this.append(lines, errors.length);
+      return { accepted: 0, errors, persisted: this.group?.done ?? Promise.resolve() };
     }
+    let group = this.group;
+    if (!group) {
+      let resolve = (): void => undefined;
+      const done = new Promise<void>((r) => (resolve = r));
+      group = { lines: [], done, resolve };
+      this.group = group;
+      // After the msgs already queued for this turn (setImmediate runs after every pending I/O callback).
+      setImmediate(() => this.commitGroup());
+    }
+    for (const line of lines) group.lines.push(line);
+    this.counters.invalid += errors.length;
+    if (errors.length > 0) this.emitStats();
+    return { accepted: lines.length, errors, persisted: group.done };
+  }
+
+  /** Puts the waiting group's lines in the spool; whatever reads or changes the spool does this first. */
+  private commitGroup(): void {
+    const group = this.group;
+    if (!group) return;
+    this.group = undefined;
+    this.append(group.lines, 0);
+    group.resolve();
+  }
+
+  private convert(input: unknown, overrides: Overrides): { lines: string[]; errors: InputError[] } {
     const o = this.options;
-    const { lines, errors } = toLines(input, {
+    return toLines(input, {
       precision: o.precision,
       measurement: overrides.measurement ?? o.measurement,
       defaultTags: { ...o.defaultTags, ...overrides.defaultTags },
     });
-    this.counters.invalid += errors.length;
+  }
+
+  private append(lines: readonly string[], invalid: number): void {
+    const o = this.options;
+    this.counters.invalid += invalid;
     const wasEmpty = this.spool.size === 0;
     const { dropped } = this.spool.append(lines);
     this.noteSpoolError();
@@ -179,8 +237,7 @@ export class WritePipeline extends EventEmitter {
     }
     if (this.spool.size >= o.batchSize) this.startSending();
     else if (lines.length > 0 && o.flushInterval > 0) this.armFlushTimer(o.flushInterval);
-    if (dropped > 0 || errors.length > 0 || (wasEmpty && lines.length > 0)) this.emitStats();
-    return { accepted: lines.length, errors };
+    if (dropped > 0 || invalid > 0 || (wasEmpty && lines.length > 0)) this.emitStats();
   }
 
   /**
@@ -189,6 +246,7 @@ export class WritePipeline extends EventEmitter {
    * they stay buffered and are retried.
    */
   flush(): Promise<void> {
+    this.commitGroup();
     if (this.spool.size === 0) return Promise.resolve();
     if (this.closing && !this.sending)
       return Promise.reject(new WritePipelineError(this.closedWithUnsent ?? this.unsentError()));
@@ -206,6 +264,7 @@ export class WritePipeline extends EventEmitter {
    */
   close(): Promise<void> {
     if (this.closed) return this.closed;
+    this.commitGroup();
     this.closing = true;
     this.closed = (async () => {
       this.disarmFlushTimer();
@@ -244,32 +303,38 @@ export class WritePipeline extends EventEmitter {
   private startSending(): void {
     if (this.sending) return;
     this.disarmFlushTimer();
-    this.sending = this.sendLoop().finally(() => {
-      this.sending = undefined;
-      if (!this.closing && this.spool.size > 0) {
-        if (this.spool.size >= this.options.batchSize || this.draining) this.startSending();
+    let idle = false;
+    this.sending = this.sendLoop()
+      .then((nothingLeft) => void (idle = nothingLeft))
+      .finally(() => {
+        this.sending = undefined;
+        if (this.spool.size === 0) return;
+        if (this.closing) {
+          // Lines that came while a loop was ending (it had found nothing to send): close() sends them too.
+          if (idle && !this.deadlinePassed) this.startSending();
+        } else if (this.spool.size >= this.options.batchSize || this.draining) this.startSending();
         else if (this.options.flushInterval > 0) this.armFlushTimer(this.options.flushInterval);
-      }
-    });
+      });
   }
 
-  private async sendLoop(): Promise<void> {
+  /** Returns true when it stopped for want of lines to send, false when a batch could not be settled. */
+  private async sendLoop(): Promise<boolean> {
     for (;;) {
       const size = this.spool.size;
       if (size === 0) {
         this.draining = false;
         this.settleFlushWaiters(undefined);
-        return;
+        return true;
       }
-      if (!this.draining && size < this.options.batchSize) return;
-      if (this.deadlinePassed) return;
+      if (!this.draining && size < this.options.batchSize) return true;
+      if (this.deadlinePassed) return false;
       const batch = this.spool.take(this.options.batchSize, this.options.maxBatchBytes);
       const settled = await this.deliver(batch);
       this.spool.ack(settled);
       this.noteSpoolError();
       this.settleFlushWaiters(undefined);
       this.emitStats();
-      if (settled < batch.length) return;
+      if (settled < batch.length) return false;
     }
   }
 

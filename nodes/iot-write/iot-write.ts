@@ -146,11 +146,13 @@ export = function (RED: NodeAPI) {
             ? undefined
             : await evaluate(property, config.clientIdType || 'msg', msg);
         const request = parseWriteRequest(msg, clientId);
-        const result = pipeline.write(msg.payload, {
+        const { persisted, ...result } = pipeline.writeGrouped(msg.payload, {
           measurement: request.measurement ?? measurement,
           defaultTags: request.clientId === undefined ? {} : { clientId: request.clientId },
         });
         updateStatus();
+        // The msg goes on (and is done) once its points are in the spool, with those of the whole burst.
+        await persisted;
         if (config.forward !== false) {
           msg.write = result;
           send(msg);

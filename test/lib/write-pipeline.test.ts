@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { flux } from '@influxdata/influxdb-client';
 import { startEmulator } from '../../emulator';
+import { decodeSegment } from '../../lib/write/segment';
 import type { RunningEmulator } from '../../emulator';
 import type { Clock, WritePipelineConfig } from '../../lib/write/options';
 import type { FailedLines } from '../../lib/write/pipeline';
@@ -230,5 +231,116 @@ describe('write pipeline: against the emulator', () => {
     await p.close();
     assert.equal(timers.size, 0);
     assert.deepEqual(await stored(), expected(1, 3));
+  });
+
+  it('close() sends lines written right after a flush() resolved, while its send loop was ending', async () => {
+    const p = pipeline({ flushInterval: 0 });
+    p.write(readings(1, 2));
+    await p.flush();
+    p.write(reading(3));
+    await p.close();
+    assert.deepEqual([p.stats.written, p.stats.buffered], [3, 0]);
+    assert.deepEqual(await stored(), expected(1, 3));
+  });
+
+  describe('writeGrouped', () => {
+    /** The records in the spool directory's segment files, in file order. */
+    const records = (dir: string) =>
+      fs
+        .readdirSync(dir)
+        .filter((name) => name.endsWith('.seg'))
+        .sort()
+        .flatMap((name) => decodeSegment(fs.readFileSync(path.join(dir, name))).records);
+
+    it('puts the lines of every call in one turn in the spool in one record, before persisted resolves', async () => {
+      const spoolDir = tempDir();
+      const p = pipeline({ spoolDir, flushInterval: 0 });
+      const results = [1, 2, 3].map((i) => p.writeGrouped(reading(i)));
+      assert.deepEqual(
+        results.map((r) => [r.accepted, r.errors]),
+        [
+          [1, []],
+          [1, []],
+          [1, []],
+        ],
+      );
+      assert.equal(p.stats.buffered, 3, 'counted as buffered before they reach the spool');
+      assert.deepEqual(records(spoolDir), [], 'not on disk yet');
+      await Promise.all(results.map((r) => r.persisted));
+      const written = records(spoolDir);
+      assert.equal(written.length, 1);
+      assert.equal(written[0].kind === 'L' && written[0].lines.length, 3);
+      await p.flush();
+      assert.deepEqual(await stored(), expected(1, 3));
+    });
+
+    it('keeps the order of write() and writeGrouped() calls mixed in one turn', async () => {
+      const spoolDir = tempDir();
+      const p = pipeline({ spoolDir, flushInterval: 0 });
+      const grouped = p.writeGrouped(reading(1));
+      p.write(reading(2));
+      await p.writeGrouped(reading(3)).persisted;
+      await grouped.persisted;
+      const lines = records(spoolDir).flatMap((r) => (r.kind === 'L' ? r.lines : []));
+      assert.deepEqual(
+        lines.map((l) => l.split(' ')[2]),
+        [1, 2, 3].map((i) => String(T0 + i * 1000)),
+      );
+      await p.flush();
+      assert.deepEqual(await stored(), expected(1, 3));
+    });
+
+    it('sends a full batch once the group is in the spool', async () => {
+      const p = pipeline({ batchSize: 10, flushInterval: 0 });
+      const results = readings(1, 10).map((point) => p.writeGrouped(point));
+      await results[9].persisted;
+      await eventually(() => p.stats.written === 10, 'the batch is written');
+      assert.deepEqual(await stored(), expected(1, 10));
+    });
+
+    it('flush() and close() take the waiting group along', async () => {
+      const p = pipeline({ flushInterval: 0 });
+      p.writeGrouped(readings(1, 2));
+      await p.flush();
+      assert.equal(p.stats.written, 2);
+      const last = p.writeGrouped(reading(3));
+      await p.close();
+      await last.persisted;
+      assert.equal(p.stats.written, 3);
+      assert.deepEqual(await stored(), expected(1, 3));
+    });
+
+    it('keeps a group that close() could not send in the spool for the next start', async () => {
+      const spoolDir = tempDir();
+      const unreachable = `http://127.0.0.1:${await freePort()}`;
+      const first = pipeline({ url: unreachable, spoolDir, closeTimeout: 100 });
+      first.writeGrouped(readings(1, 4));
+      await first.close();
+      assert.equal(first.stats.buffered, 4);
+      const second = pipeline({ spoolDir });
+      assert.equal(second.recovered.lines, 4);
+      await eventually(() => second.stats.written === 4, 'the recovered points are written');
+    });
+
+    it('names refused points at once, and persisted resolves when nothing was accepted', async () => {
+      const p = pipeline();
+      const result = p.writeGrouped([{ fields: {} }, reading(1)]);
+      assert.equal(result.accepted, 1);
+      assert.match(result.errors[0].reason, /at least one field/);
+      const refused = p.writeGrouped({ fields: {} });
+      assert.equal(refused.accepted, 0);
+      await refused.persisted;
+      await result.persisted;
+      assert.equal(p.stats.invalid, 2);
+    });
+
+    it('refuses points once closed, with persisted resolved', async () => {
+      const p = pipeline();
+      await p.close();
+      const result = p.writeGrouped(reading(1));
+      assert.equal(result.accepted, 0);
+      assert.match(result.errors[0].reason, /closed/);
+      await result.persisted;
+    });
   });
 });
