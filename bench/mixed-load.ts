@@ -1,15 +1,16 @@
 /**
- * Issue 16's measurement: does a dashboard hold up the fleet? An emulator holds `--devices` devices ×
- * `--days` days of one-minute environment points; one writer posts 1,000 fresh points every 0.5 s and
- * a probe asks /health every 100 ms, first alone, then with `--viewers` dashboard viewers looping the
- * example dashboard's queries (last values and the downsampled series of their device over the past
- * day, and the device list over 30 days). Write and /health latencies are reported as p50/p99.
- * Peer in the same run: the in-memory emulator, which evaluates queries in-process (as every
- * emulator did before the query pool), fed the same data. Each emulator is `iot-center emulator` in
- * its own process, as the issue measured it: the bench's own client work does not share its thread.
- * Not part of `npm test`: `node --import tsx bench/query-isolation.ts [--devices 100] [--days 2]
- * [--viewers 3] [--seconds 20]`.
+ * Issue 16: does a dashboard hold up the fleet? An emulator holds `devices` devices × `days` days of one-minute
+ * environment points; one writer posts 1,000 fresh points every 0.5 s and a probe asks /health every 100 ms,
+ * with 0, 3 and 10 dashboard viewers looping the example dashboard's queries (last values and the downsampled
+ * series of their device over the past day, and the device list over 30 days). Write and /health latencies
+ * (send to last byte) are reported as p50/p99 per run; the targets hold with 3 viewers.
+ * Ours: `iot-center emulator` with a data dir (queries in worker threads). Peer in the same run: the same with
+ * `--data-dir :memory:`, which evaluates queries in-process (as every emulator did before the query pool), fed
+ * the same data. Each emulator runs in its own process, and the viewers in another (bench/mixed-viewers.ts),
+ * so that neither their parsing nor the emulator shares the thread that times the writes.
+ * In `npm run bench` as `mixed`; alone: `npm run bench -- --only mixed [--quick]`.
  */
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -17,19 +18,14 @@ import path from 'node:path';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { SetupAPI } from '@influxdata/influxdb-client-apis';
 import { createRandom, environmentPoint } from '../lib/environment';
-import { presetQuery } from '../lib/query';
 import { toLines } from '../lib/write';
 import { runCli } from '../test/support/cli';
+import { type BenchOptions, type Figure, figure, pairRatios, progress, summarize } from './stats';
 
 const TOKEN = 'bench-token';
 const ORG = 'bench';
 const BUCKET = 'data';
 const MINUTE_MS = 60_000;
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
 
 // No keep-alive: a request sent on a socket the server is closing as idle would fail as a reset.
 const agent = new http.Agent({ keepAlive: false, maxSockets: 64 });
@@ -100,9 +96,44 @@ interface Figures {
   failures: string[];
 }
 
+/** The viewers' process, started and looping: `done` resolves with what they measured once `seconds` passed. */
+async function startViewers(
+  emulator: Emulator,
+  devices: number,
+  viewers: number,
+  seconds: number,
+): Promise<{ done: Promise<{ refreshes: number[]; failures: string[] }> }> {
+  const script = path.join(__dirname, 'mixed-viewers.ts');
+  const args = [emulator.url, TOKEN, ORG, BUCKET, String(devices), String(viewers), String(seconds)];
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const started = new Promise<void>((resolve) =>
+    child.stdout.on('data', (c: Buffer) => {
+      out += c.toString();
+      if (out.includes('looping\n')) resolve();
+    }),
+  );
+  const done = new Promise<{ refreshes: number[]; failures: string[] }>((resolve, reject) =>
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`viewers exited with ${code}: ${err}`));
+      resolve(
+        JSON.parse(out.slice(out.indexOf('looping\n') + 'looping\n'.length)) as {
+          refreshes: number[];
+          failures: string[];
+        },
+      );
+    }),
+  );
+  await Promise.race([started, done]);
+  return { done };
+}
+
 async function measure(emulator: Emulator, devices: number, viewers: number, seconds: number): Promise<Figures> {
   const figures: Figures = { writes: [], health: [], refreshes: [], failures: [] };
   const failed = (err: unknown) => void figures.failures.push(err instanceof Error ? err.message : String(err));
+  const viewing = viewers > 0 ? await startViewers(emulator, devices, viewers, seconds) : undefined;
   const end = Date.now() + seconds * 1000;
   const writeUrl = `${emulator.url}/api/v2/write?org=${ORG}&bucket=${BUCKET}&precision=ms`;
   let fresh = Date.now();
@@ -123,23 +154,10 @@ async function measure(emulator: Emulator, devices: number, viewers: number, sec
       await new Promise((r) => setTimeout(r, Math.max(0, next - Date.now())));
     }
   })();
-  // A slow dashboard is measured, not failed: the client's 10 s default would end the run.
-  const queryApi = new InfluxDB({ url: emulator.url, token: TOKEN, timeout: 300_000 }).getQueryApi(ORG);
-  const looping = Array.from({ length: viewers }, async (_, v) => {
-    const deviceId = `device-${(v * 37) % devices}`;
-    while (Date.now() < end) {
-      const start = Date.now();
-      try {
-        await queryApi.collectRows(presetQuery('lastValues', { bucket: BUCKET, deviceId, range: '-1d' }));
-        await queryApi.collectRows(presetQuery('downsampled', { bucket: BUCKET, deviceId, range: '-1d' }));
-        await queryApi.collectRows(presetQuery('deviceList', { bucket: BUCKET, range: '-30d' }));
-        figures.refreshes.push(Date.now() - start);
-      } catch (err) {
-        failed(err);
-      }
-    }
-  });
-  await Promise.all([writer, probe, ...looping]);
+  await Promise.all([writer, probe]);
+  const viewed = (await viewing?.done) ?? { refreshes: [], failures: [] };
+  figures.refreshes.push(...viewed.refreshes);
+  figures.failures.push(...viewed.failures);
   return figures;
 }
 
@@ -148,50 +166,117 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
-const ms = (v: number) => `${v.toFixed(0)} ms`;
+const VIEWERS = [0, 3, 10] as const;
+/** The issue's targets, with 3 viewers on a 2-core machine. */
+const TARGET_VIEWERS = 3;
+const WRITE_P99_MS = 200;
+const HEALTH_P99_MS = 100;
 
-async function main(): Promise<void> {
-  const devices = arg('devices', 100);
-  const days = arg('days', 2);
-  const viewers = arg('viewers', 3);
-  const seconds = arg('seconds', 20);
-  process.stdout.write(
-    `${devices} devices × ${days} days at one-minute resolution; ${os.availableParallelism()} cores; ${seconds} s per run\n\n`,
-  );
-  process.stdout.write(
-    '| emulator | viewers | write p50 | write p99 | /health p50 | /health p99 | viewer refresh p50 (count) |\n|---|---|---|---|---|---|---|\n',
-  );
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-query-isolation-'));
-  const setups: [string, string][] = [
-    ['file, query worker threads', dir],
-    ['in-memory, queries in-process', ':memory:'],
-  ];
+type Metric = 'write-p50' | 'write-p99' | 'health-p50' | 'health-p99';
+const METRICS: Record<Metric, { what: string; of: (f: Figures) => number }> = {
+  'write-p50': { what: 'write (1,000 points) p50', of: (f) => percentile(f.writes, 50) },
+  'write-p99': { what: 'write (1,000 points) p99', of: (f) => percentile(f.writes, 99) },
+  'health-p50': { what: '/health p50', of: (f) => percentile(f.health, 50) },
+  'health-p99': { what: '/health p99', of: (f) => percentile(f.health, 99) },
+};
+
+export async function benchMixedLoad(options: BenchOptions): Promise<Figure[]> {
+  const size = options.quick
+    ? { devices: 10, days: 1, seconds: 2, runs: 1 }
+    : { devices: 100, days: 2, seconds: 8, runs: Math.min(options.runs, 2) };
+  const { devices, days, seconds, runs } = size;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-mixed-load-'));
+  // [emulator][viewers][run]
+  const measured = { ours: new Map<number, Figures[]>(), peer: new Map<number, Figures[]>() };
+  let ours: Emulator | undefined;
+  let peer: Emulator | undefined;
   try {
-    for (const [name, dataDir] of setups) {
-      const emulator = await prepare(dataDir, devices, days);
-      try {
-        for (const n of [0, viewers]) {
-          const f = await measure(emulator, devices, n, seconds);
+    progress(`mixed load: ${devices} devices × ${days} days into a file-backed and an in-memory emulator`);
+    ours = await prepare(dir, devices, days);
+    peer = await prepare(':memory:', devices, days);
+    for (let run = 0; run < runs; run++) {
+      for (const viewers of VIEWERS) {
+        for (const [name, emulator] of [
+          ['ours', ours],
+          ['peer', peer],
+        ] as const) {
+          progress(`mixed load: run ${run + 1}/${runs}, ${name}, ${viewers} viewers, ${seconds} s`);
+          const f = await measure(emulator, devices, viewers, seconds);
+          const list = measured[name].get(viewers) ?? [];
+          list.push(f);
+          measured[name].set(viewers, list);
           if (f.failures.length > 0) {
-            const kinds = [...new Set(f.failures)].join('; ');
-            process.stderr.write(`${name}, ${n} viewers: ${f.failures.length} failed requests (${kinds})\n`);
-            process.stderr.write(`emulator output:\n${emulator.output()}\n`);
+            progress(
+              `mixed load: ${name}, ${viewers} viewers: ${f.failures.length} failed (${[...new Set(f.failures)].join('; ')})`,
+            );
           }
-          process.stdout.write(
-            `| ${name} | ${n} | ${ms(percentile(f.writes, 50))} | ${ms(percentile(f.writes, 99))} | ${ms(percentile(f.health, 50))} | ${ms(percentile(f.health, 99))} | ${f.refreshes.length ? `${ms(percentile(f.refreshes, 50))} (${f.refreshes.length})` : '–'} |\n`,
-          );
         }
-      } finally {
-        await emulator.close();
       }
     }
   } finally {
+    await ours?.close();
+    await peer?.close();
     fs.rmSync(dir, { recursive: true, force: true });
     agent.destroy();
   }
+  const scale = `${devices} devices × ${days} days, 1,000 points every 0.5 s, /health every 100 ms`;
+  const oursName = 'emulator with a data dir (queries in worker threads)';
+  const peerName = 'in-memory emulator (queries in-process)';
+  const of = (name: 'ours' | 'peer', viewers: number, metric: Metric) =>
+    (measured[name].get(viewers) ?? []).map((f) => METRICS[metric].of(f));
+  const figures: Figure[] = [];
+  for (const viewers of VIEWERS) {
+    for (const metric of Object.keys(METRICS) as Metric[]) {
+      const o = of('ours', viewers, metric);
+      const p = of('peer', viewers, metric);
+      figures.push(
+        figure({
+          id: `mixed.${viewers}-viewers.${metric}`,
+          item: 16,
+          section: 'mixed',
+          what: `${METRICS[metric].what}, ${viewers} viewers`,
+          unit: 'ms',
+          better: 'lower',
+          ours: summarize(o),
+          oursName,
+          peer: summarize(p),
+          peerName,
+          ratio: pairRatios(o, p),
+        }),
+      );
+    }
+  }
+  const target = (metric: Metric, limit: number, id: string): Figure => {
+    const o = of('ours', TARGET_VIEWERS, metric);
+    const p = of('peer', TARGET_VIEWERS, metric);
+    return figure({
+      id,
+      item: 16,
+      what: `${METRICS[metric].what} with ${TARGET_VIEWERS} dashboard viewers looping (${scale})`,
+      unit: 'ms',
+      better: 'lower',
+      ours: summarize(o),
+      oursName,
+      peer: summarize(p),
+      peerName,
+      ratio: pairRatios(o, p),
+      target: { of: 'value', op: '<=', value: limit },
+    });
+  };
+  figures.push(target('write-p99', WRITE_P99_MS, 'mixed.write-p99'));
+  figures.push(target('health-p99', HEALTH_P99_MS, 'mixed.health-p99'));
+  const failures = [...measured.ours.values()].flat();
+  figures.push(
+    figure({
+      id: 'mixed.failed',
+      item: 16,
+      what: `failed requests (writes, /health, viewers' queries) with 0, 3 and 10 viewers, all runs`,
+      unit: 'requests',
+      better: 'lower',
+      ours: summarize([failures.reduce((n, f) => n + f.failures.length, 0)]),
+      oursName,
+      target: { of: 'value', op: '<=', value: 0 },
+    }),
+  );
+  return figures;
 }
-
-main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-  process.exit(1);
-});

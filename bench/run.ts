@@ -5,13 +5,14 @@
  *
  * Prints the table (stdout), writes bench/results/latest.json and regenerates BENCHMARKS.md.
  * Options: --quick, --runs N, --out DIR (results; default bench/results), --no-markdown, --only a,b
- * (parse, ingest, write, backfill, memory, startup, queries).
+ * (parse, ingest, write, backfill, memory, startup, queries, mixed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { benchBackfill } from './backfill';
 import { type EmbeddedNodeRed, type EmulatorProcess, ROOT, startEmulatorProcess, startNodeRed } from './harness';
 import { benchIngest, ingestPeakRssMB } from './ingest';
+import { benchMixedLoad } from './mixed-load';
 import { memoryFigures } from './memory';
 import { benchParse } from './parse';
 import { benchQueries } from './queries';
@@ -20,7 +21,7 @@ import { type BenchOptions, type Figure, machine, progress, renderTable } from '
 import { benchStartup } from './startup';
 import { benchWriteThroughput } from './write-throughput';
 
-export const ALL = ['parse', 'ingest', 'write', 'backfill', 'memory', 'startup', 'queries'] as const;
+export const ALL = ['parse', 'ingest', 'write', 'backfill', 'memory', 'startup', 'queries', 'mixed'] as const;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,6 +58,7 @@ async function main(): Promise<void> {
   }
   if (only.has('startup')) figures.push(...(await benchStartup(options)));
   if (only.has('queries')) figures.push(...(await benchQueries(options)));
+  if (only.has('mixed')) figures.push(...(await benchMixedLoad(options)));
 
   const seconds = (Date.now() - started) / 1000;
   progress(`done in ${seconds.toFixed(0)} s (emulator RSS after load ${emulatorRssAfterLoad.toFixed(0)} MB)`);

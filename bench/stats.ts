@@ -23,8 +23,13 @@ export interface Target {
 export interface Figure {
   /** Stable key in results/latest.json (the quick bench test checks every one is there). */
   id: string;
-  /** The issue's item number (1 write throughput, 2 ingest and parse, 4 backfill, 5 memory, 6 start-up). */
+  /**
+   * Issue 11's item number (1 write throughput, 2 ingest and parse, 3 dashboard queries, 4 backfill, 5 memory,
+   * 6 start-up), or 16 for issue 16 (writes and /health under dashboard load).
+   */
   item: number;
+  /** A detail figure shown in its own section of BENCHMARKS.md (report.ts), not in the main table. */
+  section?: 'mixed';
   what: string;
   /** Unit of `ours` and `peer`, e.g. 'msgs/s', 'ms', 'MB'. */
   unit: string;

@@ -140,7 +140,7 @@ describe('query worker pool (file-backed emulator)', () => {
       req.on('error', reject);
       req.end(flux);
     });
-    assert.equal(res.status ?? res.statusCode, 200);
+    assert.equal(res.statusCode, 200);
     const first = await new Promise<Buffer>((resolve) => res.once('data', resolve));
     // The client reads nothing more: the worker fills its window and waits (8 MB of CSV cannot all be in flight).
     res.pause();
