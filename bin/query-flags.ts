@@ -22,7 +22,7 @@ export const QUERY_OPTIONS = {
   'query-initial-memory-bytes': countOption('0', { help: 'Bytes a query starts with; 0 = --query-memory-bytes' }),
   'query-memory-bytes': countOption('0', { help: 'Most bytes one query may use; 0 = unlimited' }),
   'query-max-memory-bytes': countOption('0', { help: 'Most bytes all queries may use together; 0 = unlimited' }),
-  'query-workers': countOption('0', { help: 'Query threads for a --data-dir folder; 0 = one per core' }),
+  'query-workers': countOption('0', { help: 'Query threads for a --data-dir folder; 0 = one per core but one' }),
 };
 
 const KEYS: Record<keyof typeof QUERY_OPTIONS, keyof QueryServiceOptions> = {
