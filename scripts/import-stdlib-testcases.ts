@@ -8,6 +8,11 @@
  *
  * `--check` writes nothing and reports, per package, whether the fixture on disk holds the same cases.
  * The git dir defaults to $FLUX_GIT_DIR, else /work/.mirror/influxdata+flux/repo.
+ *
+ * The fixtures made before this script (by a one-off converter) come out the same but for imports and one comment:
+ * it kept internal/debug where `debug.` was left only in a comment (map, join_fill_panic), dropped testing where
+ * only the preamble uses it (math; the suite imports testing for those cases anyway), and cut `|> debug.slurp()`
+ * out of a comment (join_fill_panic). None changes what a case runs, so those fixtures are left as they were.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
