@@ -78,9 +78,9 @@ describe('flux engine: errors', () => {
   it('names an unsupported member of a supported package', async () => {
     const e = await rejection(
       fixture,
-      'import "experimental"\nfrom(bucket: "test") |> range(start: -1h) |> experimental.to(bucket: "x")',
+      'import "experimental"\nx = experimental.catch(fn: () => 1)\nfrom(bucket: "test") |> range(start: -1h)',
     );
-    assert.match(e.message, /unsupported function "experimental.to"/);
+    assert.match(e.message, /unsupported function "experimental.catch"/);
   });
 
   it('rejects an import path that is not Flux', async () => {

@@ -3,8 +3,8 @@
  * transformations with the narrower signatures experimental.flux gives them (always `_value`, as the Go side
  * registers the universe's op specs under them); `addDuration`, `subDuration`, `alignTime` and `window` are
  * composed in Flux as experimental.flux composes them; `group(mode: "extend")`, `set`, `join`, `chain`,
- * `preview`, `unpivot`, `diff` and `objectKeys` are builtins here as in Go. `to`, `catch` and the other
- * members are refused by name.
+ * `preview`, `unpivot`, `diff` and `objectKeys` are builtins here as in Go; `to` is influxdb.wideTo (wide-to.ts).
+ * `catch` and the other members are refused by name.
  */
 import { FluxError } from '../interpreter/errors';
 import { builtin } from '../interpreter/functions';

@@ -1,30 +1,9 @@
 /**
- * The `influxdata/influxdb/monitor` package (FLUX stdlib/influxdata/influxdb/monitor/monitor.flux), composed in Flux
- * as upstream: check, notify, deadman, stateChanges, stateChangesOnly, from and logs. In InfluxDB, check and notify
- * end by writing statuses and notifications to the `_monitoring` bucket through the `write` and `log` options
- * (`experimental.to`); the emulator has no `experimental.to`, so those defaults refuse, naming it, and a script
- * that sets `option monitor.write` / `option monitor.log` (as the stdlib tests do) runs.
+ * The `influxdata/influxdb/monitor` package: upstream's monitor.flux (FLUX stdlib/influxdata/influxdb/monitor),
+ * as written there: check, notify, deadman, stateChanges, stateChangesOnly, from and logs. check and notify end
+ * by writing statuses and notifications to the org's `_monitoring` bucket with `experimental.to` (the `write` and
+ * `log` options, which a script may set), and from/logs read them back.
  */
-import { FluxError } from '../interpreter/errors';
-import { builtin } from '../interpreter/functions';
-import type { FluxFunction } from '../interpreter/values';
-
-const refuseMonitoringWrite = builtin({
-  name: 'monitor._toMonitoring',
-  params: ['tables', 'name'],
-  required: ['name'],
-  pipe: 'tables',
-  run(args) {
-    const option = args.string('name');
-    throw new FluxError(
-      `unsupported function "experimental.to": monitor.${option} writes to the _monitoring bucket with it, ` +
-        `which the emulator does not support (set option monitor.${option} to write elsewhere)`,
-    );
-  },
-});
-
-export const MONITOR: Record<string, FluxFunction> = { _toMonitoring: refuseMonitoringWrite };
-
 export const MONITOR_PRELUDE = `
 import "experimental"
 import "influxdata/influxdb/v1"
@@ -32,9 +11,9 @@ import "influxdata/influxdb"
 
 bucket = "_monitoring"
 
-option write = (tables=<-) => tables |> _toMonitoring(name: "write")
+option write = (tables=<-) => tables |> experimental.to(bucket: bucket)
 
-option log = (tables=<-) => tables |> _toMonitoring(name: "log")
+option log = (tables=<-) => tables |> experimental.to(bucket: bucket)
 
 logs = (start, stop=now(), fn) =>
     influxdb.from(bucket: bucket)

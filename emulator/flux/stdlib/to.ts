@@ -5,8 +5,11 @@
  */
 import type { FieldType, FieldValue, Point } from '../../storage/types';
 import { FluxError } from '../interpreter/errors';
+import type { Args } from '../interpreter/functions';
 import { builtin } from '../interpreter/functions';
+import type { CallSite } from '../interpreter/values';
 import { stream } from '../interpreter/values';
+import type { WritableBucket } from '../context';
 import type { Cell, Table } from '../table';
 
 /** Columns that are never tags (Flux `to()`'s default tagColumns excludes them). */
@@ -30,33 +33,14 @@ export const to = builtin({
   pipe: 'tables',
   run(args, site) {
     const input = args.stream('tables');
-    if (args.has('host') || args.has('token'))
-      throw new FluxError('writing to another host is not supported by the emulator');
     if (args.has('fieldFn'))
       throw new FluxError('unsupported function "to" with fieldFn: the emulator writes _field/_value rows only');
-    const name = args.optString('bucket');
-    const id = args.optString('bucketID');
-    if (name === undefined && id === undefined) throw new FluxError('must specify one of bucket or bucketID');
-    if (name !== undefined && id !== undefined) throw new FluxError('must specify only one of bucket or bucketID');
-    const org = args.optString('org');
-    const orgID = args.optString('orgID');
-    if (org !== undefined && orgID !== undefined) throw new FluxError('must specify only one of org or orgID');
+    const target = writeTarget(args, site, 'to()');
     const columns: WriteColumns = {
       time: args.string('timeColumn', '_time'),
       measurement: args.string('measurementColumn', '_measurement'),
       tags: args.has('tagColumns') ? args.stringArray('tagColumns') : undefined,
     };
-    const writer = site.runtime.context.writeBucket;
-    if (!writer) throw new FluxError('to(): this query cannot write (no write access is available)', 'forbidden');
-    const target = writer({
-      ...(name !== undefined ? { name } : { id }),
-      ...(org !== undefined ? { org } : {}),
-      ...(orgID !== undefined ? { orgID } : {}),
-    });
-    const shown = name ?? id ?? '';
-    if (target === 'not found') throw new FluxError(`to(): could not find bucket "${shown}"`, 'not found');
-    if (target === 'forbidden')
-      throw new FluxError(`to(): insufficient permissions for write to bucket "${shown}"`, 'forbidden');
     return stream(
       input.derive('to', site.loc, (data) => {
         const points = data.tables.flatMap((t) => tablePoints(t, columns));
@@ -66,6 +50,34 @@ export const to = builtin({
     );
   },
 });
+
+/**
+ * The bucket that `to()` and `experimental.to()` write to, from their bucket/bucketID/org/orgID/host/token
+ * arguments; `caller` names the function in the errors.
+ */
+export function writeTarget(args: Args, site: CallSite, caller: string): WritableBucket {
+  if (args.has('host') || args.has('token'))
+    throw new FluxError('writing to another host is not supported by the emulator');
+  const name = args.optString('bucket');
+  const id = args.optString('bucketID');
+  if (name === undefined && id === undefined) throw new FluxError('must specify one of bucket or bucketID');
+  if (name !== undefined && id !== undefined) throw new FluxError('must specify only one of bucket or bucketID');
+  const org = args.optString('org');
+  const orgID = args.optString('orgID');
+  if (org !== undefined && orgID !== undefined) throw new FluxError('must specify only one of org or orgID');
+  const writer = site.runtime.context.writeBucket;
+  if (!writer) throw new FluxError(`${caller}: this query cannot write (no write access is available)`, 'forbidden');
+  const target = writer({
+    ...(name !== undefined ? { name } : { id }),
+    ...(org !== undefined ? { org } : {}),
+    ...(orgID !== undefined ? { orgID } : {}),
+  });
+  const shown = name ?? id ?? '';
+  if (target === 'not found') throw new FluxError(`${caller}: could not find bucket "${shown}"`, 'not found');
+  if (target === 'forbidden')
+    throw new FluxError(`${caller}: insufficient permissions for write to bucket "${shown}"`, 'forbidden');
+  return target;
+}
 
 interface WriteColumns {
   time: string;

@@ -45,7 +45,8 @@ import { BITWISE } from './bitwise';
 import { SAMPLEDATA, SAMPLEDATA_PRELUDE } from './sampledata';
 import { GENERATE } from './generate';
 import { INTERPOLATE } from './interpolate';
-import { MONITOR, MONITOR_PRELUDE } from './monitor';
+import { MONITOR_PRELUDE } from './monitor';
+import { wideTo } from './wide-to';
 import { DATE, DATE_CONSTANTS, DATE_PRELUDE, TIMEZONE_PRELUDE } from './date';
 import {
   covariance,
@@ -149,7 +150,7 @@ const PACKAGES: Record<string, PackageDef> = {
   'experimental/array': { builtins: { from: arrayFrom, ...ARRAY_FUNCTIONS } },
   csv: { builtins: { from: csvFrom } },
   'internal/debug': { builtins: DEBUG },
-  experimental: { builtins: EXPERIMENTAL, prelude: EXPERIMENTAL_PRELUDE },
+  experimental: { builtins: { ...EXPERIMENTAL, to: wideTo }, prelude: EXPERIMENTAL_PRELUDE },
   join: { builtins: { tables: joinTables }, prelude: JOIN_PRELUDE },
   testing: { builtins: TESTING, prelude: TESTING_PRELUDE },
   types: { builtins: TYPES },
@@ -162,11 +163,11 @@ const PACKAGES: Record<string, PackageDef> = {
   sampledata: { builtins: SAMPLEDATA, prelude: SAMPLEDATA_PRELUDE },
   generate: { builtins: GENERATE },
   interpolate: { builtins: INTERPOLATE },
-  'influxdata/influxdb': { builtins: { from, buckets, to } },
+  'influxdata/influxdb': { builtins: { from, buckets, to, wideTo } },
   'influxdata/influxdb/schema': { prelude: SCHEMA_PRELUDE },
   // v1's schema functions are deprecated aliases of the schema package's (so schema's options apply to them).
   'influxdata/influxdb/v1': { prelude: V1_PRELUDE },
-  'influxdata/influxdb/monitor': { builtins: MONITOR, prelude: MONITOR_PRELUDE },
+  'influxdata/influxdb/monitor': { prelude: MONITOR_PRELUDE },
 };
 
 const parsedPreludes = new Map<string, FluxFile>();
