@@ -42,7 +42,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   });
   const orgID = setup.org?.id ?? '';
   const buckets = new BucketsAPI(new InfluxDB({ url, token: TOKEN }));
-  return {
+  const emulator: EmulatorProcess = {
     url,
     pid: child.pid ?? 0,
     orgID,
@@ -52,6 +52,7 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
       return name;
     },
     async close() {
+      runningEmulators.delete(emulator.pid);
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
         child.kill('SIGTERM');
@@ -60,6 +61,8 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  runningEmulators.set(emulator.pid, emulator);
+  return emulator;
 }
 
 function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
@@ -85,13 +88,25 @@ function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<
 
 /** Resident set size of a process, in MB (Linux /proc; else undefined). */
 export function rssMB(pid: number): number | undefined {
+  return procStatusMB(pid, 'VmRSS');
+}
+
+/** A memory line of /proc/<pid>/status in MB: VmRSS (resident now) or VmHWM (its peak); else undefined. */
+export function procStatusMB(pid: number, key: 'VmRSS' | 'VmHWM'): number | undefined {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    const m = new RegExp(`^${key}:\\s+(\\d+)\\s+kB`, 'm').exec(status);
     return m ? Number(m[1]) / 1024 : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** The emulator processes this benchmark started and has not closed, by pid. */
+const runningEmulators = new Map<number, EmulatorProcess>();
+
+export function emulatorByPid(pid: number): EmulatorProcess | undefined {
+  return runningEmulators.get(pid);
 }
 
 /** Waits until check() holds, polling every few ms. */
