@@ -12,7 +12,7 @@ import { Environment, StaticScope } from './environment';
 import { compileError, FluxError } from './errors';
 import { callFunction } from './functions';
 import { binaryOperation, isTrue, unaryOperation } from './operators';
-import { compileRegexp } from './regexp';
+import { FluxRegexp } from './regexp';
 import { durationFromParts } from './time';
 import {
   array,
@@ -62,9 +62,9 @@ export class Compiler {
       case 'DateTimeLiteral':
         return constant(time(parseTime(node.text)));
       case 'RegexpLiteral': {
-        let re: RegExp;
+        let re: FluxRegexp;
         try {
-          re = compileRegexp(node.pattern);
+          re = FluxRegexp.compile(node.pattern);
         } catch (e) {
           throw locate(e, node.loc);
         }

@@ -32,7 +32,6 @@ export function binaryOperation(operator: string, l: Value, r: Value): Value {
     case '=~':
     case '!~': {
       if (l.type !== 'string' || r.type !== 'regexp') throw unsupported(l, operator, r);
-      r.value.lastIndex = 0;
       const matches = r.value.test(l.value);
       return bool(operator === '=~' ? matches : !matches);
     }

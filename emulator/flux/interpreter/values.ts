@@ -8,6 +8,7 @@ import type { FunctionExpression, Loc } from '../parser/ast';
 import type { TableStream } from '../stream';
 import type { ColumnType } from '../table';
 import type { Environment } from './environment';
+import type { FluxRegexp } from './regexp';
 
 export interface Duration {
   /** Calendar months (1y = 12mo); applied before the nanoseconds, as Flux's values.Time.Add (day clamped to the month's end). */
@@ -27,7 +28,7 @@ export type Value =
   | { type: 'string'; value: string }
   | { type: 'time'; value: bigint }
   | { type: 'duration'; value: Duration }
-  | { type: 'regexp'; value: RegExp; source: string }
+  | { type: 'regexp'; value: FluxRegexp; source: string }
   | { type: 'array'; value: Value[] }
   | { type: 'record'; value: Map<string, Value> }
   | { type: 'function'; value: FluxFunction }
