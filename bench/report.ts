@@ -70,7 +70,7 @@ Reproduce: \`npm ci && npm run bench\` (about 4 minutes on 2 cores; Chromium at 
 for the start-up figure). \`npm run bench -- --quick\` runs a small version of each in under 30 s (no browser);
 \`npm test\` runs it and checks only that every figure is produced. The raw figures, every run included, are in
 \`bench/results/latest.json\`. One file per measurement in \`bench/\`: \`write-throughput.ts\`, \`ingest.ts\`, \`parse.ts\`,
-\`backfill.ts\`, \`memory.ts\`, \`startup.ts\`, \`queries.ts\`, \`mixed-load.ts\` (with \`mixed-viewers.ts\`); \`stats.ts\` (median,
+\`backfill.ts\`, \`memory.ts\`, \`startup.ts\`, \`queries.ts\`, \`mixed-load.ts\` (with \`mixed-viewers.ts\`), \`query-shaping.ts\`; \`stats.ts\` (median,
 min, max, pairwise ratios, the table), \`harness.ts\` (emulator process, embedded Node-RED), \`run.ts\`.
 
 ${HOW_TO_READ}

@@ -5,7 +5,7 @@
  *
  * Prints the table (stdout), writes bench/results/latest.json and regenerates BENCHMARKS.md.
  * Options: --quick, --runs N, --out DIR (results; default bench/results), --no-markdown, --only a,b
- * (parse, ingest, write, backfill, memory, startup, queries, mixed).
+ * (parse, ingest, write, backfill, memory, startup, queries, mixed, shaping).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,12 +16,23 @@ import { benchMixedLoad } from './mixed-load';
 import { memoryFigures } from './memory';
 import { benchParse } from './parse';
 import { benchQueries } from './queries';
+import { benchQueryShaping } from './query-shaping';
 import { renderMarkdown } from './report';
 import { type BenchOptions, type Figure, machine, progress, renderTable } from './stats';
 import { benchStartup } from './startup';
 import { benchWriteThroughput } from './write-throughput';
 
-export const ALL = ['parse', 'ingest', 'write', 'backfill', 'memory', 'startup', 'queries', 'mixed'] as const;
+export const ALL = [
+  'parse',
+  'ingest',
+  'write',
+  'backfill',
+  'memory',
+  'startup',
+  'queries',
+  'mixed',
+  'shaping',
+] as const;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -59,6 +70,7 @@ async function main(): Promise<void> {
   if (only.has('startup')) figures.push(...(await benchStartup(options)));
   if (only.has('queries')) figures.push(...(await benchQueries(options)));
   if (only.has('mixed')) figures.push(...(await benchMixedLoad(options)));
+  if (only.has('shaping')) figures.push(...(await benchQueryShaping(options)));
 
   const seconds = (Date.now() - started) / 1000;
   progress(`done in ${seconds.toFixed(0)} s (emulator RSS after load ${emulatorRssAfterLoad.toFixed(0)} MB)`);

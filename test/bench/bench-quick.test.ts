@@ -26,6 +26,7 @@ const FIGURES = [
   'mixed.write-p99',
   'mixed.health-p99',
   'mixed.failed',
+  'query-shaping.event-loop-stall',
   ...[0, 3, 10].flatMap((viewers) =>
     ['write-p50', 'write-p99', 'health-p50', 'health-p99'].map((metric) => `mixed.${viewers}-viewers.${metric}`),
   ),
