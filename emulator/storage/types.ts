@@ -202,16 +202,21 @@ export interface WindowedSelector extends SeriesSelector {
   every: bigint;
   /** Whether the values are wanted, or only how many points each window holds (enough for `count`). */
   values: boolean;
+  /** Series for which this is false are left out before any window is reduced. */
+  keep: (series: SeriesKey) => boolean;
 }
 
-/** One series' points in [start, stop) by window: the non-empty windows in order, with their points. */
-export interface SeriesWindows extends SeriesKey {
+/** One series' points in [start, stop), times as nanoseconds after `start` (numbers: the range must be under 2^53 ns). */
+export interface SeriesOffsets extends SeriesKey {
+  offsets: number[];
+  values: Cell[];
+}
+
+/** One series' non-empty windows in order, each with what the caller's reduce made of its values. */
+export interface SeriesWindows<R> extends SeriesKey {
   /** Window numbers (k), ascending. */
   windows: number[];
-  /** How many points each window holds. */
-  counts: number[];
-  /** Every point's value in time order, so window i's are the next counts[i] (when asked for). */
-  values?: Cell[];
+  results: R[];
 }
 
 export interface PointStore {
@@ -219,8 +224,13 @@ export interface PointStore {
   write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome;
   /** Series (with their points in [start, stop)) that match the selector, ordered by series key. */
   read(selector: SeriesSelector): SeriesData[];
-  /** As read, but counted per window of a grid (for a windowed aggregate); series without points are left out. */
-  readWindows(selector: WindowedSelector): SeriesWindows[];
+  /** As read, with times as offsets from the start (cheaper than bigints; for a range under 2^53 ns, about 104 days). */
+  readOffsets(selector: SeriesSelector): SeriesOffsets[];
+  /**
+   * As read, cut into the windows of a grid (for a windowed aggregate): `reduce` gets each non-empty window's values
+   * in time order (or as many nulls when values are not wanted); series without points are left out.
+   */
+  readWindows<R>(selector: WindowedSelector, reduce: (values: Cell[], series: SeriesKey) => R): SeriesWindows<R>[];
   /** Series keys of a bucket that match the selector's measurement/field/tag hints (ignores time). */
   seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[];
   /** Deletes points older than `beforeNs`; returns how many were removed. */

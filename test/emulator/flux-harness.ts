@@ -55,9 +55,13 @@ export class FluxFixture {
         reads.push(selector);
         return store.read(selector);
       },
-      readWindows: (selector) => {
+      readOffsets: (selector) => {
         reads.push(selector);
-        return store.readWindows(selector);
+        return store.readOffsets(selector);
+      },
+      readWindows: (selector, reduce) => {
+        reads.push(selector);
+        return store.readWindows(selector, reduce);
       },
       seriesKeys: (selector) => store.seriesKeys(selector),
       deleteBefore: (...args) => store.deleteBefore(...args),

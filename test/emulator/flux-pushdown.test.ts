@@ -136,6 +136,7 @@ const WINDOW_QUERIES: Record<string, string> = {
 ${NUMBERS} |> aggregateWindow(every: 9m, offset: 2m, fn: max) |> yield(name: "max")`,
   'first and last of strings and booleans': `${CUT} |> filter(fn: (r) => r._field == "note" or r._field == "ok") |> aggregateWindow(every: 4m, fn: first) |> yield(name: "first")
 ${CUT} |> filter(fn: (r) => r._field == "note" or r._field == "ok") |> aggregateWindow(every: 4m, fn: last, createEmpty: false) |> yield(name: "last")`,
+  'mean after a filter dropping the strings': `${CUT} |> filter(fn: (r) => r._field != "note" and r._field != "ok") |> aggregateWindow(every: 4m, fn: mean)`,
   'mean of strings fails alike': `${CUT} |> filter(fn: (r) => r._field == "note") |> aggregateWindow(every: 4m, fn: mean)`,
   'min of booleans fails alike': `${CUT} |> filter(fn: (r) => r._field == "ok") |> aggregateWindow(every: 4m, fn: min)`,
   'median, spread and stddev': `${NUMBERS} |> aggregateWindow(every: 15m, fn: median) |> yield(name: "median")

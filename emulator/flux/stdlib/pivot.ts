@@ -12,6 +12,8 @@ import type { Cell, Column, ColumnType, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
 import { compareRows } from '../tables/compare';
 import { cellId, keyId } from '../tables/keys';
+import { TableStream } from '../stream';
+import { fieldsAsColsRead, isFieldsAsCols } from './pivot-pushdown';
 
 export const pivot = builtin({
   name: 'pivot',
@@ -24,8 +26,11 @@ export const pivot = builtin({
     const valueColumn = args.string('valueColumn');
     for (const c of columnKey)
       if (rowKey.includes(c)) throw new FluxError(`column name found in both rowKey and colKey: ${c}`);
+    const input = args.stream('tables');
+    const pushed = isFieldsAsCols(rowKey, columnKey, valueColumn) ? fieldsAsColsRead(input, site.runtime) : undefined;
+    if (pushed) return stream(new TableStream(pushed));
     return stream(
-      args.stream('tables').derive('pivot', site.loc, (data) => ({
+      input.derive('pivot', site.loc, (data) => ({
         tables: pivotTables(data.tables, rowKey, columnKey, valueColumn),
         bounds: data.bounds,
       })),

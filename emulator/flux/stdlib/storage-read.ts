@@ -40,6 +40,31 @@ export function filtersAreSeriesConstant(read: PendingRead): boolean {
   });
 }
 
+/**
+ * The read and its bounds when a transformation of `input` can be computed by storage series by series: the input
+ * is still the read, push-down is on, and every filter keeps or drops whole series (none keeps empty tables: only
+ * the row path knows the series without a row in range). Undefined otherwise, or when the range does not resolve
+ * (the row path then reports it).
+ */
+export function seriesWiseRead(
+  input: TableStream,
+  runtime: Runtime,
+): { read: PendingRead; bounds: Bounds } | undefined {
+  const read = input.pendingRead;
+  if (!read?.range || runtime.context.pushDown === false || !filtersAreSeriesConstant(read)) return undefined;
+  if (read.filters.some((f) => f.onEmpty === 'keep')) return undefined;
+  try {
+    return { read, bounds: readBounds(read, runtime) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a series (its table with one row standing for all) passes the read's filters. */
+export function seriesPasses(read: PendingRead, probe: Table, runtime: Runtime): boolean {
+  return applyReadFilters(read, [probe], runtime).length > 0;
+}
+
 /** The time bounds of a pending read, as its range() gives them (errors located at the range() call). */
 export function readBounds(read: PendingRead, runtime: Runtime): Bounds {
   if (!read.range) {

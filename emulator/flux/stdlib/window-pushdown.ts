@@ -4,10 +4,11 @@
  * series' points per window (SQL GROUP BY) and gives their values in time order, without a row table. The caller
  * reduces each window with the engine's own reducer, so the answer is the engine's to the bit.
  */
+import type { SeriesKey } from '../../storage/types';
 import type { Runtime } from '../interpreter/values';
 import type { Bounds, TableStream } from '../stream';
 import type { Cell, Table } from '../table';
-import { applyReadFilters, filtersAreSeriesConstant, readBounds, readSelector, seriesTable } from './storage-read';
+import { readSelector, seriesPasses, seriesTable, seriesWiseRead } from './storage-read';
 import { clip, Window, Windower } from './windows';
 
 /** Window numbers must stay exact as JS numbers. */
@@ -15,39 +16,33 @@ const MAX_WINDOW_NUMBER = 2n ** 53n;
 const MIN_TIME = -(2n ** 63n);
 const MAX_TIME = 2n ** 63n - 1n;
 
-export interface SeriesInWindows {
-  /** The series' table as the storage read makes it, with one row (its first value) standing for all. */
+export interface SeriesInWindows<R> {
+  /** The series' table as the storage read makes it, with one row standing for all. */
   probe: Table;
-  /** Its windows in order, clipped to the bounds, each with its values in time order. */
-  windows: { w: Window; values: Cell[] }[];
+  /** Its windows in order, clipped to the bounds, each with what reduce made of its values. */
+  windows: { w: Window; result: R }[];
 }
 
-export interface WindowedReadResult {
-  series: SeriesInWindows[];
+export interface WindowedReadResult<R> {
+  series: SeriesInWindows<R>[];
   bounds: Bounds;
 }
 
 /**
- * The read, or undefined when it cannot be pushed (the engine then windows the rows itself). `withValues` false
- * gives windows holding the right number of nulls (enough for `count`); `createEmpty` adds the empty windows.
+ * The read, or undefined when it cannot be pushed (the engine then windows the rows itself). `reduce` gets each
+ * window's values in time order (`withValues` false: as many nulls, enough for `count`); `createEmpty` adds the
+ * empty windows, reduced from no values.
  */
-export function windowedRead(
+export function windowedRead<R>(
   input: TableStream,
   runtime: Runtime,
   windower: Windower,
   options: { withValues: boolean; createEmpty: boolean },
-): (() => WindowedReadResult) | undefined {
-  const read = input.pendingRead;
-  if (!read?.range || runtime.context.pushDown === false || !filtersAreSeriesConstant(read)) return undefined;
-  // A filter keeping empty tables keeps series without a row in range: only the row path knows those.
-  if (read.filters.some((f) => f.onEmpty === 'keep')) return undefined;
-  // The bounds are needed to know the grid; resolving them here is what the read would do first anyway.
-  let bounds: Bounds;
-  try {
-    bounds = readBounds(read, runtime);
-  } catch {
-    return undefined;
-  }
+  reduce: (values: Cell[], series: SeriesKey) => R,
+): (() => WindowedReadResult<R>) | undefined {
+  const pushable = seriesWiseRead(input, runtime);
+  if (!pushable) return undefined;
+  const { read, bounds } = pushable;
   const grid = bounds.start < bounds.stop ? windower.grid(bounds.start) : undefined;
   // Window bounds computed in SQL (origin + (k + 1)·every) must not overflow int64.
   if (!grid || grid.origin < MIN_TIME || bounds.stop - grid.origin + grid.every > MAX_TIME) return undefined;
@@ -55,29 +50,31 @@ export function windowedRead(
   return () => {
     const selector = readSelector(read, bounds);
     if (!selector) return { series: [], bounds };
-    const stored = runtime.context.points.readWindows({ ...selector, ...grid, values: options.withValues });
+    const probeOf = (s: SeriesKey) => seriesTable({ ...s, times: [bounds.start], values: [null] }, bounds);
+    // The filters go first: a reducer may fail on a series they drop (mean of strings).
+    const keep = (s: SeriesKey) => seriesPasses(read, probeOf(s), runtime);
+    const stored = runtime.context.points.readWindows(
+      { ...selector, ...grid, values: options.withValues, keep },
+      reduce,
+    );
     const all = options.createEmpty
       ? windower.overlapping(bounds.start, bounds.stop).map((w) => clip(w, bounds) ?? w)
       : [];
-    const series: SeriesInWindows[] = [];
+    const series: SeriesInWindows<R>[] = [];
     for (const s of stored) {
-      const values = s.values ?? new Array<Cell>(s.counts.reduce((a, b) => a + b, 0)).fill(null);
-      const probe = seriesTable({ ...s, times: [bounds.start], values: [values[0] ?? null] }, bounds);
-      if (applyReadFilters(read, [probe], runtime).length === 0) continue;
-      const windows: SeriesInWindows['windows'] = [];
+      const windows: SeriesInWindows<R>['windows'] = [];
       let next = 0;
-      let at = 0;
       for (let i = 0; i < s.windows.length; i++) {
         const start = grid.origin + BigInt(s.windows[i]) * grid.every;
         const w = clip({ start, stop: start + grid.every }, bounds) as Window;
         // Empty windows before this one, when asked for.
-        for (; next < all.length && all[next].start < w.start; next++) windows.push({ w: all[next], values: [] });
+        for (; next < all.length && all[next].start < w.start; next++)
+          windows.push({ w: all[next], result: reduce([], s) });
         if (next < all.length && all[next].start === w.start) next++;
-        windows.push({ w, values: values.slice(at, at + s.counts[i]) });
-        at += s.counts[i];
+        windows.push({ w, result: s.results[i] });
       }
-      for (; next < all.length; next++) windows.push({ w: all[next], values: [] });
-      series.push({ probe, windows });
+      for (; next < all.length; next++) windows.push({ w: all[next], result: reduce([], s) });
+      series.push({ probe: probeOf(s), windows });
     }
     return { series, bounds };
   };

@@ -18,6 +18,7 @@ import { count, Reducer, windowReducers } from './aggregates';
 import { duplicateColumn } from './columns';
 import { Pick, windowPickers } from './selectors';
 import { FluxLocation, readLocation } from './timezone';
+import type { SeriesKey } from '../../storage/types';
 import { SeriesInWindows, windowedRead } from './window-pushdown';
 import { clip, Window, Windower } from './windows';
 
@@ -84,16 +85,19 @@ export const aggregateWindow = builtin({
       // Pushed down: storage groups each series' points by window; only the value column can be aggregated so.
       const read =
         column === '_value'
-          ? windowedRead(input, site.runtime, windower, {
-              withValues: !(fast.kind === 'aggregate' && fn === count),
-              createEmpty: spec.createEmpty,
-            })
+          ? windowedRead(
+              input,
+              site.runtime,
+              windower,
+              { withValues: !(fast.kind === 'aggregate' && fn === count), createEmpty: spec.createEmpty },
+              storedReducer(fast),
+            )
           : undefined;
       if (read) {
         return stream(
           new TableStream(() => {
-            const { series, bounds } = read();
             try {
+              const { series, bounds } = read();
               return { tables: series.map((s) => aggregateStoredWindows(s, spec, bounds, fast, names)), bounds };
             } catch (e) {
               throw atRuntime(e, 'aggregateWindow', site.loc);
@@ -266,11 +270,11 @@ function fastOperation(fn: FluxFunction): FastOperation | undefined {
   return pick ? { kind: 'selector', pick } : undefined;
 }
 
-/** One window's values of the aggregated column, and the row each came from (for selectors). */
-interface WindowValues {
+/** One window reduced: an aggregate's value, or a selector's row (undefined when it picked none). */
+interface ReducedWindow {
   w: Window;
-  values: Cell[];
-  rowAt: (i: number) => Cell[];
+  cell: Cell;
+  row?: Cell[];
 }
 
 /** A table's layout as aggregateWindows needs it: its columns (with `_start`/`_stop`), key and value column. */
@@ -295,25 +299,34 @@ function aggregateWindows(
   const { columns, startIndex, stopIndex, windows } = assignWindows(table, spec, windower, bounds);
   const vi = columns.findIndex((c) => c.label === names.column);
   if (vi < 0) throw new FluxError(`column "${names.column}" does not exist`);
-  const shape = {
-    columns,
-    startIndex,
-    stopIndex,
-    keyLabels: windowKeyLabels(table, spec),
-    key: keyMap(table),
-    valueIndex: vi,
-  };
-  const byWindow = windows.map(({ w, rows }) => ({
-    w,
-    values: rows.map((r) => r[vi] ?? null),
-    rowAt: (i: number) => rows[i],
-  }));
-  return reduceWindows(shape, byWindow, spec, bounds, op, names);
+  const keyLabels = windowKeyLabels(table, spec);
+  const shape = { columns, startIndex, stopIndex, keyLabels, key: keyMap(table), valueIndex: vi };
+  checkNotKey(keyLabels, names.column);
+  const type = columns[vi].type;
+  const reduced = windows.map(({ w, rows }): ReducedWindow => {
+    const values = rows.map((r) => r[vi] ?? null);
+    if (op.kind === 'aggregate') return { w, cell: op.reduce(values, type).cell };
+    const i = op.pick(values, type);
+    return { w, cell: null, row: i < 0 ? undefined : rows[i] };
+  });
+  return reduceWindows(shape, reduced, spec, bounds, op, names);
 }
 
-/** One storage series cut into windows by storage (window-pushdown.ts). */
+/**
+ * Storage reduces the windows of each series (window-pushdown.ts) with this: the aggregate's value, or the picked
+ * value of a selector (undefined when none).
+ */
+function storedReducer(op: FastOperation): (values: Cell[], series: SeriesKey) => Cell | undefined {
+  if (op.kind === 'aggregate') return (values, series) => op.reduce(values, series.type).cell;
+  return (values, series) => {
+    const i = op.pick(values, series.type);
+    return i < 0 ? undefined : values[i];
+  };
+}
+
+/** One storage series cut into windows and reduced by storage. */
 function aggregateStoredWindows(
-  s: SeriesInWindows,
+  s: SeriesInWindows<Cell | undefined>,
   spec: WindowSpec,
   bounds: Bounds,
   op: FastOperation,
@@ -329,16 +342,19 @@ function aggregateStoredWindows(
     key: keyMap(probe),
     valueIndex: vi,
   };
-  const byWindow = s.windows.map(({ w, values }) => ({
-    w,
-    values,
-    rowAt: (i: number) => {
-      const row = probe.rows[0].slice();
-      row[vi] = values[i];
-      return row;
-    },
-  }));
-  return reduceWindows(shape, byWindow, spec, bounds, op, names);
+  const reduced = s.windows.map(({ w, result }): ReducedWindow => {
+    if (op.kind === 'aggregate') return { w, cell: result ?? null };
+    if (result === undefined) return { w, cell: null };
+    const row = probe.rows[0].slice();
+    row[vi] = result;
+    return { w, cell: null, row };
+  });
+  return reduceWindows(shape, reduced, spec, bounds, op, names);
+}
+
+function checkNotKey(keyLabels: string[], column: string): void {
+  if (keyLabels.includes(column))
+    throw new FluxError(`cannot aggregate column "${column}": it is part of the group key`);
 }
 
 interface AggregateNames {
@@ -354,7 +370,7 @@ interface AggregateNames {
  */
 function reduceWindows(
   shape: WindowedShape,
-  windows: WindowValues[],
+  windows: ReducedWindow[],
   spec: WindowSpec,
   bounds: Bounds | undefined,
   op: FastOperation,
@@ -365,8 +381,6 @@ function reduceWindows(
   const outer = bounds ?? { start: MIN_TIME, stop: MAX_TIME };
   key.set(spec.startColumn, outer.start);
   key.set(spec.stopColumn, outer.stop);
-  if (keyLabels.includes(names.column))
-    throw new FluxError(`cannot aggregate column "${names.column}": it is part of the group key`);
   const timeOf = (w: Window) => (names.timeSrc === spec.startColumn ? w.start : w.stop);
 
   if (op.kind === 'aggregate') {
@@ -374,7 +388,7 @@ function reduceWindows(
     const keyColumns = columns.filter((c) => keyLabels.includes(c.label) && c.label !== names.timeDst);
     const type = op.reduce([], columns[vi].type).type;
     const prefix = keyColumns.map((c) => key.get(c.label) ?? null);
-    const rows = windows.map(({ w, values }) => [...prefix, op.reduce(values, columns[vi].type).cell, timeOf(w)]);
+    const rows = windows.map(({ w, cell }) => [...prefix, cell, timeOf(w)]);
     const out = makeTable(
       [...keyColumns, { label: names.column, type }, { label: names.timeDst, type: 'dateTime:RFC3339' }],
       keyLabels,
@@ -393,12 +407,12 @@ function reduceWindows(
     outColumns = columns.map((c, j): Column => (j === di ? { label: names.timeDst, type: 'dateTime:RFC3339' } : c));
   }
   const rows: Cell[][] = [];
-  for (const { w, values, rowAt } of windows) {
-    const i = op.pick(values, columns[vi].type);
-    if (i < 0 && !spec.createEmpty) continue;
+  for (const { w, row: picked } of windows) {
+    if (!picked && !spec.createEmpty) continue;
     // An empty window becomes a row of its key values and nulls (table.fill()).
-    const row: Cell[] =
-      i >= 0 ? rowAt(i).slice() : columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null));
+    const row: Cell[] = picked
+      ? picked.slice()
+      : columns.map((c) => (key.has(c.label) ? (key.get(c.label) ?? null) : null));
     row[di] = timeOf(w);
     row[startIndex] = outer.start;
     row[stopIndex] = outer.stop;

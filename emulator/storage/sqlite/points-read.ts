@@ -4,7 +4,15 @@
  */
 import type { Database, Statement } from 'better-sqlite3';
 import type { Cell } from '../../flux/table';
-import type { FieldType, SeriesData, SeriesKey, SeriesSelector, SeriesWindows, WindowedSelector } from '../types';
+import type {
+  FieldType,
+  SeriesData,
+  SeriesKey,
+  SeriesOffsets,
+  SeriesSelector,
+  SeriesWindows,
+  WindowedSelector,
+} from '../types';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -30,6 +38,7 @@ export class SqlitePointReader {
     windowCountsBySeeks: Statement;
     readValues: Statement;
     readExactValues: Statement;
+    readOffsets: Statement;
   };
 
   constructor(private readonly db: Database) {
@@ -75,6 +84,9 @@ export class SqlitePointReader {
       readValues: db
         .prepare('SELECT value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
         .pluck(true),
+      readOffsets: db
+        .prepare('SELECT time - ? FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
+        .pluck(true),
       // Integers beyond 2^53 stay exact.
       readExactValues: db
         .prepare('SELECT value FROM points WHERE series_id = ? AND time >= ? AND time < ? ORDER BY time')
@@ -115,35 +127,56 @@ export class SqlitePointReader {
     return out;
   }
 
-  readWindows(selector: WindowedSelector): SeriesWindows[] {
+  readWindows<R>(selector: WindowedSelector, reduce: (values: Cell[], series: SeriesKey) => R): SeriesWindows<R>[] {
     const start = clamp(selector.start);
     const stop = clamp(selector.stop);
-    const out: SeriesWindows[] = [];
+    const out: SeriesWindows<R>[] = [];
     if (start >= stop) return out;
     const { origin, every } = selector;
     const fewWindows = (stop - origin) / every <= SEEK_WINDOWS;
     for (const series of this.findSeries(selector)) {
+      const key = seriesKeyOf(series);
+      if (!selector.keep(key)) continue;
       const grouped = (
         fewWindows
           ? this.stmt.windowCountsBySeeks.all({ origin, every, series: series.id, start, stop })
           : this.stmt.windowCounts.all(origin, every, series.id, start, stop)
       ) as [number, number][];
       if (grouped.length === 0) continue;
+      // Reduced series by series, so a series' values are short-lived.
+      const values = selector.values ? this.values(series, start, stop) : undefined;
       const windows = new Array<number>(grouped.length);
-      const counts = new Array<number>(grouped.length);
-      for (let i = 0; i < grouped.length; i++) {
-        windows[i] = grouped[i][0];
-        counts[i] = grouped[i][1];
+      const results = new Array<R>(grouped.length);
+      for (let i = 0, at = 0; i < grouped.length; i++) {
+        const [k, count] = grouped[i];
+        windows[i] = k;
+        results[i] = reduce(values ? values.slice(at, at + count) : new Array<Cell>(count).fill(null), key);
+        at += count;
       }
-      let values: Cell[] | undefined;
-      if (selector.values) {
-        const exact = series.type !== 'double';
-        const raw = (exact ? this.stmt.readExactValues : this.stmt.readValues).all(series.id, start, stop) as Cell[];
-        values = exact ? raw.map((v) => fromSqlValue(series.type, v)) : raw;
-      }
-      out.push({ ...seriesKeyOf(series), windows, counts, values });
+      out.push({ ...key, windows, results });
     }
     return out;
+  }
+
+  readOffsets(selector: SeriesSelector): SeriesOffsets[] {
+    const start = clamp(selector.start);
+    const stop = clamp(selector.stop);
+    const out: SeriesOffsets[] = [];
+    if (start >= stop) return out;
+    for (const series of this.findSeries(selector)) {
+      // Two plucks (times, then values) cost less than one array per row.
+      const offsets = this.stmt.readOffsets.all(start, series.id, start, stop) as number[];
+      if (offsets.length === 0) continue;
+      out.push({ ...seriesKeyOf(series), offsets, values: this.values(series, start, stop) });
+    }
+    return out;
+  }
+
+  /** A series' values in [start, stop) in time order, as the table model holds them. */
+  private values(series: SeriesRow, start: bigint, stop: bigint): Cell[] {
+    const exact = series.type !== 'double';
+    const raw = (exact ? this.stmt.readExactValues : this.stmt.readValues).all(series.id, start, stop) as Cell[];
+    return exact ? raw.map((v) => fromSqlValue(series.type, v)) : raw;
   }
 
   seriesKeys(selector: Omit<SeriesSelector, 'start' | 'stop'>): SeriesKey[] {
