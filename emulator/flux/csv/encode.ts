@@ -2,10 +2,10 @@
  * Annotated CSV as InfluxDB OSS 2.7 writes query results (FLUX v0.196 csv/result.go `ResultEncoder`,
  * `DelimitedMultiResultEncoder` with a CRLF delimiter).
  */
-import type { Column, Result, Table } from '../table';
+import type { Cell, Column, Result, Table } from '../table';
 import { formatCell } from './cells';
 import type { Dialect } from './dialect';
-import { csvRecord, EMPTY_LINE } from './writer';
+import { csvField, csvRecord, EMPTY_LINE } from './writer';
 
 export { formatFloat } from './float';
 export { formatTime } from './time';
@@ -102,9 +102,22 @@ function encodeResult(result: Result, dialect: Dialect, out: TextSink, beforeTab
       if (previous) out.push(EMPTY_LINE);
       writeSchema(result.name, table, id, dialect, out);
     }
-    const prefix = ['', resultCell, String(id)];
+    const prefix = csvRecord(['', resultCell, String(id)], d).slice(0, -2);
+    // A column often holds one value on many rows (the group key): its text is made once, not per row.
+    const columns = table.columns;
+    const lastCells: Cell[] = [];
+    const lastTexts: string[] = [];
     for (const row of table.rows) {
-      out.push(csvRecord([...prefix, ...table.columns.map((c, j) => formatCell(row[j] ?? null, c.type))], d));
+      let record = prefix;
+      for (let j = 0; j < columns.length; j++) {
+        const cell = row[j] ?? null;
+        if (j >= lastTexts.length || !Object.is(cell, lastCells[j])) {
+          lastCells[j] = cell;
+          lastTexts[j] = csvField(formatCell(cell, columns[j].type), d);
+        }
+        record += d + lastTexts[j];
+      }
+      out.push(record + EMPTY_LINE);
     }
     previous = table;
   });

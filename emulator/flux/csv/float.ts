@@ -9,6 +9,9 @@ export function formatFloat(v: number): string {
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
   if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  // In this range JS writes the same shortest digits without an exponent (ECMAScript Number::toString).
+  const magnitude = Math.abs(v);
+  if (magnitude >= 1e-6 && magnitude < 1e21) return String(v);
   // JS picks the same shortest round-trip digits as Go; only the layout differs.
   const [mantissa, exp] = Math.abs(v).toExponential().split('e');
   const digits = mantissa.replace('.', '');

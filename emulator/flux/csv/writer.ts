@@ -7,7 +7,12 @@ const CRLF = '\r\n';
 
 /** One record followed by CRLF; an empty record is just CRLF (Go `writer.Write(nil)`). */
 export function csvRecord(fields: readonly string[], delimiter: string): string {
-  return fields.map((f) => (needsQuotes(f, delimiter) ? quote(f) : f)).join(delimiter) + CRLF;
+  return fields.map((f) => csvField(f, delimiter)).join(delimiter) + CRLF;
+}
+
+/** One field as the record holds it (quoted when it must be). */
+export function csvField(field: string, delimiter: string): string {
+  return needsQuotes(field, delimiter) ? quote(field) : field;
 }
 
 export const EMPTY_LINE = CRLF;
