@@ -215,6 +215,25 @@ describe('write (/api/v2/write)', () => {
     );
   });
 
+  it('refuses a later point of a series stored earlier in the same batch when a field changed type (422)', async () => {
+    // The first point stores the series' fields; the store then skips checking points whose fields it
+    // has just stored with the same types, and must still notice the one whose type changed.
+    const body = [`m,host=a v=1,w=1i ${T0}`, `m,host=a v=2,w=2 ${T0 + 1n}`, `m,host=a v=3,w=3i ${T0 + 2n}`].join('\n');
+    const res = await post(`org=${env.org}&bucket=${env.bucket}`, body);
+    assert.equal(res.status, 422);
+    assert.equal(
+      JSON.parse(res.body).message,
+      'failure writing points to database: partial write: field type conflict: input field "w" on measurement "m" is type float, already exists as type integer dropped=1',
+    );
+    assert.deepEqual(
+      stored().map((s) => [s.field, s.values]),
+      [
+        ['v', [1, 3]],
+        ['w', [1n, 3n]],
+      ],
+    );
+  });
+
   it('refuses writes with an inactive token (403)', async () => {
     const auths = new AuthorizationsAPI(env.influx);
     const created = await auths.postAuthorizations({
