@@ -10,6 +10,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium, PageProblems, saveScreenshot, TestBrowser, watchPage } from './support/browser';
 import { chartStates, chooseOption, dismissOfflineToast, gaugeReadings, needleOnValue } from './support/dashboard-2';
+import { quickDeviceHealth, redeployWith } from './support/flows';
+import { recordToasts } from './support/toasts';
 import { startStack, type TestStack } from '../support/stack';
 
 /** Title, units and dial limits of each gauge: IoT Center's ranges. */
@@ -186,6 +188,50 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     const text = page.locator('[id="nrdb-ui-widget-iotc2.txt.progress"]');
     // The emulator starts empty, so the first backfill writes every minute of the last 7 days.
     await text.filter({ hasText: /(\d+) of \1 missing minutes written/ }).waitFor({ timeout: 10_000 });
+  });
+
+  it('raises one notification when the virtual device falls silent and one when it writes again; the Health column follows', async () => {
+    // The device writes every 2 s here, the tab expects that of it, and devices are checked as often: silent
+    // after 6 s instead of 30.
+    await redeployWith(stack.editorUrl, quickDeviceHealth('iotc2', 2));
+    const table = page.locator('[id="nrdb-ui-widget-iotc2.table.devices"]');
+    const headers = async () => (await table.locator('thead th').allInnerTexts()).map((t) => t.trim());
+    // The fourth column of virtual_device's row is its health.
+    const health = table
+      .locator('tbody tr')
+      .filter({ has: page.locator('td:first-child', { hasText: /^virtual_device$/ }) })
+      .locator('td:nth-child(4)');
+    await page.goto(`${dashboardUrl}/devices`);
+    await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
+    assert.equal((await headers())[3], 'Health');
+    await dismissOfflineToast(page);
+
+    // Stopped on the Virtual device page: the notification shows there, on any page of the dashboard.
+    await page.goto(`${dashboardUrl}/virtual-device`);
+    const stopped = await recordToasts(page, '.v-snackbar__content');
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await stopped.waitFor(/virtual_device is silent: no entry for \d+ s/, 60_000);
+    // A few more checks (every 2 s) while it stays silent: no second notification.
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    assert.equal((await stopped.texts()).filter((t) => /virtual_device/.test(t)).length, 1, 'one alert');
+    await page.goto(`${dashboardUrl}/devices`);
+    await health.filter({ hasText: /^silent$/ }).waitFor({ timeout: 30_000 });
+    await saveScreenshot(page, 'dashboard-2-devices-silent');
+
+    await page.goto(`${dashboardUrl}/virtual-device`);
+    const started = await recordToasts(page, '.v-snackbar__content');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await started.waitFor(/virtual_device writes again/, 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    assert.deepEqual(
+      (await started.texts())
+        .filter((t) => /virtual_device/.test(t))
+        .map((t) => t.replace(/^Device health\s*/, '').replace(/\s*Close$/, '')),
+      ['virtual_device writes again'],
+      'one recovery',
+    );
+    await page.goto(`${dashboardUrl}/devices`);
+    await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
   });
 
   it('leaves no errors in the browser console and no offline-ready toast over the widgets', async () => {
