@@ -46,10 +46,9 @@ function nodeRedMemory(emulatorPid: number, options: BenchOptions): NodeRedMemor
 export function memoryFigures(
   emulatorPids: readonly number[],
   emulatorPeakMB: number,
-  options?: BenchOptions,
+  options: BenchOptions,
 ): Figure[] {
-  // run.ts does not pass its options (yet): --quick is read from the command line then.
-  const nodeRed = nodeRedMemory(emulatorPids[0], options ?? { quick: process.argv.includes('--quick'), runs: 1 });
+  const nodeRed = nodeRedMemory(emulatorPids[0], options);
   progress(
     `Node-RED memory: ${nodeRed.rssMB.toFixed(0)} MB RSS (peak ${nodeRed.peakMB.toFixed(0)} MB) after ` +
       `${nodeRed.points} points and ${nodeRed.queries} queries`,

@@ -60,7 +60,7 @@ async function main(): Promise<void> {
     if (emulator && red && only.has('write')) figures.push(...(await benchWriteThroughput(red, emulator, options)));
     if (emulator && red && only.has('backfill')) figures.push(...(await benchBackfill(red, emulator, options)));
     if (emulator && only.has('memory')) {
-      figures.push(...memoryFigures([emulator.pid], ingestPeakRssMB));
+      figures.push(...memoryFigures([emulator.pid], ingestPeakRssMB, options));
       emulatorRssAfterLoad = figures[figures.length - 2].ours.median;
     }
   } finally {

@@ -14,6 +14,7 @@ const FIGURES = [
   'ingest.vs-sqlite',
   'write.vs-peer',
   'write.vs-ceiling',
+  'write.vs-ceiling-same-batch',
   'backfill.week',
   'memory.emulator',
   'memory.node-red',
