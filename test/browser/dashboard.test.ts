@@ -8,11 +8,13 @@ import type { Page } from 'playwright-core';
 import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
 import { startStack, type TestStack } from '../support/stack';
 import { PACKAGE_ROOT } from './support/build';
+import { quickDeviceHealth, redeployWith } from './support/flows';
+import { recordToasts } from './support/toasts';
 
 const GAUGES = ['Temperature', 'Humidity', 'Pressure', 'CO2', 'TVOC'];
 
-/** Known noise of node-red-dashboard 3.x itself (a missing optional icon, its side-nav probe). */
-const DASHBOARD_NOISE = [/status of 404/, /SideNav 'left' is not available/];
+/** Known noise of node-red-dashboard 3.x itself: its side-nav probe. (Its loading.html is served by the flow.) */
+const DASHBOARD_NOISE = [/SideNav 'left' is not available/];
 
 describe('dashboard of the example flow (Chromium)', function () {
   this.timeout(180_000);
@@ -105,6 +107,67 @@ describe('dashboard of the example flow (Chromium)', function () {
     }
   });
 
+  it("spans each chart's time axis from its first to its last point: no blank margins at 7 days", async () => {
+    // The page still shows Past 7d (the test before chose it): hourly means of a week.
+    await waitForSpan(page, (span) => span > 5 * 24 * 3600 * 1000, 'the charts plot days');
+    const edges = await page.evaluate(() => {
+      interface Scale {
+        left: number;
+        right: number;
+        paddingLeft: number;
+        paddingRight: number;
+        getPixelForValue(value: unknown): number;
+        getPixelForTick(index: number): number;
+        ticks: unknown[];
+      }
+      const charts = (
+        window as unknown as {
+          Chart: {
+            instances: Record<
+              string,
+              {
+                data: { datasets: { label?: string; data: { x: number }[] }[] };
+                chartArea: { left: number; right: number };
+                scales: Record<string, Scale>;
+              }
+            >;
+          };
+        }
+      ).Chart;
+      return Object.values(charts.instances)
+        .filter((c) => c.data.datasets[0]?.label !== undefined && c.data.datasets[0].data.length > 1)
+        .map((c) => {
+          const data = c.data.datasets[0].data;
+          const x = c.scales['x-axis-0'];
+          return {
+            label: c.data.datasets[0].label,
+            firstPoint: x.getPixelForValue(data[0].x),
+            lastPoint: x.getPixelForValue(data[data.length - 1].x),
+            // Chart.js keeps half the last tick's label width right of the plot: the plot ends at the last tick.
+            plotLeft: c.chartArea.left,
+            plotRight: x.right - x.paddingRight,
+            lastTick: x.getPixelForTick(x.ticks.length - 1),
+          };
+        });
+    });
+    assert.ok(edges.length >= 5, JSON.stringify(edges));
+    for (const e of edges) {
+      assert.ok(
+        Math.abs(e.firstPoint - e.plotLeft) <= 1,
+        `${e.label}: first point at the left edge ${JSON.stringify(e)}`,
+      );
+      assert.ok(
+        Math.abs(e.lastPoint - e.plotRight) <= 1,
+        `${e.label}: last point at the right edge ${JSON.stringify(e)}`,
+      );
+      assert.ok(
+        Math.abs(e.lastPoint - e.lastTick) <= 1,
+        `${e.label}: the last tick is the last point ${JSON.stringify(e)}`,
+      );
+    }
+    await saveScreenshot(page, 'dashboard-7d');
+  });
+
   it('registers and removes a device with the dashboard controls, and the table follows with each health', async () => {
     await page.goto(`${baseUrl}/ui/#!/1`);
     const rows = page.locator('table.iotc-devices td.iotc-device-id');
@@ -138,6 +201,45 @@ describe('dashboard of the example flow (Chromium)', function () {
     await state.filter({ hasText: /stopped/ }).waitFor({ timeout: 15_000 });
     await page.getByRole('button', { name: /start/i }).click();
     await state.filter({ hasText: /running/ }).waitFor({ timeout: 30_000 });
+  });
+
+  it('raises one alert when the virtual device falls silent and one when it writes again, and the table follows', async () => {
+    // The device writes every 2 s here, the tab expects that of it, and devices are checked as often: silent
+    // after 6 s instead of 30.
+    await redeployWith(baseUrl, quickDeviceHealth('iotc', 2));
+    // node-red-dashboard sends the page its widgets again after a deploy: let it, then open the Devices tab.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await page.reload();
+    await page.goto(`${baseUrl}/ui/#!/1`);
+    const health = page
+      .locator('table.iotc-devices tr', { has: page.locator('td.iotc-device-id', { hasText: /^virtual_device$/ }) })
+      .locator('td.iotc-health');
+    // The redeployed tab's EXPECTED_INTERVALS reached the table.
+    await health.locator('span[title="expected every 2 s"]', { hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
+    const toasts = await recordToasts(page, 'md-toast');
+
+    // Stopped from the Virtual device tab; the alert shows wherever the viewer is.
+    await page.goto(`${baseUrl}/ui/#!/2`);
+    await page.getByRole('button', { name: /stop/i }).click();
+    await toasts.waitFor(/virtual_device is silent: no entry for \d+ s/, 60_000);
+    await page.goto(`${baseUrl}/ui/#!/1`);
+    await health.filter({ hasText: /^silent$/ }).waitFor({ timeout: 30_000 });
+    assert.match((await health.getAttribute('class')) ?? '', /iotc-health-silent/);
+    await saveScreenshot(page, 'devices-silent');
+
+    await page.goto(`${baseUrl}/ui/#!/2`);
+    await page.getByRole('button', { name: /start/i }).click();
+    await toasts.waitFor(/virtual_device writes again/, 60_000);
+    await page.goto(`${baseUrl}/ui/#!/1`);
+    await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
+    // A few more checks (every 2 s) while the health holds: nothing repeats.
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    // A toast reads "Device health <what happened>" (its topic, then its payload).
+    const said = (await toasts.texts()).filter((t) => /virtual_device/.test(t));
+    assert.deepEqual(
+      said.map((t) => t.replace(/^Device health /, '').replace(/ for \d+ s$/, ' for N s')),
+      ['virtual_device is silent: no entry for N s', 'virtual_device writes again'],
+    );
   });
 
   it('fits a phone (390 px): nothing wider than the screen, every gauge and the devices table in view', async () => {
