@@ -19,11 +19,12 @@ interface WriteSeries {
   measurement: string;
   /** The tags as stored: JSON of the [key, value] pairs. */
   tags: string;
-  fields: Map<string, { id: bigint; type: FieldType }>;
+  /** Series ids as numbers: SQLite's rowids stay far below 2^53, and a number binds cheaper than a bigint. */
+  fields: Map<string, { id: number; type: FieldType }>;
 }
 
 export class SqlitePointWriter {
-  private readonly seriesIds = new Map<string, bigint>();
+  private readonly seriesIds = new Map<string, number>();
   /** Field types by bucket, then measurement, then field (nested: no key string per field per point). */
   private readonly fieldTypes = new Map<string, Map<string, Map<string, FieldType>>>();
   private readonly stmt: {
@@ -188,15 +189,15 @@ export class SqlitePointWriter {
     return types;
   }
 
-  private seriesId(bucketId: string, point: Point, tags: string, field: string, type: FieldType): bigint {
+  private seriesId(bucketId: string, point: Point, tags: string, field: string, type: FieldType): number {
     const key = `${bucketId}\0${point.measurement}\0${tags}\0${field}`;
     let id = this.seriesIds.get(key);
     if (id === undefined) {
       const row = this.stmt.findSeries.get(bucketId, point.measurement, tags, field) as
         { id: number | bigint } | undefined;
-      if (row) id = BigInt(row.id);
+      if (row) id = Number(row.id);
       else {
-        id = BigInt(this.stmt.insertSeries.run(bucketId, point.measurement, tags, field, type).lastInsertRowid);
+        id = Number(this.stmt.insertSeries.run(bucketId, point.measurement, tags, field, type).lastInsertRowid);
         for (const [k, v] of point.tags) this.stmt.insertSeriesTag.run(id, k, v);
       }
       this.seriesIds.set(key, id);
