@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { MetadataStore, PointStore } from '../types';
+import { DEFAULT_WAL_CHECKPOINT, WalCheckpointer, type WalCheckpointOptions } from './checkpoint';
 import { openMetadata } from './documents';
 import { SqlitePointStore } from './points';
 import { SCHEMA_SQL } from './schema';
@@ -34,7 +35,7 @@ function loadSqlite(): typeof BetterSqlite3 {
   }
 }
 
-export function openStorage(dataDir: string): Storage {
+export function openStorage(dataDir: string, checkpoints: WalCheckpointOptions = DEFAULT_WAL_CHECKPOINT): Storage {
   const Database = loadSqlite();
   let file = ':memory:';
   if (dataDir !== ':memory:') {
@@ -47,12 +48,38 @@ export function openStorage(dataDir: string): Storage {
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA_SQL);
+  const points = new SqlitePointStore(db);
+  // An in-memory database has no WAL to checkpoint.
+  const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer(db, file, checkpoints);
+  if (checkpointer) checkAfterWrites(points, () => checkpointer.afterWrite());
   return {
     meta: openMetadata(db),
-    points: new SqlitePointStore(db),
+    points,
     file,
-    close: () => db.close(),
+    close: () => {
+      checkpointer?.close();
+      db.close();
+    },
   };
+}
+
+/** Runs `check` after each call that writes points, whether it succeeded or not. */
+function checkAfterWrites(points: SqlitePointStore, check: () => void): void {
+  const write = points.write.bind(points);
+  const deleteBefore = points.deleteBefore.bind(points);
+  const deleteRange = points.deleteRange.bind(points);
+  const deleteBucket = points.deleteBucket.bind(points);
+  const thenCheck = <T>(call: () => T): T => {
+    try {
+      return call();
+    } finally {
+      check();
+    }
+  };
+  points.write = (...args) => thenCheck(() => write(...args));
+  points.deleteBefore = (...args) => thenCheck(() => deleteBefore(...args));
+  points.deleteRange = (...args) => thenCheck(() => deleteRange(...args));
+  points.deleteBucket = (...args) => thenCheck(() => deleteBucket(...args));
 }
 
 /**
