@@ -74,7 +74,7 @@ describe('Flux that once broke the emulator', () => {
     });
   }
 
-  it('keeps case-insensitive patterns case-insensitive on the linear engine', async () => {
+  it('keeps case-insensitive patterns case-insensitive on a long string (RE2 semantics, linear time)', async () => {
     const res = await query(
       `from(bucket: "${env.bucket}") |> range(start: -1h) |> filter(fn: (r) => r._value =~ /(?i)^A+B$/)`,
     );
