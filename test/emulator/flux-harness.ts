@@ -56,7 +56,7 @@ export class FluxFixture {
         return store.read(selector);
       },
       readOffsets: (selector) => {
-        reads.push(selector);
+        reads.push({ ...selector, offsets: true } as SeriesSelector);
         return store.readOffsets(selector);
       },
       readWindows: (selector, reduce) => {

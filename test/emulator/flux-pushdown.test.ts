@@ -8,7 +8,13 @@ import assert from 'node:assert/strict';
 import { encodeResults } from '../../emulator/flux/csv/encode';
 import { runFlux } from '../../emulator/flux/engine';
 import type { FieldValue, Point } from '../../emulator/storage/types';
-import { deviceListQuery, downsampledQuery, lastSeenQuery, lastValuesQuery } from '../../lib/query';
+import {
+  deviceListQuery,
+  deviceMeasurementsQuery,
+  downsampledQuery,
+  lastSeenQuery,
+  lastValuesQuery,
+} from '../../lib/query';
 import { FluxFixture, NOW } from './flux-harness';
 
 const SECOND = 1_000_000_000n;
@@ -45,6 +51,9 @@ function fixture(): FluxFixture {
       if (i % 3 === 0) fields.push(['note', { type: 'string', value: `n${i}` }]);
       if (i % 4 === 1) fields.push(['ok', { type: 'boolean', value: i % 8 === 1 }]);
       points.push(point(tags, fields, time));
+      // A field written between the others' times: a tag set whose series do not share their times.
+      if (d === 2 && i % 5 === 0)
+        points.push(point(tags, [['extra', { type: 'double', value: -i / 7 }]], time + 30n * SECOND));
     }
   }
   // Another measurement, and a tag set with an extra key.
@@ -166,6 +175,29 @@ ${NUMBERS} |> aggregateWindow(every: 1h, fn: mean, location: timezone.location(n
   'grouped downstream': `${NUMBERS} |> aggregateWindow(every: 10m, fn: mean) |> group(columns: ["_field"]) |> sum()`,
 };
 
+/** Fields as columns: pushed down as one pivoted table per tag set, built from each series' times and values. */
+const V1 = `import "influxdata/influxdb/v1"\n`;
+const PIVOT_QUERIES: Record<string, string> = {
+  'device measurements preset (two tag sets)': deviceMeasurementsQuery({
+    bucket: 'test',
+    deviceId: 'device-1',
+    range: '-2h',
+  }).toString(),
+  'every device, fields at different times': `${V1}${ENV} |> v1.fieldsAsCols()`,
+  'schema.fieldsAsCols': `import "influxdata/influxdb/schema"\n${ENV} |> schema.fieldsAsCols()`,
+  'pivot written out': `${FROM} |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")`,
+  'range cut at both ends': `${V1}${CUT} |> v1.fieldsAsCols()`,
+  'filter not narrowed (!=)': `${V1}${FROM} |> filter(fn: (r) => r._field != "note" and r.clientId != "device-2") |> v1.fieldsAsCols()`,
+  'tag only some series have': `${V1}${FROM} |> filter(fn: (r) => r.host == "h1" or r.zone == "z") |> v1.fieldsAsCols()`,
+  'grouped downstream': `${V1}${ENV} |> v1.fieldsAsCols() |> group() |> count(column: "Temperature")`,
+  'no match': `${V1}${FROM} |> filter(fn: (r) => r.clientId == "nobody") |> v1.fieldsAsCols()`,
+  'empty range': `${V1}from(bucket: "test") |> range(start: 2031-01-01T00:00:00Z) |> v1.fieldsAsCols()`,
+  'range over 104 days (not pushed)': `${V1}from(bucket: "test") |> range(start: 0) |> filter(fn: (r) => r.clientId == "device-0") |> v1.fieldsAsCols()`,
+  'filter on _value (not pushed)': `${V1}${ENV} |> filter(fn: (r) => r._field == "CO2" and r._value > 420) |> v1.fieldsAsCols()`,
+  'another row key (not pushed)': `${ENV} |> pivot(rowKey: ["_time", "clientId"], columnKey: ["_field"], valueColumn: "_value")`,
+  'unbounded (not pushed)': `${V1}from(bucket: "test") |> v1.fieldsAsCols()`,
+};
+
 describe('Flux push-down gives the same answer as the engine', () => {
   let f: FluxFixture;
   before(() => {
@@ -188,6 +220,24 @@ describe('Flux push-down gives the same answer as the engine', () => {
       assert.equal(pushed, engine);
     });
   }
+
+  for (const [name, query] of Object.entries(PIVOT_QUERIES)) {
+    it(`fieldsAsCols: ${name}`, async () => {
+      const pushed = await csvOf(f, query, true);
+      const engine = await csvOf(f, query, false);
+      assert.equal(pushed, engine);
+    });
+  }
+
+  it('has storage read times and values for the pushable fieldsAsCols', async () => {
+    for (const [name, query] of Object.entries(PIVOT_QUERIES)) {
+      f.reads.length = 0;
+      await runFlux(query, f.context()).catch(() => undefined);
+      const pivoted = f.reads.filter((s) => 'offsets' in s).length;
+      if (/not pushed/.test(name)) assert.equal(pivoted, 0, name);
+      else if (name !== 'empty range') assert.ok(pivoted > 0 && pivoted === f.reads.length, name);
+    }
+  });
 
   it('has storage count the windows for the pushable windowed aggregates', async () => {
     for (const [name, query] of Object.entries(WINDOW_QUERIES)) {
