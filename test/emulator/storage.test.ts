@@ -169,6 +169,75 @@ describe('point storage (SQLite)', () => {
     assert.deepEqual(storage.points.read({ bucketId: 'other-bucket', start: 0n, stop: 100n }), []);
   });
 
+  it('cuts a read into grid windows: counts per window and values in time order, by seeks or row by row', () => {
+    // Times on both sides of the epoch, a gap of empty windows, and an int64 beyond 2^53.
+    const times = [-25n, -20n, -7n, -1n, 0n, 3n, 4n, 9n, 40n, 41n, 59n];
+    storage.points.write(
+      'b1',
+      times.flatMap((t, i) => [
+        point('m', { host: 'a' }, { f: dbl(i / 3 - 1), i: { type: 'long', value: 2n ** 60n + BigInt(i) } }, t),
+        point('m', { host: 'b' }, { s: { type: 'string', value: `s${i}` } }, t),
+      ]),
+      0,
+      NOW,
+    );
+    const read = (every: bigint, stop: bigint, keep = (s: { tags: [string, string][] }) => s.tags[0][1] === 'a') =>
+      storage.points.readWindows(
+        { bucketId: 'b1', start: -22n, stop, origin: -30n, every, values: true, keep },
+        (values) => values,
+      );
+    const expected = (every: bigint, stop: bigint) =>
+      storage.points.read({ bucketId: 'b1', start: -22n, stop, tags: { host: ['a'] } }).map((s) => {
+        const byWindow = new Map<number, unknown[]>();
+        s.times.forEach((t, i) => {
+          const k = Number((t + 30n) / every);
+          byWindow.set(k, [...(byWindow.get(k) ?? []), s.values[i]]);
+        });
+        return { field: s.field, windows: [...byWindow.keys()], results: [...byWindow.values()] };
+      });
+    // 10ns windows up to 50: a few, found by seeks; 1ns windows up to 10,000: many, grouped row by row.
+    for (const [every, stop] of [
+      [10n, 50n],
+      [1n, 10_000n],
+    ])
+      assert.deepEqual(
+        read(every, stop).map((s) => ({ field: s.field, windows: s.windows, results: s.results })),
+        expected(every, stop),
+      );
+    assert.deepEqual(
+      read(10n, 50n, () => false).map((s) => s.field),
+      [],
+    );
+    const counted = storage.points.readWindows(
+      { bucketId: 'b1', start: -22n, stop: 50n, origin: -30n, every: 10n, values: false, keep: () => true },
+      (values) => values.length,
+    );
+    assert.deepEqual(
+      counted.map((s) => [s.field, s.windows, s.results]),
+      ['f', 'i', 's'].map((field) => [field, [1, 2, 3, 7], [1, 2, 4, 2]]),
+    );
+  });
+
+  it('reads times as offsets from the start, with exact values', () => {
+    storage.points.write(
+      'b1',
+      [
+        point('m', {}, { i: { type: 'long', value: -(2n ** 62n) - 1n } }, NOW + 5n),
+        point('m', {}, { i: { type: 'long', value: 7n } }, NOW + 17n),
+      ],
+      0,
+      NOW,
+    );
+    const [series] = storage.points.readOffsets({ bucketId: 'b1', start: NOW, stop: NOW + 100n });
+    assert.deepEqual(
+      [series.offsets, series.values],
+      [
+        [5, 17],
+        [-(2n ** 62n) - 1n, 7n],
+      ],
+    );
+  });
+
   it('deletes points before a time and whole buckets', () => {
     storage.points.write('b1', [point('m', {}, { a: dbl(1) }, 1n), point('m', {}, { a: dbl(2) }, 5n)], 0, NOW);
     assert.equal(storage.points.deleteBefore('b1', 3n), 1);
