@@ -54,8 +54,8 @@ interface KnownSeries {
 /** What a bad or unusual line makes `parse` return: the caller then asks the exact parser. */
 export const UNUSUAL = undefined;
 
+/** Reads the plain lines of one body: its caches hold positions in that body. */
 export class PlainLineParser {
-  private body: Body | undefined;
   /** Measurement and tags by the series key's bytes as sent (a latin1 string), filled by `remember`. */
   private readonly series = new Map<string, KnownSeries>();
   private previous: KnownSeries | undefined;
@@ -76,7 +76,6 @@ export class PlainLineParser {
    * after it. In a line without quotes and backslashes the series key ends at the first space.
    */
   remember(body: Body, start: number, end: number, point: Point): void {
-    this.useBody(body);
     const space = body.s.indexOf(' ', start);
     if (space < 0 || space >= end || this.series.size >= MAX_KNOWN_KEYS) return;
     const known = {
@@ -114,7 +113,6 @@ export class PlainLineParser {
 
   /** The point of the plain line s[start, end), or UNUSUAL for the exact parser to read it. */
   parse(body: Body, start: number, end: number): Point | undefined {
-    this.useBody(body);
     const s = body.s;
     const space = s.indexOf(' ', start);
     if (space < 0 || space >= end) return UNUSUAL;
@@ -229,13 +227,6 @@ export class PlainLineParser {
 
   private point(known: KnownSeries, fields: Map<string, FieldValue>, time: bigint): Point {
     return { measurement: known.measurement, tags: known.tags, fields, time };
-  }
-
-  private useBody(body: Body): void {
-    if (this.body === body) return;
-    this.body = body;
-    this.series.clear();
-    this.previous = undefined;
   }
 }
 

@@ -150,6 +150,37 @@ describe('line protocol: the plain-line fast path', () => {
     assert.ok(taken / valid > 0.4, `the fast path took ${taken} of ${valid} valid lines`);
   });
 
+  it('leaves near misses of the forms it reads to the exact parser (each after a line that primes its caches)', () => {
+    // Two dots, a dot before `i`, a letter after a number or a boolean, a key that starts like the one before.
+    const nearMisses = [
+      'm a=1.2.3',
+      'm a=.5.1',
+      'm a=.5i',
+      'm a=5.u',
+      'm a=1ixb=2',
+      'm a=1uxb=2',
+      'm a=1.5xb=2',
+      'm a=txb=2',
+      'm a=truex,b=2',
+      'm ax1,b=2',
+      'm ab=1,b=2',
+      'm a=1,=2',
+      'm a=1 12x',
+      'm a=1 1 2',
+      'm a=1 -',
+    ];
+    // The exact parser reads the first line (a new series), the fast path the second (and keeps its keys).
+    const priming = ['m a=1,b=2 5', 'm a=1,b=2 6'];
+    const primed = priming.flatMap((line) => alone(line, 'ns').points);
+    for (const text of nearMisses) {
+      const expected = alone(text, 'ns');
+      assert.deepStrictEqual(parseLineProtocol([...priming, text].join('\n'), 'ns', NOW), {
+        points: [...primed, ...expected.points],
+        errors: expected.errors,
+      });
+    }
+  });
+
   it('leaves a field whose series key is over 65535 bytes to the exact parser, which refuses it', () => {
     // measurement + tags of 65530 bytes: a 1-byte field key makes 65535 with the 4-byte separator.
     const key = `m,k=${'v'.repeat(65530 - 4)}`;
