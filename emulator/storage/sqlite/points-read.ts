@@ -128,6 +128,25 @@ export class SqlitePointReader {
   }
 
   readWindows<R>(selector: WindowedSelector, reduce: (values: Cell[], series: SeriesKey) => R): SeriesWindows<R>[] {
+    return this.snapshot(() => this.windowsOf(selector, reduce));
+  }
+
+  readOffsets(selector: SeriesSelector): SeriesOffsets[] {
+    return this.snapshot(() => this.offsetsOf(selector));
+  }
+
+  /**
+   * Runs reads that must agree (counts, then values) in one read transaction: a write committed in between by
+   * another connection would shift one against the other.
+   */
+  private snapshot<T>(read: () => T): T {
+    return this.db.transaction(read)();
+  }
+
+  private windowsOf<R>(
+    selector: WindowedSelector,
+    reduce: (values: Cell[], series: SeriesKey) => R,
+  ): SeriesWindows<R>[] {
     const start = clamp(selector.start);
     const stop = clamp(selector.stop);
     const out: SeriesWindows<R>[] = [];
@@ -158,7 +177,7 @@ export class SqlitePointReader {
     return out;
   }
 
-  readOffsets(selector: SeriesSelector): SeriesOffsets[] {
+  private offsetsOf(selector: SeriesSelector): SeriesOffsets[] {
     const start = clamp(selector.start);
     const stop = clamp(selector.stop);
     const out: SeriesOffsets[] = [];
