@@ -30,6 +30,7 @@ const TARGETS = [
       'test/emulator/lineprotocol.test.ts',
       'test/emulator/lineprotocol.roundtrip.test.ts',
       'test/emulator/lineprotocol-edges.test.ts',
+      'test/emulator/lineprotocol-plain.test.ts',
     ],
   },
   {

