@@ -334,6 +334,13 @@ function('iotc2.fn.table', 960, 880, [['iotc2.table.devices'], ['iotc2.link.out.
          DEVICE_HEALTH_JS +
          "// the table's date cells show text that is not a date as it is\n"
          "for (const row of rows) row.lastSeen = row.lastSeen || 'never';\n"
+         "// The Health cell is HTML (ui-table's html type): a class per health, coloured by the page style, and\n"
+         "// the expected interval on hover. It holds only these fixed words and a number, never a device's text.\n"
+         "for (const row of rows) {\n"
+         "  const health = ['ok', 'silent', 'no data'].includes(row.health) ? row.health : 'no data';\n"
+         "  row.healthCell = `<span class=\"iotc-health iotc-health-${health.replace(' ', '-')}\" `\n"
+         "    + `title=\"expected every ${Number(row.expectedInterval)} s\">${health}</span>`;\n"
+         "}\n"
          "// The device options go to every viewer, without a payload: each dropdown keeps its viewer's choice.\n"
          "const options = rows.map((r) => ({ label: r.deviceId, value: r.deviceId }));\n"
          f"if (!rows.some((r) => r.deviceId === {json.dumps(DEFAULT_DEVICE)})) "
@@ -351,9 +358,19 @@ add('iotc2.table.devices', 'ui-table', 1180, 880, [['iotc2.chg.remove']], name='
          'align': 'start'},
         {'title': 'Last entry', 'key': 'lastSeen', 'keyType': 'key', 'type': 'datetime', 'width': '',
          'align': 'start'},
-        {'title': 'Health', 'key': 'health', 'keyType': 'key', 'type': 'text', 'width': '', 'align': 'start'},
+        {'title': 'Health', 'key': 'healthCell', 'keyType': 'key', 'type': 'html', 'width': '', 'align': 'start'},
         {'title': '', 'key': 'Remove', 'keyType': 'str', 'type': 'button', 'width': '120', 'align': 'end'}],
     mobileBreakpoint='sm', mobileBreakpointType='defaults', action='replace', className='')
+# The Health column's colours, as on node-red-dashboard's devices table: silent in bold red, ok in green, no
+# data in grey. ui-table shows an html cell in a <pre>: it takes the table's font here.
+HEALTH_STYLE = (
+    '[id="nrdb-ui-widget-iotc2.table.devices"] pre { font-family: inherit; margin: 0; }\n'
+    '.iotc-health-ok { color: #2ca02c; }\n'
+    '.iotc-health-silent { color: #d62728; font-weight: bold; }\n'
+    '.iotc-health-no-data { color: #757575; }\n')
+add('iotc2.style.health', 'ui-template', 1180, 840, [[]], name='health colours', group='', page='iotc2.page.devices',
+    ui='', order=0, width=0, height=0, head='', format=HEALTH_STYLE, storeOutMessages=False, passthru=False,
+    resendOnRefresh=True, templateScope='page:style', className='')
 add('iotc2.chg.remove', 'change', 360, 960, [['iotc2.reg.remove']], name='device to remove',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload.deviceId', 'tot': 'msg'},
            # the button's msg.action ("button_click") would otherwise be read as iot-register's action

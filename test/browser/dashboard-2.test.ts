@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchChromium, PageProblems, saveScreenshot, TestBrowser, watchPage } from './support/browser';
 import { chartStates, chooseOption, dismissOfflineToast, gaugeReadings, needleOnValue } from './support/dashboard-2';
 import { quickDeviceHealth, redeployWith } from './support/flows';
@@ -204,6 +204,7 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     await page.goto(`${dashboardUrl}/devices`);
     await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
     assert.equal((await headers())[3], 'Health');
+    assert.equal((await textStyle(health)).color, OK_GREEN, 'ok in green');
     await dismissOfflineToast(page);
 
     // Stopped on the Virtual device page: the notification shows there, on any page of the dashboard.
@@ -216,6 +217,13 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     assert.equal((await stopped.texts()).filter((t) => /virtual_device/.test(t)).length, 1, 'one alert');
     await page.goto(`${dashboardUrl}/devices`);
     await health.filter({ hasText: /^silent$/ }).waitFor({ timeout: 30_000 });
+    // As on node-red-dashboard: silent in bold red, in the table's own font, the expected interval on hover.
+    const silent = await textStyle(health);
+    assert.deepEqual(
+      { color: silent.color, fontWeight: silent.fontWeight, font: silent.fontFamily },
+      { color: SILENT_RED, fontWeight: '700', font: silent.tableFontFamily },
+    );
+    assert.equal(await health.locator('span').getAttribute('title'), 'expected every 2 s');
     await saveScreenshot(page, 'dashboard-2-devices-silent');
 
     await page.goto(`${dashboardUrl}/virtual-device`);
@@ -240,6 +248,26 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     assert.deepEqual(problems.errors, []);
   });
 });
+
+/** The Health cell's colours of node-red-dashboard's devices table (examples/flows.json). */
+const SILENT_RED = 'rgb(214, 39, 40)';
+const OK_GREEN = 'rgb(44, 160, 44)';
+
+/** The computed style of a table cell's text, and the font of the table's other cells. */
+function textStyle(
+  cell: Locator,
+): Promise<{ color: string; fontWeight: string; fontFamily: string; tableFontFamily: string }> {
+  return cell.evaluate((td) => {
+    const style = getComputedStyle(td.querySelector('span') ?? td);
+    const first = td.closest('tr')?.querySelector('td') ?? td;
+    return {
+      color: style.color,
+      fontWeight: style.fontWeight,
+      fontFamily: style.fontFamily,
+      tableFontFamily: getComputedStyle(first).fontFamily,
+    };
+  });
+}
 
 function pointsOf(chart: { series: Array<{ points: unknown[] }> }): number {
   return chart.series.reduce((n, s) => n + s.points.length, 0);
