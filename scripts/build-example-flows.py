@@ -47,27 +47,35 @@ THEME_STATE = {key: {'value': value, 'edited': False} for key, value in [
     ('group-backgroundColor', '#ffffff'), ('widget-textColor', '#111111'), ('widget-backgroundColor', '#0094CE'),
     ('widget-borderColor', '#ffffff'), ('base-font', '-apple-system,BlinkMacSystemFont,Segoe UI,Roboto,Oxygen-Sans,Ubuntu,Cantarell,Helvetica Neue,sans-serif'),
 ]}
+# node-red-dashboard's grid: a unit is sx by sy px, cx/cy between the widgets of a group, gx/gy between groups.
+SIZES = {'sx': 48, 'sy': 48, 'gx': 6, 'gy': 6, 'cx': 6, 'cy': 6, 'px': 0, 'py': 0}
 add('iotc.ui.base', 'ui_base', theme={'name': 'theme-light', 'themeState': THEME_STATE}, site={
     'name': 'IoT Center', 'hideToolbar': 'false', 'allowSwipe': 'false', 'lockMenu': 'false',
     'allowTempTheme': 'true', 'dateFormat': 'DD/MM/YYYY',
-    'sizes': {'sx': 48, 'sy': 48, 'gx': 6, 'gy': 6, 'cx': 6, 'cy': 6, 'px': 0, 'py': 0}})
+    'sizes': SIZES})
 add('iotc.tab.dashboard', 'ui_tab', name='Dashboard', icon='dashboard', order=1, disabled=False, hidden=False)
 add('iotc.tab.devices', 'ui_tab', name='Devices', icon='fa-microchip', order=2, disabled=False, hidden=False)
 add('iotc.tab.virtual', 'ui_tab', name='Virtual device', icon='fa-magic', order=3, disabled=False, hidden=False)
 
 
-def group(gid, name, tab, order, width):
-    add(gid, 'ui_group', name=name, tab=tab, order=order, disp=True, width=str(width), collapse=False, className='')
+def group(gid, name, tab, order, width, class_name=''):
+    add(gid, 'ui_group', name=name, tab=tab, order=order, disp=True, width=str(width), collapse=False,
+        className=class_name)
 
 
 # Groups are at most 6 units (318 px) wide: node-red-dashboard lays them out side by side on a desktop and
 # one under the other on a phone (390 px), where a wider group would overflow the screen.
 GROUP_WIDTH = 6
+# The devices table needs more room than 6 units for its dates: its group (class WIDE_GROUP_CLASS) is made
+# WIDE_GROUP_UNITS wide from WIDE_FROM_PX of viewport up by the site styles below, and stays 6 on a phone.
+WIDE_GROUP_CLASS = 'iotc-wide-group'
+WIDE_GROUP_UNITS = 10
+WIDE_FROM_PX = 600
 group('iotc.grp.select', 'Device', 'iotc.tab.dashboard', 1, GROUP_WIDTH)
 group('iotc.grp.gauges', 'Now', 'iotc.tab.dashboard', 2, GROUP_WIDTH)
 for i, (field, label, unit, lo, hi) in enumerate(FIELDS):
     group(f'iotc.grp.chart.{field}', f'{label} ({unit})', 'iotc.tab.dashboard', 3 + i, GROUP_WIDTH)
-group('iotc.grp.devices', 'Registered devices', 'iotc.tab.devices', 1, GROUP_WIDTH)
+group('iotc.grp.devices', 'Registered devices', 'iotc.tab.devices', 1, GROUP_WIDTH, WIDE_GROUP_CLASS)
 group('iotc.grp.register', 'Register a device', 'iotc.tab.devices', 2, GROUP_WIDTH)
 group('iotc.grp.apphealth', 'App health', 'iotc.tab.devices', 3, GROUP_WIDTH)
 group('iotc.grp.virtual', 'Virtual device', 'iotc.tab.virtual', 1, GROUP_WIDTH)
@@ -145,24 +153,31 @@ add('iotc.c.dashboard', 'comment', 40, 300, name='2. Dashboard: gauges of the la
 # msg.socketid, which it does for a widget whose class name refers to it: the class is the routing.
 VIEWER_CLASS = 'iotc-viewer-{{msg.socketid}}'
 RANGE_LIST = [{'label': o['label'], 'value': o['value']} for o in RANGE_OPTIONS]
+# One row (48 px): each choice's label beside its select, and under them a line saying what the charts read.
 SELECTOR_HTML = (
-    '<div layout="row" layout-align="start center" class="iotc-selection">\n'
-    '  <md-input-container class="iotc-select" flex="60">\n'
-    '    <label>Device</label>\n'
-    '    <md-select ng-model="sel.deviceId" ng-change="changed()" aria-label="Device" class="iotc-device">\n'
-    '      <md-option ng-repeat="d in devices track by d" ng-value="d">{{d}}</md-option>\n'
-    '    </md-select>\n'
-    '  </md-input-container>\n'
-    '  <md-input-container class="iotc-select" flex="40">\n'
-    '    <label>Range</label>\n'
-    '    <md-select ng-model="sel.range" ng-change="changed()" aria-label="Range" class="iotc-range">\n'
-    '      <md-option ng-repeat="r in ranges track by r.value" ng-value="r.value">{{r.label}}</md-option>\n'
-    '    </md-select>\n'
-    '  </md-input-container>\n'
+    '<div class="iotc-selection">\n'
+    '  <label class="iotc-select-label" id="iotc-device-label">Device</label>\n'
+    '  <md-select ng-model="sel.deviceId" ng-change="changed()" aria-labelledby="iotc-device-label"\n'
+    '             class="iotc-select iotc-device">\n'
+    '    <md-option ng-repeat="d in devices track by d" ng-value="d">{{d}}</md-option>\n'
+    '  </md-select>\n'
+    '  <label class="iotc-select-label" id="iotc-range-label">Range</label>\n'
+    '  <md-select ng-model="sel.range" ng-change="changed()" aria-labelledby="iotc-range-label"\n'
+    '             class="iotc-select iotc-range">\n'
+    '    <md-option ng-repeat="r in ranges track by r.value" ng-value="r.value">{{r.label}}</md-option>\n'
+    '  </md-select>\n'
     '</div>\n'
-    f'<div class="iotc-note" ng-if="long.indexOf(sel.range) >= 0">Charts: hourly means ({DOWNSAMPLED_BUCKET})</div>\n'
-    '<style>.iotc-selection .iotc-select { margin: 6px 8px 0 8px; min-width: 0; }\n'
-    '.iotc-note { font-size: 12px; opacity: 0.7; margin: -6px 8px 0 8px; }</style>\n'
+    f'<div class="iotc-note">Charts: {{{{long.indexOf(sel.range) >= 0 ? \'hourly means ({DOWNSAMPLED_BUCKET})\' : '
+    '\'raw points\'}}</div>\n'
+    '<style>.iotc-selection { display: flex; align-items: center; height: 28px; }\n'
+    '.iotc-selection .iotc-select-label { font-size: 12px; opacity: 0.7; margin: 0 4px 0 0; }\n'
+    '.iotc-selection .iotc-select + .iotc-select-label { margin-left: 10px; }\n'
+    '.iotc-selection .iotc-select { margin: 0; min-width: 0; font-size: 13px; }\n'
+    '.iotc-selection .iotc-select .md-select-value { min-height: 24px; }\n'
+    '.iotc-selection .iotc-device { flex: 1 1 auto; }\n'
+    '.iotc-selection .iotc-range { flex: 0 0 88px; }\n'
+    '.iotc-note { font-size: 12px; line-height: 14px; opacity: 0.7; white-space: nowrap; overflow: hidden;'
+    ' text-overflow: ellipsis; }</style>\n'
     '<script>\n'
     '(function (scope) {\n'
     f'  scope.ranges = {json.dumps(RANGE_LIST)};\n'
@@ -187,7 +202,7 @@ SELECTOR_HTML = (
     '})(scope);\n'
     '</script>')
 add('iotc.tpl.selection', 'ui_template', 170, 380, [['iotc.fn.viewers']], name='device and range (per viewer)',
-    group='iotc.grp.select', order=1, width=str(GROUP_WIDTH), height='2', format=SELECTOR_HTML, storeOutMessages=False,
+    group='iotc.grp.select', order=1, width=str(GROUP_WIDTH), height='1', format=SELECTOR_HTML, storeOutMessages=False,
     fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
 add('iotc.ui.control', 'ui_ui_control', 150, 440, [['iotc.fn.viewers']], name='viewers come and go', events='all')
 add('iotc.inj.tick', 'inject', 150, 500, [['iotc.fn.viewers']], name='every 10 s',
@@ -317,6 +332,26 @@ CHART_AXIS_HTML = (
 add('iotc.tpl.chartaxis', 'ui_template', 1220, 780, [[]], name='charts: time axis spans the data', group='',
     order=0, width=0, height=0, format=CHART_AXIS_HTML, storeOutMessages=False, fwdInMessages=False,
     resendOnRefresh=False, templateScope='global', className='')
+# node-red-dashboard sizes a group in fixed units and never narrows it for a small screen, so a group is at most
+# GROUP_WIDTH units; the one of class WIDE_GROUP_CLASS (the devices table) is widened here where the viewport has
+# room for it. The card's title and container and its widget carry inline widths: these rules outweigh them, and
+# the masonry layout measures the card after them.
+def units_px(units):
+    return units * SIZES['sx'] + (units - 1) * SIZES['cx']
+
+
+WIDE_PX = units_px(WIDE_GROUP_UNITS)
+SITE_STYLES_HTML = (
+    '<style>\n'
+    f'@media (min-width: {WIDE_FROM_PX}px) {{\n'
+    f'  .{WIDE_GROUP_CLASS} > .nr-dashboard-cardtitle {{ width: {WIDE_PX - 12}px !important; }}\n'
+    f'  .{WIDE_GROUP_CLASS} > .nr-dashboard-cardcontainer,\n'
+    f'  .{WIDE_GROUP_CLASS} > .nr-dashboard-cardcontainer > * {{ width: {WIDE_PX}px !important; }}\n'
+    '}\n'
+    '</style>')
+add('iotc.tpl.styles', 'ui_template', 1220, 820, [[]], name='styles: a wider devices table on a desktop', group='',
+    order=0, width=0, height=0, format=SITE_STYLES_HTML, storeOutMessages=False, fwdInMessages=False,
+    resendOnRefresh=False, templateScope='global', className='')
 # node-red-dashboard's page includes `loading.html` beside itself while it connects, a file the package does
 # not ship: the browser logs a 404 on every visit. This route answers it.
 add('iotc.http.loading', 'http in', 1170, 720, [['iotc.tpl.loading']], name='', url='/ui/loading.html',
@@ -356,28 +391,54 @@ add('iotc.link.out.options', 'link out', 1135, 900, None, name='device options',
     links=['iotc.link.in.options'])
 add('iotc.link.in.options', 'link in', 55, 380, [['iotc.tpl.selection']], name='device options',
     links=['iotc.link.out.options'])
+# One date format throughout (minutes; the title adds the seconds). A date is one line: the table is wide
+# enough for it on a desktop (WIDE_GROUP_CLASS); on a phone the Registered column and the year give their room
+# to the device ids.
+DATE_TITLE = "date:'yyyy-MM-dd HH:mm:ss'"
+
+
+def date_cell(field, none, none_title, extra_class=''):
+    """A table cell showing the row's date `field` as yyyy-MM-dd HH:mm (the year in its own span), or `none`."""
+    return (f'<td class="iotc-date{extra_class}" title="{{{{d.{field} ? (d.{field} | {DATE_TITLE}) : \'{none_title}\'}}}}">'
+            f'<span ng-if="d.{field}"><span class="iotc-year">{{{{d.{field} | date:\'yyyy-\'}}}}</span>'
+            f'{{{{d.{field} | date:\'MM-dd HH:mm\'}}}}</span><span ng-if="!d.{field}">{none}</span></td>')
+
+
+DEVICES_TABLE_HTML = (
+    '<table class="iotc-devices">\n'
+    '  <thead><tr><th>Device ID</th><th class="iotc-col-registered">Registered</th>'
+    '<th>Last entry</th><th>Health</th>'
+    '<th class="iotc-col-remove"></th></tr></thead>\n'
+    '  <tbody>\n'
+    '    <tr ng-repeat="d in msg.payload track by d.deviceId">\n'
+    '      <td class="iotc-device-id">{{d.deviceId}}</td>\n'
+    '      ' + date_cell('createdAt', '', 'unknown', ' iotc-col-registered') + '\n'
+    '      ' + date_cell('lastSeen', 'never', 'no entry in the last 30 days') + '\n'
+    '      <td class="iotc-health" ng-class="\'iotc-health-\' + d.health.replace(\' \', \'-\')">'
+    '<span title="expected every {{d.expectedInterval}} s">{{d.health}}</span></td>\n'
+    '      <td class="iotc-col-remove"><md-button class="md-icon-button md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
+    ' title="Remove {{d.deviceId}}" ng-click="send({payload: d.deviceId})"><i class="fa fa-trash fa-lg"></i>'
+    '</md-button></td>\n'
+    '    </tr>\n'
+    '    <tr ng-if="!msg.payload.length"><td colspan="5">No devices registered yet.</td></tr>\n'
+    '  </tbody>\n'
+    '</table>\n'
+    '<style>\n'
+    '.iotc-devices { width: 100%; border-collapse: collapse; font-size: 13px; }\n'
+    '.iotc-devices th { text-align: left; white-space: nowrap; padding: 4px 8px 4px 0; }\n'
+    '.iotc-devices td { padding: 0 8px 0 0; }\n'
+    '.iotc-devices tbody tr + tr td { border-top: 1px solid rgba(0, 0, 0, 0.08); }\n'
+    '.iotc-devices .iotc-remove { margin: 2px 0; }\n'
+    '.iotc-devices .iotc-device-id { overflow-wrap: anywhere; }\n'
+    '.iotc-devices .iotc-date, .iotc-devices .iotc-health { white-space: nowrap; }\n'
+    '.iotc-devices .iotc-col-remove { width: 44px; text-align: right; padding-right: 0; }\n'
+    f'@media (max-width: {WIDE_FROM_PX - 1}px) {{ .iotc-devices .iotc-col-registered, .iotc-devices .iotc-year '
+    '{ display: none; } }\n'
+    '.iotc-health-ok { color: #2ca02c; } .iotc-health-silent { color: #d62728; font-weight: bold; }\n'
+    '.iotc-health-no-data { color: #757575; }\n'
+    '</style>')
 add('iotc.tpl.devices', 'ui_template', 1180, 860, [['iotc.chg.remove']], name='devices table',
-    group='iotc.grp.devices', order=1, width=str(GROUP_WIDTH), height='6', format=(
-        # Fits a phone: fixed column widths, ids that wrap, an icon for Remove; one date format throughout.
-        '<table class="iotc-devices" style="width:100%;border-collapse:collapse;table-layout:fixed;font-size:13px">\n'
-        '  <thead><tr><th align="left" style="width:36%">Device ID</th><th align="left">Registered</th>'
-        '<th align="left">Last entry</th><th align="left" style="width:52px">Health</th>'
-        '<th style="width:44px"></th></tr></thead>\n'
-        '  <tbody>\n'
-        '    <tr ng-repeat="d in msg.payload track by d.deviceId">\n'
-        '      <td class="iotc-device-id" style="word-break:break-all">{{d.deviceId}}</td>\n'
-        "      <td>{{d.createdAt | date:'yyyy-MM-dd HH:mm'}}</td>\n"
-        "      <td>{{d.lastSeen ? (d.lastSeen | date:'yyyy-MM-dd HH:mm') : 'never'}}</td>\n"
-        '      <td class="iotc-health" ng-class="\'iotc-health-\' + d.health.replace(\' \', \'-\')">'
-        '<span title="expected every {{d.expectedInterval}} s">{{d.health}}</span></td>\n'
-        '      <td align="right"><md-button class="md-icon-button md-warn iotc-remove" aria-label="Remove {{d.deviceId}}"'
-        ' title="Remove {{d.deviceId}}" ng-click="send({payload: d.deviceId})"><i class="fa fa-trash fa-lg"></i>'
-        '</md-button></td>\n'
-        '    </tr>\n'
-        '    <tr ng-if="!msg.payload.length"><td colspan="5">No devices registered yet.</td></tr>\n'
-        '  </tbody>\n'
-        '</table>\n'
-        '<style>.iotc-health-ok { color: #2ca02c; } .iotc-health-silent { color: #d62728; font-weight: bold; }</style>'),
+    group='iotc.grp.devices', order=1, width=str(GROUP_WIDTH), height='6', format=DEVICES_TABLE_HTML,
     storeOutMessages=False, fwdInMessages=False, resendOnRefresh=True, templateScope='local', className='')
 add('iotc.chg.remove', 'change', 360, 940, [['iotc.reg.remove']], name='device to remove',
     rules=[{'t': 'set', 'p': 'deviceId', 'pt': 'msg', 'to': 'payload', 'tot': 'msg'}])

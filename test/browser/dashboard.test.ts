@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
 import { startStack, type TestStack } from '../support/stack';
 import { PACKAGE_ROOT } from './support/build';
@@ -78,6 +78,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     );
     const sizes = (await counts.jsonValue()) as number[];
     assert.equal(sizes.length, 5);
+    await assertDeviceCardFits(page);
     // UPDATE_DOCS_SCREENSHOTS=1 also refreshes README's picture.
     const docs =
       process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? path.join(PACKAGE_ROOT, 'docs', 'dashboard.png') : undefined;
@@ -95,7 +96,11 @@ describe('dashboard of the example flow (Chromium)', function () {
       await waitForSpan(page, (span) => span > 5 * day, 'the 7 d viewer plots days');
       // 7 days and more are charted from the hourly means of the downsampled bucket, and the selector says so.
       await page.locator('.iotc-note', { hasText: 'hourly means (iot_center_1h)' }).waitFor({ timeout: 10_000 });
-      assert.equal(await other.locator('.iotc-note').count(), 0, 'the 1 h viewer reads raw points');
+      assert.equal(
+        await other.locator('.iotc-note').innerText(),
+        'Charts: raw points',
+        'the 1 h viewer reads raw points',
+      );
       assert.ok((await chartPoints(page)) <= 7 * 24 + 1, 'at most one point an hour');
       // The next refresh (every 10 s) answers each viewer with its own range again.
       await new Promise((r) => setTimeout(r, 11_000));
@@ -186,6 +191,21 @@ describe('dashboard of the example flow (Chromium)', function () {
     await health('virtual_device').filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
     assert.equal(await health('dashboard-device').innerText(), 'no data');
     assert.equal(await page.locator('table.iotc-devices th', { hasText: 'Health' }).count(), 1);
+    // At 1400 px the table has room for every column: headers side by side, each date on one line.
+    const layout = await devicesTableLayout(page);
+    assert.deepEqual(
+      layout.headers.map((h) => h.text),
+      ['Device ID', 'Registered', 'Last entry', 'Health', ''],
+    );
+    assertSideBySide(layout.headers);
+    const virtual = layout.rows.find((r) => r.deviceId === 'virtual_device');
+    assert.ok(virtual, JSON.stringify(layout.rows));
+    assert.equal(virtual.dates.length, 2, 'Registered and Last entry');
+    for (const date of virtual.dates) {
+      assert.match(date.text, /^\d{4}-\d\d-\d\d \d\d:\d\d$/, 'one date format');
+      assert.match(date.title, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/, 'the seconds on hover');
+      assert.equal(date.lines, 1, `${date.text} on one line`);
+    }
     await saveScreenshot(page, 'devices-registered');
 
     await page.getByRole('button', { name: 'Remove dashboard-device' }).click();
@@ -225,6 +245,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     await page.goto(`${baseUrl}/ui/#!/1`);
     await health.filter({ hasText: /^silent$/ }).waitFor({ timeout: 30_000 });
     assert.match((await health.getAttribute('class')) ?? '', /iotc-health-silent/);
+    assert.deepEqual(await textStyle(health), { color: SILENT_RED, fontWeight: '700' }, 'silent in bold red');
     await saveScreenshot(page, 'devices-silent');
 
     await page.goto(`${baseUrl}/ui/#!/2`);
@@ -232,6 +253,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     await toasts.waitFor(/virtual_device writes again/, 60_000);
     await page.goto(`${baseUrl}/ui/#!/1`);
     await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
+    assert.equal((await textStyle(health)).color, OK_GREEN, 'ok in green');
     // A few more checks (every 2 s) while the health holds: nothing repeats.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     // A toast reads "Device health <what happened>" (its topic, then its payload).
@@ -263,6 +285,23 @@ describe('dashboard of the example flow (Chromium)', function () {
             .map((e) => `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]}`),
         );
         assert.deepEqual(overflowing, [], `tab ${tab}: elements wider than the screen`);
+        if (tab === '0') await assertDeviceCardFits(small);
+        if (tab === '1') {
+          // A phone's table leaves out the Registered column and the year: the last entry stays on one line.
+          await small.locator('table.iotc-devices td.iotc-device-id', { hasText: 'virtual_device' }).waitFor();
+          const layout = await devicesTableLayout(small);
+          assert.deepEqual(
+            layout.headers.map((h) => h.text),
+            ['Device ID', 'Last entry', 'Health', ''],
+          );
+          assertSideBySide(layout.headers);
+          for (const row of layout.rows) {
+            assert.equal(row.dates.length, 1, JSON.stringify(row));
+            assert.match(row.dates[0].text, /^(\d\d-\d\d \d\d:\d\d|never)$/);
+            assert.equal(row.dates[0].lines, 1, JSON.stringify(row));
+          }
+          await saveScreenshot(small, 'devices-phone');
+        }
       }
       await small.goto(`${baseUrl}/ui/#!/0`);
       await small.waitForFunction(() => document.querySelectorAll('.nr-dashboard-gauge').length >= 5);
@@ -285,6 +324,117 @@ describe('dashboard of the example flow (Chromium)', function () {
     assert.deepEqual(ours, []);
   });
 });
+
+/** node-red-dashboard's colours of the Health cell (as in examples/dashboard-2.json). */
+const SILENT_RED = 'rgb(214, 39, 40)';
+const OK_GREEN = 'rgb(44, 160, 44)';
+
+async function textStyle(cell: Locator): Promise<{ color: string; fontWeight: string }> {
+  return cell.evaluate((td) => {
+    const style = getComputedStyle(td.querySelector('span') ?? td);
+    return { color: style.color, fontWeight: style.fontWeight };
+  });
+}
+
+interface Box {
+  text: string;
+  left: number;
+  right: number;
+}
+
+interface DevicesTableLayout {
+  /** The visible header cells, left to right, with the box of their text. */
+  headers: Box[];
+  rows: Array<{ deviceId: string; dates: Array<{ text: string; title: string; lines: number }> }>;
+}
+
+/**
+ * Where the devices table puts its header texts, and on how many lines each visible date cell is drawn (text
+ * on one line has client rects of one top). The script is text: tsx would wrap a compiled function's inner
+ * functions in `__name()`, which the page does not have.
+ */
+const READ_DEVICES_TABLE = `(() => {
+  const visible = (e) => e.getBoundingClientRect().width > 0;
+  const rangeOf = (e) => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    return range;
+  };
+  const textBox = (e) => {
+    const r = rangeOf(e).getBoundingClientRect();
+    return { text: e.innerText.trim(), left: r.left, right: r.right };
+  };
+  const lines = (e) => new Set(Array.from(rangeOf(e).getClientRects()).map((r) => Math.round(r.top))).size;
+  return {
+    headers: Array.from(document.querySelectorAll('table.iotc-devices th')).filter(visible).map(textBox),
+    rows: Array.from(document.querySelectorAll('table.iotc-devices tbody tr'))
+      .filter((tr) => tr.querySelector('td.iotc-device-id'))
+      .map((tr) => ({
+        deviceId: tr.querySelector('td.iotc-device-id').innerText.trim(),
+        dates: Array.from(tr.querySelectorAll('td.iotc-date'))
+          .filter(visible)
+          .map((td) => ({ text: td.innerText.trim(), title: td.getAttribute('title') || '', lines: lines(td) })),
+      })),
+  };
+})()`;
+
+function devicesTableLayout(page: Page): Promise<DevicesTableLayout> {
+  return page.evaluate(READ_DEVICES_TABLE) as Promise<DevicesTableLayout>;
+}
+
+/** Each header's text ends before the next one's begins: none touches or covers another. */
+function assertSideBySide(headers: Box[]): void {
+  for (let i = 1; i < headers.length; i++) {
+    if (headers[i].text === '') continue;
+    assert.ok(
+      headers[i - 1].right + 4 <= headers[i].left,
+      `"${headers[i - 1].text}" and "${headers[i].text}" touch: ${JSON.stringify(headers)}`,
+    );
+  }
+}
+
+/**
+ * The Device card is one row tall and shows all of its content: the two selects side by side, the note under
+ * them, nothing cut off and no blank rows.
+ */
+async function assertDeviceCardFits(page: Page): Promise<void> {
+  const card = page.locator('md-card.nr-dashboard-template', { has: page.locator('.iotc-selection') });
+  await card.locator('.iotc-note').waitFor();
+  const fit = await card.evaluate((widget) => {
+    const [self, device, range, note] = [
+      widget,
+      ...['md-select.iotc-device', 'md-select.iotc-range', '.iotc-note'].map(
+        (selector) => widget.querySelector(selector) as Element,
+      ),
+    ].map((e) => e.getBoundingClientRect());
+    const deviceText = widget.querySelector('md-select.iotc-device .md-select-value > span') as HTMLElement;
+    return {
+      height: self.height,
+      widget: self.toJSON() as DOMRect,
+      device: device.toJSON() as DOMRect,
+      range: range.toJSON() as DOMRect,
+      note: note.toJSON() as DOMRect,
+      deviceText: { shown: deviceText.clientWidth, needed: deviceText.scrollWidth },
+      scroll: {
+        height: widget.scrollHeight,
+        clientHeight: widget.clientHeight,
+        width: widget.scrollWidth,
+        clientWidth: widget.clientWidth,
+      },
+    };
+  });
+  const detail = JSON.stringify(fit);
+  assert.equal(fit.height, 48, `one row of node-red-dashboard's grid: ${detail}`);
+  assert.ok(fit.device.right <= fit.range.left, `the selects side by side: ${detail}`);
+  assert.ok(fit.note.top >= fit.device.bottom && fit.note.top >= fit.range.bottom, `the note under them: ${detail}`);
+  for (const part of [fit.device, fit.range, fit.note])
+    assert.ok(
+      part.top >= fit.widget.top && part.bottom <= fit.widget.bottom && part.right <= fit.widget.right,
+      `inside the card: ${detail}`,
+    );
+  assert.ok(fit.scroll.height <= fit.scroll.clientHeight && fit.scroll.width <= fit.scroll.clientWidth, detail);
+  assert.ok(fit.deviceText.needed <= fit.deviceText.shown, `"virtual_device" shown whole: ${detail}`);
+}
 
 /** Picks a range in the page's own selector (Angular Material's md-select). */
 async function chooseRange(page: Page, label: string): Promise<void> {
