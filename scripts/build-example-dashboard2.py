@@ -360,7 +360,9 @@ add('iotc2.table.devices', 'ui-table', 1180, 880, [['iotc2.chg.remove']], name='
          'align': 'start'},
         {'title': 'Health', 'key': 'healthCell', 'keyType': 'key', 'type': 'html', 'width': '', 'align': 'start'},
         {'title': '', 'key': 'Remove', 'keyType': 'str', 'type': 'button', 'width': '120', 'align': 'end'}],
-    mobileBreakpoint='sm', mobileBreakpointType='defaults', action='replace', className='')
+    # Narrower than 576 px (a phone), each row shows as a card of label: value lines. In pixels: the editor's
+    # default 'sm' is not among the breakpoint names Dashboard 2.0 1.31 knows (xs, md, lg), so it never applied.
+    mobileBreakpoint=576, mobileBreakpointType='px', action='replace', className='')
 # The Health column's colours, as on node-red-dashboard's devices table: silent in bold red, ok in green, no
 # data in grey. ui-table shows an html cell in a <pre>: it takes the table's font here.
 HEALTH_STYLE = (

@@ -214,7 +214,8 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     await stopped.waitFor(/virtual_device is silent: no entry for \d+ s/, 60_000);
     // A few more checks (every 2 s) while it stays silent: no second notification.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
-    assert.equal((await stopped.texts()).filter((t) => /virtual_device/.test(t)).length, 1, 'one alert');
+    const alerts = (await stopped.texts()).filter((t) => /virtual_device/.test(t));
+    assert.equal(alerts.length, 1, `one alert: ${JSON.stringify(alerts)}`);
     await page.goto(`${dashboardUrl}/devices`);
     await health.filter({ hasText: /^silent$/ }).waitFor({ timeout: 30_000 });
     // As on node-red-dashboard: silent in bold red, in the table's own font, the expected interval on hover.
@@ -242,6 +243,40 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
   });
 
+  it('shows the devices table on a phone (390 px) as cards, without sideways scrolling', async () => {
+    const phone = await browser.context
+      .browser()
+      ?.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+    const context = phone ?? browser.context;
+    const small = await context.newPage();
+    if (!phone) await small.setViewportSize({ width: 390, height: 844 });
+    const smallProblems = watchPage(small);
+    try {
+      await small.goto(`${dashboardUrl}/devices`);
+      const table = small.locator('[id="nrdb-ui-widget-iotc2.table.devices"]');
+      await table.locator('.nrdb-table--mobile').waitFor({ timeout: 30_000 });
+      await table.getByText('virtual_device', { exact: true }).waitFor({ timeout: 30_000 });
+      await dismissOfflineToast(small);
+      // No sideways scrolling, neither of the page nor inside the table.
+      const widths = await small.evaluate(() => ({
+        viewport: window.innerWidth,
+        page: document.documentElement.scrollWidth,
+        tables: Array.from(document.querySelectorAll('.v-table__wrapper')).map((w) => w.scrollWidth - w.clientWidth),
+      }));
+      assert.ok(widths.page <= widths.viewport, JSON.stringify(widths));
+      assert.deepEqual(widths.tables, [0], JSON.stringify(widths));
+      // Each card line pairs a column's title with its value; the health keeps its colour.
+      const health = table.locator('td[data-column-key="healthCell"]');
+      assert.match(await health.innerText(), /^Health\s+(ok|silent|no data)$/);
+      assert.equal((await textStyle(health)).color, OK_GREEN);
+      await saveScreenshot(small, 'dashboard-2-devices-phone');
+      assert.deepEqual(smallProblems.errors, []);
+    } finally {
+      await small.close();
+      await phone?.close();
+    }
+  });
+
   it('leaves no errors in the browser console and no offline-ready toast over the widgets', async () => {
     assert.equal(await page.locator('.v-snackbar').filter({ hasText: 'App is offline ready' }).count(), 0);
     // Unlike node-red-dashboard 3.x (dashboard.test.ts), Dashboard 2.0 logs no error here: nothing is filtered.
@@ -258,7 +293,7 @@ function textStyle(
   cell: Locator,
 ): Promise<{ color: string; fontWeight: string; fontFamily: string; tableFontFamily: string }> {
   return cell.evaluate((td) => {
-    const style = getComputedStyle(td.querySelector('span') ?? td);
+    const style = getComputedStyle(td.querySelector('.iotc-health, span') ?? td);
     const first = td.closest('tr')?.querySelector('td') ?? td;
     return {
       color: style.color,
