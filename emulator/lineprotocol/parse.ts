@@ -3,6 +3,7 @@
  * `ParsePointsWithPrecision`): lines split by `scanLine` (a newline inside a quoted string value does
  * not end a line), blank and `#` lines skipped, and one `unable to parse '<line>': <reason>` per bad line.
  */
+import { PointBatch } from '../storage/point-batch';
 import type { Point } from '../storage/types';
 import { Body } from './bytes';
 import { PlainLineParser } from './plain-line';
@@ -20,22 +21,32 @@ const COMMA = 44;
 const EQUALS = 61;
 const BACKSLASH = 92;
 
-/**
- * Parses a whole write body, as bytes (a string is taken as its UTF-8 bytes). `nowNs` is the server
- * time used for lines without a timestamp (truncated to the precision). Returns every good point and
- * one error string per bad line, each exactly `unable to parse '<line>': <reason>` as InfluxDB OSS
- * words it. (OSS writes nothing when any line fails; that decision is the caller's.)
- */
+/** As parseWriteBody, with the points as `Point` objects (for tests and callers that want them one by one). */
 export function parseLineProtocol(
   input: Buffer | string,
   precision: Precision,
   nowNs: bigint,
 ): { points: Point[]; errors: string[] } {
+  const { batch, errors } = parseWriteBody(input, precision, nowNs);
+  return { points: batch.points(), errors };
+}
+
+/**
+ * Parses a whole write body, as bytes (a string is taken as its UTF-8 bytes). `nowNs` is the server
+ * time used for lines without a timestamp (truncated to the precision). Returns every good point, in
+ * a compact batch, and one error string per bad line, each exactly `unable to parse '<line>': <reason>`
+ * as InfluxDB OSS words it. (OSS writes nothing when any line fails; that decision is the caller's.)
+ */
+export function parseWriteBody(
+  input: Buffer | string,
+  precision: Precision,
+  nowNs: bigint,
+): { batch: PointBatch; errors: string[] } {
   const multiplier = precisionMultiplier(precision);
   const defaultTime = truncateToPrecision(nowNs, precision);
   const parser = new PointParser(multiplier, defaultTime);
-  const plainParser = new PlainLineParser(multiplier, defaultTime);
-  const points: Point[] = [];
+  const batch = new PointBatch();
+  const plainParser = new PlainLineParser(batch, multiplier, defaultTime);
   const errors: string[] = [];
   const source = new Body(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
   const body = source.s;
@@ -58,21 +69,17 @@ export function parseLineProtocol(
 
     // A plain line (no quote, no backslash) usually takes the fast path; the exact parser reads the rest.
     const plain = lines.plain;
-    const fast = plain ? plainParser.parse(source, start, blockEnd) : undefined;
-    // Stryker disable next-line ConditionalExpression,BlockStatement: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
-    if (fast !== undefined) {
-      points.push(fast);
-      continue;
-    }
+    // Stryker disable next-line ConditionalExpression,LogicalOperator: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
+    if (plain && plainParser.parse(source, start, blockEnd)) continue;
     const result = parser.parse(source, start, blockEnd);
     if (typeof result === 'string') errors.push(`unable to parse '${source.goText(start, blockEnd)}': ${result}`);
     else {
       // Stryker disable next-line ConditionalExpression: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
       if (plain) plainParser.remember(source, start, blockEnd, result);
-      points.push(result);
+      batch.addWhole(result);
     }
   }
-  return { points, errors };
+  return { batch, errors };
 }
 
 /**

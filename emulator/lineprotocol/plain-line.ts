@@ -5,7 +5,8 @@
  * else (and every error) is left to the exact port of OSS in point.ts: `parse` then returns undefined,
  * so a line gets the same point, or the same error, whichever path reads it.
  */
-import type { FieldValue, Point } from '../storage/types';
+import { BOOLEAN, DOUBLE, LONG, type PointBatch, UNSIGNED } from '../storage/point-batch';
+import type { Point } from '../storage/types';
 import type { Body } from './bytes';
 import { MAX_NANO_TIME, MIN_NANO_TIME } from './precision';
 
@@ -45,16 +46,16 @@ interface KnownSeries {
   at: number;
   /** The series of the line that followed this one last time: fleets send their devices in the same order. */
   next: KnownSeries | undefined;
-  measurement: string;
-  tags: [string, string][];
+  /** Its index in the batch's series. */
+  index: number;
   /** Bytes of measurement+tags as sent. */
   bytes: number;
 }
 
 /** What a bad or unusual line makes `parse` return: the caller then asks the exact parser. */
-export const UNUSUAL = undefined;
+export const UNUSUAL = false;
 
-/** Reads the plain lines of one body: its caches hold positions in that body. */
+/** Reads the plain lines of one body into its batch: its caches hold positions in that body. */
 export class PlainLineParser {
   /** Measurement and tags by the series key's bytes as sent (a latin1 string), filled by `remember`. */
   private readonly series = new Map<string, KnownSeries>();
@@ -67,6 +68,7 @@ export class PlainLineParser {
   private lastTime = 0n;
 
   constructor(
+    private readonly batch: PointBatch,
     private readonly multiplier: bigint,
     private readonly defaultTime: bigint,
   ) {}
@@ -81,8 +83,7 @@ export class PlainLineParser {
     const known = {
       at: start,
       next: undefined,
-      measurement: point.measurement,
-      tags: point.tags,
+      index: this.batch.addSeries(point.measurement, point.tags),
       bytes: space - start,
     };
     this.series.set(body.s.slice(start, space), known);
@@ -111,15 +112,26 @@ export class PlainLineParser {
     return known;
   }
 
-  /** The point of the plain line s[start, end), or UNUSUAL for the exact parser to read it. */
-  parse(body: Body, start: number, end: number): Point | undefined {
+  /**
+   * Adds the point of the plain line s[start, end) to the batch and returns true, or returns UNUSUAL
+   * (adding nothing) for the exact parser to read it.
+   */
+  parse(body: Body, start: number, end: number): boolean {
+    const batch = this.batch;
+    const firstField = batch.fieldCount;
+    if (this.parseLine(body, start, end, firstField)) return true;
+    batch.dropFieldsFrom(firstField);
+    return UNUSUAL;
+  }
+
+  private parseLine(body: Body, start: number, end: number, firstField: number): boolean {
     const s = body.s;
     const space = s.indexOf(' ', start);
     if (space < 0 || space >= end) return UNUSUAL;
     const known = this.known(body, start, space);
     if (known === undefined) return UNUSUAL;
 
-    const fields = new Map<string, FieldValue>();
+    const batch = this.batch;
     let i = space + 1;
     for (let slot = 0; ; slot++) {
       // The key: up to `=`, with nothing the exact parser treats specially in it.
@@ -146,12 +158,14 @@ export class PlainLineParser {
       // The value, up to the comma or space after it.
       const valueStart = i;
       let c = i < end ? s.charCodeAt(i) : COMMA;
-      let value: FieldValue;
+      let type: number;
+      let value: number;
       if (c === LOWER_T || c === UPPER_T || c === LOWER_F || c === UPPER_F) {
         while (i < end && (c = s.charCodeAt(i)) !== COMMA && c !== SPACE) i++;
         const flag = booleanWord(s, valueStart, i);
         if (flag === undefined) return UNUSUAL;
-        value = { type: 'boolean', value: flag };
+        type = BOOLEAN;
+        value = flag ? 1 : 0;
       } else {
         const negative = c === MINUS;
         if (negative) i++;
@@ -173,38 +187,39 @@ export class PlainLineParser {
           if (fraction >= 0 || digits > EXACT_DIGITS || (letter === LOWER_U && negative)) return UNUSUAL;
           i++;
           if (i < end && (c = s.charCodeAt(i)) !== COMMA && c !== SPACE) return UNUSUAL;
-          const n = BigInt(negative ? -mantissa : mantissa);
-          value = letter === LOWER_I ? { type: 'long', value: n } : { type: 'unsignedLong', value: n };
+          type = letter === LOWER_I ? LONG : UNSIGNED;
+          value = negative ? -mantissa : mantissa;
         } else {
           if (i < end && c !== COMMA && c !== SPACE) return UNUSUAL;
           if (digits <= EXACT_DIGITS) {
             // The digits make an exact integer and one division by an exact power of ten rounds correctly.
             const v = fraction < 0 ? mantissa : mantissa / POWERS_OF_TEN[digits - fraction];
-            value = { type: 'double', value: negative ? -v : v };
+            type = DOUBLE;
+            value = negative ? -v : v;
           } else {
             // Too many digits to be exact here (GPS coordinates often have 17): Number() rounds them.
             // Hundreds of digits would overflow to Infinity, which OSS refuses: the exact parser says so.
             if (digits > MAX_PLAIN_DIGITS) return UNUSUAL;
-            value = { type: 'double', value: Number(s.slice(valueStart, i)) };
+            type = DOUBLE;
+            value = Number(s.slice(valueStart, i));
           }
         }
       }
-      const size = fields.size;
-      fields.set(key, value);
       // A repeated key: the exact parser keeps every occurrence for the storage engine's checks.
-      if (fields.size === size) return UNUSUAL;
-      if (i >= end) return this.point(known, fields, this.defaultTime);
+      for (let f = firstField; f < batch.fieldCount; f++) if (batch.fieldKeys[f] === key) return UNUSUAL;
+      batch.addField(key, type, value);
+      if (i >= end) return this.point(known, this.defaultTime);
       if (s.charCodeAt(i) === SPACE) break;
       i++; // the comma
     }
-    return this.time(s, i, end, known, fields);
+    return this.time(s, i, end, known);
   }
 
   /** The timestamp after the fields (s[i] is the space after them), then only spaces may follow. */
-  private time(s: string, i: number, end: number, known: KnownSeries, fields: Map<string, FieldValue>) {
+  private time(s: string, i: number, end: number, known: KnownSeries): boolean {
     let c = 0;
     while (i < end && ((c = s.charCodeAt(i)) === SPACE || c === TAB || c === 0)) i++;
-    if (i >= end) return this.point(known, fields, this.defaultTime);
+    if (i >= end) return this.point(known, this.defaultTime);
     const start = i;
     if (c === MINUS) i++;
     const digitsStart = i;
@@ -222,11 +237,12 @@ export class PlainLineParser {
       this.lastTimeText = text;
       this.lastTime = time;
     }
-    return this.point(known, fields, this.lastTime);
+    return this.point(known, this.lastTime);
   }
 
-  private point(known: KnownSeries, fields: Map<string, FieldValue>, time: bigint): Point {
-    return { measurement: known.measurement, tags: known.tags, fields, time };
+  private point(known: KnownSeries, time: bigint): boolean {
+    this.batch.endPoint(known.index, time);
+    return true;
   }
 }
 
