@@ -24,8 +24,9 @@ export interface WalCheckpointOptions {
 }
 
 /**
- * A 1,000-point write of the environment schema adds about 3 MB to the WAL (one leaf page per series and
- * field), so the background checkpoint runs every few writes: a page rewritten by several writes is copied once.
+ * A 1,000-point write of the environment schema (7,000 values in 700 series) adds 6-7 MB to the
+ * WAL of a 100-device database (a leaf page per series, with the pages above), so the background checkpoint
+ * runs every two or three writes, copying once a page that several of them rewrote.
  */
 export const DEFAULT_WAL_CHECKPOINT: WalCheckpointOptions = {
   thresholdBytes: 16 * 1024 * 1024,
