@@ -2,7 +2,7 @@
  * Item 2 (parsing): the emulator's line-protocol parser (escapes, types, OSS error messages) against the
  * least any parser must do, a bare `split` of lines and fields, over the same body, pair by pair per run.
  */
-import { parseLineProtocol } from '../emulator/lineprotocol/parse';
+import { parseWriteBody } from '../emulator/lineprotocol/parse';
 import { toLines } from '../lib/write';
 import { type BenchOptions, type Figure, figure, pairRatios, perSecond, progress, summarize, timed } from './stats';
 import { fleetPoints } from './write-throughput';
@@ -12,8 +12,8 @@ export async function benchParse(options: BenchOptions): Promise<Figure[]> {
   const lines = toLines(fleetPoints(count, Date.UTC(2026, 0, 1)), { precision: 'ms' }).lines;
   const body = Buffer.from(lines.join('\n'), 'utf8');
   const parse = () => {
-    const { points, errors } = parseLineProtocol(body, 'ms', 0n);
-    if (points.length !== count || errors.length > 0) throw new Error('bench: the parser lost lines');
+    const { batch, errors } = parseWriteBody(body, 'ms', 0n);
+    if (batch.length !== count || errors.length > 0) throw new Error('bench: the parser lost lines');
   };
   const split = () => {
     // The peer: split lines and fields, no escapes, no types, no validation. Given the same bytes.

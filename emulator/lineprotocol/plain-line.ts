@@ -60,9 +60,9 @@ export class PlainLineParser {
   /** Measurement and tags by the series key's bytes as sent (a latin1 string), filled by `remember`. */
   private readonly series = new Map<string, KnownSeries>();
   private previous: KnownSeries | undefined;
-  /** The raw text and the string of each field key by its position in the line, from earlier lines. */
+  /** The raw text and the batch's key index of each field key by its position in the line, from earlier lines. */
   private readonly fieldRaw: string[] = [];
-  private readonly fieldText: string[] = [];
+  private readonly fieldKey: number[] = [];
   /** The last timestamp's digits and its value: a batch of a fleet repeats one time over many lines. */
   private lastTimeText = '';
   private lastTime = 0n;
@@ -136,10 +136,10 @@ export class PlainLineParser {
     for (let slot = 0; ; slot++) {
       // The key: up to `=`, with nothing the exact parser treats specially in it.
       const keyStart = i;
-      let key: string;
+      let key: number;
       const raw = this.fieldRaw[slot];
       if (raw !== undefined && s.startsWith(raw, i) && s.charCodeAt(i + raw.length) === EQUALS) {
-        key = this.fieldText[slot];
+        key = this.fieldKey[slot];
         i += raw.length;
       } else {
         for (; i < end; i++) {
@@ -148,9 +148,10 @@ export class PlainLineParser {
           if (c === COMMA || c === SPACE || c === TAB || c === 0) return UNUSUAL;
         }
         if (i === keyStart || i >= end) return UNUSUAL;
-        key = body.text(keyStart, i);
+        const text = body.text(keyStart, i);
+        key = batch.keyIndex(text);
         this.fieldRaw[slot] = s.slice(keyStart, i);
-        this.fieldText[slot] = key;
+        this.fieldKey[slot] = key;
       }
       if (known.bytes + FIELD_SEPARATOR_LENGTH + (i - keyStart) > MAX_KEY_LENGTH) return UNUSUAL;
       i++;

@@ -20,23 +20,29 @@ export interface BatchSeries {
   tags: [string, string][];
 }
 
+const INITIAL_POINTS = 256;
 const INITIAL_FIELDS = 1024;
 
 export class PointBatch {
   /** Number of points. */
   length = 0;
   readonly series: BatchSeries[] = [];
-  /** Per point: its index in `series`, or -1 - k for the k-th of `whole`. */
-  readonly pointSeries: number[] = [];
-  /** Per point: nanoseconds since the epoch. */
-  readonly times: bigint[] = [];
-  /** Per point: the end of its fields in the field arrays (they start where the point before ends). */
-  readonly fieldEnds: number[] = [];
+  /** Field keys, each once; fields refer to them by index. */
+  readonly keys: string[] = [];
+  private readonly keyIndexes = new Map<string, number>();
   /** Points kept whole (read by the exact parser). */
   readonly whole: Point[] = [];
+  // Typed arrays (grown by doubling) hold nothing the garbage collector traces or copies.
+  /** Per point: its index in `series`, or -1 - k for the k-th of `whole`. */
+  pointSeries = new Int32Array(INITIAL_POINTS);
+  /** Per point: nanoseconds since the epoch. */
+  times = new BigInt64Array(INITIAL_POINTS);
+  /** Per point: the end of its fields in the field arrays (they start where the point before ends). */
+  fieldEnds = new Int32Array(INITIAL_POINTS);
   /** Number of compact fields. */
   fieldCount = 0;
-  readonly fieldKeys: string[] = [];
+  /** Per field: its key's index in `keys`. */
+  fieldKeys = new Int32Array(INITIAL_FIELDS);
   fieldTypes = new Uint8Array(INITIAL_FIELDS);
   /** The value: a double, an integer below 2^53, or 1/0 for a boolean. */
   fieldValues = new Float64Array(INITIAL_FIELDS);
@@ -45,10 +51,20 @@ export class PointBatch {
     return this.series.push({ measurement, tags }) - 1;
   }
 
-  addField(key: string, type: number, value: number): void {
+  /** The index of a field key in `keys`, added if new. */
+  keyIndex(key: string): number {
+    let index = this.keyIndexes.get(key);
+    if (index === undefined) {
+      index = this.keys.push(key) - 1;
+      this.keyIndexes.set(key, index);
+    }
+    return index;
+  }
+
+  addField(keyIndex: number, type: number, value: number): void {
     const k = this.fieldCount;
-    if (k === this.fieldTypes.length) this.grow();
-    this.fieldKeys[k] = key;
+    if (k === this.fieldTypes.length) this.growFields();
+    this.fieldKeys[k] = keyIndex;
     this.fieldTypes[k] = type;
     this.fieldValues[k] = value;
     this.fieldCount = k + 1;
@@ -61,18 +77,17 @@ export class PointBatch {
 
   /** Ends a compact point: the fields added since the last point are its own. */
   endPoint(seriesIndex: number, time: bigint): void {
-    this.pointSeries.push(seriesIndex);
-    this.times.push(time);
-    this.fieldEnds.push(this.fieldCount);
-    this.length++;
+    const i = this.length;
+    if (i === this.pointSeries.length) this.growPoints();
+    this.pointSeries[i] = seriesIndex;
+    this.times[i] = time;
+    this.fieldEnds[i] = this.fieldCount;
+    this.length = i + 1;
   }
 
   addWhole(point: Point): void {
-    this.pointSeries.push(-1 - this.whole.length);
+    this.endPoint(-1 - this.whole.length, point.time);
     this.whole.push(point);
-    this.times.push(point.time);
-    this.fieldEnds.push(this.fieldCount);
-    this.length++;
   }
 
   /** The point at `index` as a `Point` (for tests and rare callers; the write path reads the arrays). */
@@ -82,7 +97,7 @@ export class PointBatch {
     const { measurement, tags } = this.series[s];
     const fields = new Map<string, FieldValue>();
     for (let f = index === 0 ? 0 : this.fieldEnds[index - 1]; f < this.fieldEnds[index]; f++) {
-      fields.set(this.fieldKeys[f], fieldValue(this.fieldTypes[f], this.fieldValues[f]));
+      fields.set(this.keys[this.fieldKeys[f]], fieldValue(this.fieldTypes[f], this.fieldValues[f]));
     }
     return { measurement, tags, fields, time: this.times[index] };
   }
@@ -91,14 +106,22 @@ export class PointBatch {
     return Array.from({ length: this.length }, (_, i) => this.point(i));
   }
 
-  private grow(): void {
-    const types = new Uint8Array(this.fieldTypes.length * 2);
-    types.set(this.fieldTypes);
-    this.fieldTypes = types;
-    const values = new Float64Array(this.fieldValues.length * 2);
-    values.set(this.fieldValues);
-    this.fieldValues = values;
+  private growPoints(): void {
+    this.pointSeries = grown(this.pointSeries, new Int32Array(this.pointSeries.length * 2));
+    this.times = grown(this.times, new BigInt64Array(this.times.length * 2));
+    this.fieldEnds = grown(this.fieldEnds, new Int32Array(this.fieldEnds.length * 2));
   }
+
+  private growFields(): void {
+    this.fieldKeys = grown(this.fieldKeys, new Int32Array(this.fieldKeys.length * 2));
+    this.fieldTypes = grown(this.fieldTypes, new Uint8Array(this.fieldTypes.length * 2));
+    this.fieldValues = grown(this.fieldValues, new Float64Array(this.fieldValues.length * 2));
+  }
+}
+
+function grown<T extends Int32Array | Uint8Array | Float64Array | BigInt64Array>(from: T, to: T): T {
+  (to as Int32Array).set(from as Int32Array);
+  return to;
 }
 
 /** A compact field as the `FieldValue` the exact parser would have made. */
