@@ -139,6 +139,24 @@ describe('WAL checkpoints', function () {
     });
   }
 
+  it('goes on writing when a read holds its snapshot past busy_timeout, and empties the WAL once it ends', async () => {
+    // The background checkpointer idle: only the writer's own checkpoint acts.
+    const storage = openStorage(dir, { ...LIMITS, pollIntervalMs: 3_600_000 });
+    storage.points.write('b', batch(0n), 0, 0n);
+    const reader = startReader(storage.file, 600_000);
+    let time = 1n;
+    try {
+      // The write that takes the WAL past the hard limit waits for the read (busy_timeout), then returns.
+      while (walSize(walFile) < LIMITS.hardLimitBytes) storage.points.write('b', batch(time++), 0, 0n);
+    } finally {
+      await reader.stop();
+    }
+    storage.points.write('b', batch(time++), 0, 0n);
+    assert.ok(walSize(walFile) < LIMITS.hardLimitBytes, 'the next write emptied the WAL');
+    assert.equal(countValues(storage), Number(time) * SERIES * FIELDS.length);
+    storage.close();
+  });
+
   it('leaves an empty WAL at close, and every value is read back after opening again', () => {
     const first = openStorage(dir, LIMITS);
     for (let time = 1n; time <= 10n; time++) first.points.write('b', batch(time), 0, 0n);

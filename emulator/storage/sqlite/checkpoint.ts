@@ -87,7 +87,12 @@ export class WalCheckpointer {
     this.stats.inlineCheckpoints += 1;
     this.lock.acquire();
     try {
-      if (!this.emptyWal()) this.stats.inlineBusy += 1;
+      if (!this.emptyWal() && ++this.stats.inlineBusy === 1) {
+        process.stderr.write(
+          `influxdb emulator: the WAL is past ${this.options.hardLimitBytes} bytes and a read held it longer than ` +
+            'busy_timeout; writes go on and the next one tries again\n',
+        );
+      }
     } finally {
       this.lock.release();
     }
