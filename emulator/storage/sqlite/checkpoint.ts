@@ -4,9 +4,9 @@
  * never checkpoints in the ordinary case: a worker thread with its own connection (checkpoint-worker.ts) copies
  * the WAL back with PASSIVE checkpoints, which never wait for readers or the writer, once it passes
  * `thresholdBytes`. PASSIVE cannot copy frames a reader's snapshot still needs, nor can the WAL start over while
- * a reader uses it, so under constant reads it could grow for ever: past `hardLimitBytes` the writer itself runs
- * a TRUNCATE checkpoint after its write. That waits (at most busy_timeout) only for reads already running: while
- * the writer waits nothing new enters the WAL, so reads that start meanwhile read the database file alone.
+ * a reader uses it, so under constant reads it could grow for ever: past `hardLimitBytes` the writer itself
+ * empties it after its write (see emptyWal). That waits, at most busy_timeout, only for reads already running:
+ * while the writer waits nothing new enters the WAL, so reads that start meanwhile read the database file alone.
  */
 import type { Database } from 'better-sqlite3';
 import fs from 'node:fs';
@@ -74,10 +74,12 @@ export class WalCheckpointer {
       lock: this.lock.buffer,
     };
     this.worker = new Worker(entry.file, { ...(entry.execArgv ? { execArgv: entry.execArgv } : {}), workerData });
-    // A worker that fails leaves the hard limit to bound the WAL; the emulator goes on.
-    this.worker.on('error', (err) =>
-      process.stderr.write(`influxdb emulator: WAL checkpointer failed: ${err.stack ?? err.message}\n`),
-    );
+    // A worker that fails leaves the hard limit to bound the WAL; the emulator goes on. After close, the
+    // database may be gone before the worker opened it: nothing to say then.
+    this.worker.on('error', (err) => {
+      if (!this.closed)
+        process.stderr.write(`influxdb emulator: WAL checkpointer failed: ${err.stack ?? err.message}\n`);
+    });
     this.worker.unref();
   }
 
