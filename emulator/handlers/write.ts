@@ -13,7 +13,7 @@ import { callerOf, reply } from '../http/context';
 import { goDuration, rfc3339Nano } from '../http/format';
 import { INTERNAL_ERROR_MESSAGE } from '../http/messages';
 import type { Route } from '../http/router';
-import { isPrecision, parseLineProtocol } from '../lineprotocol/parse';
+import { isPrecision, parseWriteBody } from '../lineprotocol/parse';
 import { goQuote } from '../lineprotocol/bytes';
 import {
   type Bucket,
@@ -47,9 +47,9 @@ async function write(ctx: RequestContext): Promise<Reply> {
   const nowNs = state.nowNs();
   // Parsed as bytes, as OSS does: decoding first would turn invalid UTF-8 into U+FFFD, hiding the
   // reserved tag key 0xff and changing byte lengths.
-  const parsed = parseLineProtocol(body, precision, nowNs);
+  const parsed = parseWriteBody(body, precision, nowNs);
   if (parsed.errors.length > 0) throw new ApiError('invalid', parsed.errors.join('\n'));
-  const outcome = state.points.write(bucket.id, parsed.points, bucket.retentionSeconds, nowNs);
+  const outcome = state.points.write(bucket.id, parsed.batch, bucket.retentionSeconds, nowNs);
   const partial = partialWriteReason(outcome, bucket);
   if (partial)
     throw new ApiError('unprocessable entity', `failure writing points to database: partial write: ${partial}`);

@@ -3,6 +3,7 @@
  * `storage/sqlite/*` implements them with better-sqlite3 (a file in the data dir, or `:memory:`).
  */
 import type { Cell, ColumnType } from '../flux/table';
+import type { PointBatch } from './point-batch';
 
 // ---- metadata ---------------------------------------------------------------------------------
 
@@ -220,8 +221,11 @@ export interface SeriesWindows<R> extends SeriesKey {
 }
 
 export interface PointStore {
-  /** Writes in one transaction: all or nothing, last write wins per (series, field, time). */
-  write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome;
+  /**
+   * Writes in one transaction: all or nothing, last write wins per (series, field, time). A parsed
+   * write body comes as its compact batch (lineprotocol/parse.ts `parseWriteBody`).
+   */
+  write(bucketId: string, points: Point[] | PointBatch, retentionSeconds: number, nowNs: bigint): WriteOutcome;
   /** Series (with their points in [start, stop)) that match the selector, ordered by series key. */
   read(selector: SeriesSelector): SeriesData[];
   /** As read, with times as offsets from the start (cheaper than bigints; for a range under 2^53 ns, about 104 days). */

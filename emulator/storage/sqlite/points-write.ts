@@ -5,6 +5,7 @@
  * rebuilt lazily from the tables, so they never need a warm-up.
  */
 import type { Database, Statement } from 'better-sqlite3';
+import { FIELD_TYPES, PointBatch, sqlValue } from '../point-batch';
 import {
   type FieldType,
   type FieldValue,
@@ -13,6 +14,15 @@ import {
   type PointRejection,
   type WriteOutcome,
 } from '../types';
+
+/** What one call of `write` shares between its points. */
+interface OneWrite {
+  bucketId: string;
+  oldestAllowed: bigint | undefined;
+  outcome: WriteOutcome;
+  /** Series of whole points by their tags array. */
+  local: Map<[string, string][], WriteSeries>;
+}
 
 /** A series of one write: measurement and tags, with the id and type of each of its fields seen so far. */
 interface WriteSeries {
@@ -55,45 +65,17 @@ export class SqlitePointWriter {
     this.fieldTypes.clear();
   }
 
-  write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome {
+  /** Writes `points` (objects, or a parsed body's compact batch) in one transaction. */
+  write(bucketId: string, points: Point[] | PointBatch, retentionSeconds: number, nowNs: bigint): WriteOutcome {
     const outcome: WriteOutcome = { droppedOutsideRetention: 0, rejectedPoints: 0, typeConflicts: [] };
     const oldestAllowed = retentionSeconds > 0 ? nowNs - BigInt(retentionSeconds) * 1_000_000_000n : undefined;
     // Series of this request by the identity of a point's tags array: the parser gives every point of one
     // series the same array, so a point costs one lookup here instead of a JSON text and a long key per field.
     const local = new Map<[string, string][], WriteSeries>();
-    const upsert = this.stmt.upsertPoint;
+    const write = { bucketId, oldestAllowed, outcome, local };
     const run = this.db.transaction(() => {
-      for (const point of points) {
-        const time = point.time;
-        if (oldestAllowed !== undefined && time < oldestAllowed) {
-          outcome.droppedOutsideRetention += 1;
-          if (outcome.oldestDropped === undefined || time < outcome.oldestDropped) outcome.oldestDropped = time;
-          if (outcome.newestDropped === undefined || time > outcome.newestDropped) outcome.newestDropped = time;
-          continue;
-        }
-        let series = local.get(point.tags);
-        if (series === undefined || series.measurement !== point.measurement) {
-          series = { measurement: point.measurement, tags: JSON.stringify(point.tags), fields: new Map() };
-          local.set(point.tags, series);
-        }
-        if (!this.alreadyValid(series, point)) {
-          const rejection = this.validate(bucketId, point);
-          if (rejection) {
-            recordRejection(outcome, rejection);
-            continue;
-          }
-        }
-        for (const [field, fieldValue] of point.fields) {
-          // OSS's engine skips a field named `time` (tsdb/engine/tsm1/engine.go WritePoints).
-          if (field === 'time') continue;
-          let known = series.fields.get(field);
-          if (known === undefined) {
-            known = { id: this.seriesId(bucketId, point, series.tags, field, fieldValue.type), type: fieldValue.type };
-            series.fields.set(field, known);
-          }
-          upsert.run(known.id, time, toSqlValue(fieldValue));
-        }
-      }
+      if (points instanceof PointBatch) this.writeBatch(write, points);
+      else for (const point of points) this.writePoint(write, point);
     });
     try {
       run();
@@ -103,6 +85,120 @@ export class SqlitePointWriter {
       throw e;
     }
     return outcome;
+  }
+
+  /** Writes the points of a parsed body in order, reading compact points from its arrays. */
+  private writeBatch(write: OneWrite, batch: PointBatch): void {
+    const { bucketId, oldestAllowed, outcome } = write;
+    const upsert = this.stmt.upsertPoint;
+    const { keys, pointSeries, times, fieldEnds, fieldKeys, fieldTypes, fieldValues } = batch;
+    // The batch's series are distinct: an array by index replaces the lookup by tags.
+    const local: (WriteSeries | undefined)[] = [];
+    let start = 0;
+    for (let p = 0; p < batch.length; p++) {
+      const end = fieldEnds[p];
+      const first = start;
+      start = end;
+      const s = pointSeries[p];
+      if (s < 0) {
+        this.writePoint(write, batch.whole[-1 - s]);
+        continue;
+      }
+      const time = times[p];
+      if (oldestAllowed !== undefined && time < oldestAllowed) {
+        dropOutsideRetention(outcome, time);
+        continue;
+      }
+      const { measurement, tags } = batch.series[s];
+      let series = local[s];
+      if (series === undefined) {
+        series = { measurement, tags: JSON.stringify(tags), fields: new Map() };
+        local[s] = series;
+      }
+      if (!this.batchPointValid(series, batch, first, end)) {
+        const rejection = this.validateBatchPoint(bucketId, measurement, batch, first, end);
+        if (rejection) {
+          recordRejection(outcome, rejection);
+          continue;
+        }
+      }
+      for (let f = first; f < end; f++) {
+        const field = keys[fieldKeys[f]];
+        // OSS's engine skips a field named `time` (tsdb/engine/tsm1/engine.go WritePoints).
+        if (field === 'time') continue;
+        const type = fieldTypes[f];
+        let known = series.fields.get(field);
+        if (known === undefined) {
+          const typeName = FIELD_TYPES[type];
+          known = { id: this.seriesId(bucketId, measurement, tags, series.tags, field, typeName), type: typeName };
+          series.fields.set(field, known);
+        }
+        upsert.run(known.id, time, sqlValue(type, fieldValues[f]));
+      }
+    }
+  }
+
+  private writePoint(write: OneWrite, point: Point): void {
+    const { bucketId, oldestAllowed, outcome, local } = write;
+    const time = point.time;
+    if (oldestAllowed !== undefined && time < oldestAllowed) {
+      dropOutsideRetention(outcome, time);
+      return;
+    }
+    let series = local.get(point.tags);
+    if (series === undefined || series.measurement !== point.measurement) {
+      series = { measurement: point.measurement, tags: JSON.stringify(point.tags), fields: new Map() };
+      local.set(point.tags, series);
+    }
+    if (!this.alreadyValid(series, point)) {
+      const rejection = this.validate(bucketId, point);
+      if (rejection) {
+        recordRejection(outcome, rejection);
+        return;
+      }
+    }
+    for (const [field, fieldValue] of point.fields) {
+      // OSS's engine skips a field named `time` (tsdb/engine/tsm1/engine.go WritePoints).
+      if (field === 'time') continue;
+      let known = series.fields.get(field);
+      if (known === undefined) {
+        const id = this.seriesId(bucketId, point.measurement, point.tags, series.tags, field, fieldValue.type);
+        known = { id, type: fieldValue.type };
+        series.fields.set(field, known);
+      }
+      this.stmt.upsertPoint.run(known.id, time, toSqlValue(fieldValue));
+    }
+  }
+
+  /** As alreadyValid, for the compact point whose fields are [first, end) of the batch (never strings). */
+  private batchPointValid(series: WriteSeries, batch: PointBatch, first: number, end: number): boolean {
+    for (let f = first; f < end; f++) {
+      const field = batch.keys[batch.fieldKeys[f]];
+      if (field === 'time') return false;
+      const known = series.fields.get(field);
+      if (known === undefined || known.type !== FIELD_TYPES[batch.fieldTypes[f]]) return false;
+    }
+    return true;
+  }
+
+  /** As validate, for the compact point whose fields are [first, end) of the batch (distinct keys, no strings). */
+  private validateBatchPoint(
+    bucketId: string,
+    measurement: string,
+    batch: PointBatch,
+    first: number,
+    end: number,
+  ): PointRejection | undefined {
+    let onlyTime = end > first;
+    for (let f = first; f < end && onlyTime; f++) onlyTime = batch.keys[batch.fieldKeys[f]] === 'time';
+    if (onlyTime) return { kind: 'time field', measurement };
+    const types = this.measurementTypes(bucketId, measurement);
+    for (let f = first; f < end; f++) {
+      const field = batch.keys[batch.fieldKeys[f]];
+      const rejection = this.checkField(bucketId, types, measurement, field, FIELD_TYPES[batch.fieldTypes[f]], 0);
+      if (rejection) return rejection;
+    }
+    return undefined;
   }
 
   /**
@@ -140,7 +236,7 @@ export class SqlitePointWriter {
     const types = this.measurementTypes(bucketId, measurement);
     if (point.lineFields) {
       for (const f of point.lineFields) {
-        const rejection = this.checkField(bucketId, types, measurement, f.key, f.value, f.bytes ?? 0);
+        const rejection = this.checkField(bucketId, types, measurement, f.key, f.value.type, f.bytes ?? 0);
         if (rejection) return rejection;
       }
       return undefined;
@@ -149,7 +245,7 @@ export class SqlitePointWriter {
       // UTF-16 units times 3 bound the UTF-8 bytes, so only long strings need counting.
       const long = value.type === 'string' && String(value.value).length * 3 > MAX_FIELD_VALUE_LENGTH;
       const bytes = long ? Buffer.byteLength(String(value.value), 'utf8') : 0;
-      const rejection = this.checkField(bucketId, types, measurement, key, value, bytes);
+      const rejection = this.checkField(bucketId, types, measurement, key, value.type, bytes);
       if (rejection) return rejection;
     }
     return undefined;
@@ -160,7 +256,7 @@ export class SqlitePointWriter {
     types: Map<string, FieldType>,
     measurement: string,
     field: string,
-    value: FieldValue,
+    type: FieldType,
     bytes: number,
   ): PointRejection | undefined {
     if (bytes > MAX_FIELD_VALUE_LENGTH) return { kind: 'too long', measurement, field, bytes };
@@ -171,12 +267,12 @@ export class SqlitePointWriter {
       const row = this.stmt.findFieldType.get(bucketId, measurement, field) as { type: FieldType } | undefined;
       existing = row?.type;
       if (existing === undefined) {
-        this.stmt.insertFieldType.run(bucketId, measurement, field, value.type);
-        existing = value.type;
+        this.stmt.insertFieldType.run(bucketId, measurement, field, type);
+        existing = type;
       }
       types.set(field, existing);
     }
-    if (existing !== value.type) return { kind: 'type conflict', measurement, field, type: value.type, existing };
+    if (existing !== type) return { kind: 'type conflict', measurement, field, type, existing };
     return undefined;
   }
 
@@ -189,21 +285,33 @@ export class SqlitePointWriter {
     return types;
   }
 
-  private seriesId(bucketId: string, point: Point, tags: string, field: string, type: FieldType): number {
-    const key = `${bucketId}\0${point.measurement}\0${tags}\0${field}`;
+  private seriesId(
+    bucketId: string,
+    measurement: string,
+    tagPairs: [string, string][],
+    tags: string,
+    field: string,
+    type: FieldType,
+  ): number {
+    const key = `${bucketId}\0${measurement}\0${tags}\0${field}`;
     let id = this.seriesIds.get(key);
     if (id === undefined) {
-      const row = this.stmt.findSeries.get(bucketId, point.measurement, tags, field) as
-        { id: number | bigint } | undefined;
+      const row = this.stmt.findSeries.get(bucketId, measurement, tags, field) as { id: number | bigint } | undefined;
       if (row) id = Number(row.id);
       else {
-        id = Number(this.stmt.insertSeries.run(bucketId, point.measurement, tags, field, type).lastInsertRowid);
-        for (const [k, v] of point.tags) this.stmt.insertSeriesTag.run(id, k, v);
+        id = Number(this.stmt.insertSeries.run(bucketId, measurement, tags, field, type).lastInsertRowid);
+        for (const [k, v] of tagPairs) this.stmt.insertSeriesTag.run(id, k, v);
       }
       this.seriesIds.set(key, id);
     }
     return id;
   }
+}
+
+function dropOutsideRetention(outcome: WriteOutcome, time: bigint): void {
+  outcome.droppedOutsideRetention += 1;
+  if (outcome.oldestDropped === undefined || time < outcome.oldestDropped) outcome.oldestDropped = time;
+  if (outcome.newestDropped === undefined || time > outcome.newestDropped) outcome.newestDropped = time;
 }
 
 function recordRejection(outcome: WriteOutcome, rejection: PointRejection): void {

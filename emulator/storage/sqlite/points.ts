@@ -14,6 +14,7 @@ import {
   type WindowedSelector,
   type WriteOutcome,
 } from '../types';
+import type { PointBatch } from '../point-batch';
 import { clamp, SqlitePointReader } from './points-read';
 import { SqlitePointWriter } from './points-write';
 
@@ -34,7 +35,7 @@ export class SqlitePointStore implements PointStore {
     };
   }
 
-  write(bucketId: string, points: Point[], retentionSeconds: number, nowNs: bigint): WriteOutcome {
+  write(bucketId: string, points: Point[] | PointBatch, retentionSeconds: number, nowNs: bigint): WriteOutcome {
     return this.writer.write(bucketId, points, retentionSeconds, nowNs);
   }
 
