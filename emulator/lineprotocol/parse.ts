@@ -70,7 +70,11 @@ export function parseWriteBody(
     // A plain line (no quote, no backslash) usually takes the fast path; the exact parser reads the rest.
     const plain = lines.plain;
     // Stryker disable next-line ConditionalExpression,LogicalOperator: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
-    if (plain && plainParser.parse(source, start, blockEnd)) continue;
+    if (plain && plainParser.parse(source, start, blockEnd)) {
+      // Once a few lines are read, the rest of the body likely holds as many points and fields per byte.
+      if (batch.length === SAMPLE_POINTS) batch.reserve(...extrapolated(batch, pos, n));
+      continue;
+    }
     const result = parser.parse(source, start, blockEnd);
     if (typeof result === 'string') errors.push(`unable to parse '${source.goText(start, blockEnd)}': ${result}`);
     else {
@@ -80,6 +84,15 @@ export function parseWriteBody(
     }
   }
   return { batch, errors };
+}
+
+/** Points read before the batch's size is estimated from them. */
+const SAMPLE_POINTS = 64;
+
+/** Points and fields the whole body would hold if it went on as its first `read` bytes (with some slack). */
+function extrapolated(batch: PointBatch, read: number, total: number): [number, number] {
+  const scale = (total / read) * 1.05;
+  return [Math.ceil(batch.length * scale) + 16, Math.ceil(batch.fieldCount * scale) + 64];
 }
 
 /**

@@ -91,23 +91,27 @@ export class PlainLineParser {
     this.previous = known;
   }
 
-  /** The known series whose key is s[start, space), trying the one predicted by the line before first. */
-  private known(body: Body, start: number, space: number): KnownSeries | undefined {
+  /**
+   * The series predicted by the line before, when the line s[start, end) starts with its key and a
+   * space. Its key holds no space, so that space is the line's first: no search for it is needed.
+   */
+  private predicted(body: Body, start: number, end: number): KnownSeries | undefined {
     const predicted = this.previous?.next;
-    const length = space - start;
-    let known: KnownSeries | undefined;
-    if (
-      predicted !== undefined &&
-      predicted.bytes === length &&
-      body.bytes.compare(body.bytes, predicted.at, predicted.at + length, start, space) === 0
-    ) {
-      known = predicted;
-    } else {
-      // Hashing a long key (a fleet's are hundreds of bytes) costs more than comparing it with the predicted one.
-      known = this.series.get(body.s.slice(start, space));
-      if (known === undefined) return undefined;
-      if (this.previous !== undefined) this.previous.next = known;
-    }
+    if (predicted === undefined) return undefined;
+    const space = start + predicted.bytes;
+    if (space >= end || body.s.charCodeAt(space) !== SPACE) return undefined;
+    if (body.bytes.compare(body.bytes, predicted.at, predicted.at + predicted.bytes, start, space) !== 0)
+      return undefined;
+    this.previous = predicted;
+    return predicted;
+  }
+
+  /** The known series whose key is s[start, space), looked up by its bytes. */
+  private lookup(body: Body, start: number, space: number): KnownSeries | undefined {
+    // Hashing a long key (a fleet's are hundreds of bytes) costs more than comparing it with the predicted one.
+    const known = this.series.get(body.s.slice(start, space));
+    if (known === undefined) return undefined;
+    if (this.previous !== undefined) this.previous.next = known;
     this.previous = known;
     return known;
   }
@@ -126,10 +130,15 @@ export class PlainLineParser {
 
   private parseLine(body: Body, start: number, end: number, firstField: number): boolean {
     const s = body.s;
-    const space = s.indexOf(' ', start);
-    if (space < 0 || space >= end) return UNUSUAL;
-    const known = this.known(body, start, space);
-    if (known === undefined) return UNUSUAL;
+    let known = this.predicted(body, start, end);
+    let space: number;
+    if (known !== undefined) space = start + known.bytes;
+    else {
+      space = s.indexOf(' ', start);
+      if (space < 0 || space >= end) return UNUSUAL;
+      known = this.lookup(body, start, space);
+      if (known === undefined) return UNUSUAL;
+    }
 
     const batch = this.batch;
     let i = space + 1;
