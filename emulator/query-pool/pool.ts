@@ -10,7 +10,7 @@ import { ApiError } from '../errors';
 import type { WritableBucket } from '../flux/context';
 import { INTERNAL_ERROR_MESSAGE } from '../http/messages';
 import type { FromWorker, ToWorker, WorkerJob, WriteAnswer, WriteCall } from './protocol';
-import { workerEntry } from './worker-file';
+import { workerEntry } from '../worker-entry';
 import type { CallerWriter } from './types';
 
 export interface PoolJob {
@@ -130,7 +130,7 @@ export class WorkerPool {
   }
 
   private spawn(): Slot {
-    const entry = workerEntry();
+    const entry = workerEntry(__dirname, 'worker');
     const { port1, port2 } = new MessageChannel();
     const signal = new SharedArrayBuffer(4);
     const flow = new SharedArrayBuffer(4);

@@ -246,11 +246,11 @@ describe('package scorecard (node-red-dev validate, offline checks, on the packe
       const entries = [...nodeFiles(pkg.manifest), pkg.manifest.main ?? '', ...Object.values(pkg.manifest.bin ?? {})];
       const { modules } = requireGraph(pkg, entries);
       // `iot-center start` runs the repository's Node-RED (a devDependency), found at run time by
-      // bin/node-red-modules.ts; installed users start their own. The query pool asks for tsx only when it
-      // runs from the TypeScript sources (tests), never from the compiled package.
+      // bin/node-red-modules.ts; installed users start their own. Worker threads (query pool, WAL
+      // checkpoints) ask for tsx only when they run from the TypeScript sources (tests), never compiled.
       const repositoryOnly = new Map([
         ['node-red', ['dist/bin/node-red-launcher.js', 'dist/bin/node-red-modules.js']],
-        ['tsx', ['dist/emulator/query-pool/worker-file.js']],
+        ['tsx', ['dist/emulator/worker-entry.js']],
       ]);
       const missing = [...modules]
         .filter(

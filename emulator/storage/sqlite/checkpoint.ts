@@ -10,8 +10,8 @@
  */
 import type { Database } from 'better-sqlite3';
 import fs from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from '../../worker-entry';
 import { CheckpointLock } from './checkpoint-lock';
 
 export interface WalCheckpointOptions {
@@ -66,7 +66,7 @@ export class WalCheckpointer {
     db.pragma('wal_autocheckpoint = 0');
     // Once the WAL starts over, the first commit cuts the file back to this size: a burst does not keep its disk space.
     db.pragma(`journal_size_limit = ${Math.floor(options.thresholdBytes / 4)}`);
-    const entry = checkpointWorkerEntry();
+    const entry = workerEntry(__dirname, 'checkpoint-worker');
     const workerData: CheckpointWorkerData = {
       databaseFile,
       thresholdBytes: options.thresholdBytes,
@@ -157,11 +157,4 @@ export function walSize(walFile: string): number {
   } catch {
     return 0;
   }
-}
-
-/** The compiled worker beside this file, or from sources (tests, tsx) the .ts with tsx's CommonJS hook. */
-function checkpointWorkerEntry(): { file: string; execArgv?: string[] } {
-  const fromSources = path.extname(__filename) === '.ts';
-  const file = path.join(__dirname, fromSources ? 'checkpoint-worker.ts' : 'checkpoint-worker.js');
-  return fromSources ? { file, execArgv: ['--require', require.resolve('tsx/cjs')] } : { file };
 }
