@@ -16,6 +16,8 @@ describe('flux type check before running (/api/v2/query)', () => {
       `environment,clientId=dev1 Temperature=21.5 ${T0}`,
       `environment,clientId=dev1 Temperature=22.5 ${T0 + 60_000_000_000n}`,
       `environment,clientId=dev2 Temperature=19 ${T0}`,
+      // Two hours before the other points, out of the range the other tests read.
+      `environment,clientId=dev1 state="ok" ${T0 - 7_200_000_000_000n}`,
     ]);
     await writeApi.close();
   });
@@ -84,6 +86,67 @@ describe('flux type check before running (/api/v2/query)', () => {
       ));
   });
 
+  describe('infers the evident types of expressions, as Flux does before running', () => {
+    // Without the check, this first statement would read a bucket that does not exist and fail with that.
+    const reading =
+      'first = from(bucket: "no-such-bucket") |> range(start: -1h) |> findRecord(fn: (key) => true, idx: 0)\n';
+
+    it('operands of an arithmetic operator must be of one type: a name bound to a literal', () =>
+      refusal(`${reading}v = 1\nv + "a"`, 'error @3:5-3:8: expected int but found string'));
+
+    it('operands need the kind the operator asks for, after being of one type', () =>
+      refusal(
+        `${reading}x = 1 + 2.0\ny = "a" - "b"\nz = true + 1`,
+        'error @2:9-2:12: expected int but found float\n\n' +
+          'error @3:5-3:14: string is not Subtractable\n\n' +
+          'error @4:12-4:13: expected bool but found int\n\n' +
+          'error @4:5-4:13: bool is not Addable',
+      ));
+
+    it('logical operators, not and if/then/else need bool, and the branches one type', () =>
+      refusal(
+        `${reading}a = 1 and true\nb = not 1\nc = if 1 then 2 else "a"`,
+        'error @2:5-2:6: expected bool but found int\n\n' +
+          'error @3:9-3:10: expected bool but found int\n\n' +
+          'error @4:8-4:9: expected bool but found int\n\n' +
+          'error @4:22-4:25: expected int but found string',
+      ));
+
+    it('a regexp match needs a string on the left, and an interpolated value must be Stringable', () =>
+      refusal(
+        `${reading}a = 1 =~ /x/\nb = "\${/x/}"`,
+        'error @2:5-2:6: expected string but found int\n\nerror @3:8-3:11: regexp is not Stringable',
+      ));
+
+    it('a function where a string is expected, written as Flux writes its type', () =>
+      refusal(
+        `${reading}f = (r) => r\ng = (x, y) => x + 1\nfrom(bucket: f) |> range(start: -1h)\nfrom(bucket: g)`,
+        'error @4:14-4:15: expected string but found (r: A) => A (function) (argument bucket)\n\n' +
+          'error @5:14-5:15: expected string but found (x: int, y: A) => int (function) (argument bucket)',
+      ));
+
+    it("the script's own function called with an argument its body cannot take", () =>
+      refusal(
+        `${reading}f = (x) => x + 1\nf(x: "a")\ntwice = (x) => x + x\ntwice(x: true)`,
+        'error @3:6-3:9: expected int but found string (argument x)\n\n' +
+          'error @5:10-5:14: bool is not Addable (argument x)',
+      ));
+
+    it("two parameters made one type by the body, and the type of the function's result", () =>
+      refusal(
+        `${reading}add = (a, b) => a + b\nadd(a: 1, b: "s")\nn = add(a: 1, b: 2)\nn + 0.5`,
+        'error @3:14-3:17: expected int but found string (argument b)\n\nerror @5:5-5:8: expected int but found float',
+      ));
+
+    it("a function argument whose evident return type is not the declared one (filter's fn returns bool)", () =>
+      refusal(
+        `${reading}${temperatures} |> filter(fn: (r) => 1)`,
+        // Flux v0.196.1's message for a return type really starts with "123".
+        'error @2:107-2:115: 123expected bool but found int for return type caused by expected bool but found int' +
+          ' (argument fn)',
+      ));
+  });
+
   describe('checks before any table is read', () => {
     it('writes nothing when a later statement of the script has a type error', async () => {
       await new BucketsAPI(env.influx).postBuckets({ body: { orgID: env.orgID, name: 'copy' } });
@@ -139,6 +202,45 @@ describe('flux type check before running (/api/v2/query)', () => {
       assert.deepEqual(
         got.map((r) => [r['_value'], r['note']]),
         [[19, 'none']],
+      );
+    });
+
+    it('record members are of unknown type: a string field plus a string', async () => {
+      const got = await rows(
+        'from(bucket: "my-bucket") |> range(start: 2023-11-14T20:00:00Z, stop: 2023-11-14T21:00:00Z)' +
+          ' |> filter(fn: (r) => r._field == "state") |> map(fn: (r) => ({r with _value: r._value + "!"}))',
+      );
+      assert.deepEqual(
+        got.map((r) => r['_value']),
+        ['ok!'],
+      );
+    });
+
+    it("the script's own polymorphic function called with strings and with ints", async () => {
+      const got = await rows(
+        'twice = (x) => x + x\n' +
+          `${temperatures} |> filter(fn: (r) => r.clientId == "dev2")` +
+          ' |> map(fn: (r) => ({r with label: twice(x: "ab"), n: twice(x: 2)}))',
+      );
+      assert.deepEqual(
+        got.map((r) => [r['label'], r['n']]),
+        [['abab', 4]],
+      );
+    });
+
+    it('if/then/else over record members, and ints made floats with float()', async () => {
+      const got = await rows(
+        'offset = float(v: 1) + 0.5\n' +
+          `${temperatures} |> filter(fn: (r) => r.clientId == "dev1")` +
+          ' |> map(fn: (r) => ({r with level: if r._value > 22.0 then r.clientId else "cool",' +
+          ' _value: r._value + float(v: 1) + offset}))',
+      );
+      assert.deepEqual(
+        got.map((r) => [r['level'], r['_value']]),
+        [
+          ['cool', 24],
+          ['dev1', 25],
+        ],
       );
     });
 

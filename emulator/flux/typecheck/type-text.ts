@@ -69,13 +69,39 @@ export class TypeWriter {
   }
 }
 
-/** An argument's evident type with Flux's suffix: `int`, `[string] (array)`. */
-export function actualText(type: EvidentType): string {
-  return typeof type === 'string' ? type : `${elementText(type)} (array)`;
+/**
+ * An argument's type with Flux's suffix: `int`, `[string] (array)`, `(r: A) => A (function)`; `undefined` when a
+ * part of it is unknown to this check.
+ */
+export function actualText(type: EvidentType): string | undefined {
+  if (typeof type === 'string') return type === 'unknown' ? undefined : type;
+  if ('var' in type) return undefined;
+  if ('array' in type) return wrap('[', elementText(type.array), '] (array)');
+  const shape = functionShape(type);
+  return shape === undefined ? undefined : new TypeWriter().expected(shape);
 }
 
-function elementText(type: EvidentType): string {
-  return typeof type === 'string' ? type : `[${elementText(type.array)}]`;
+function elementText(type: EvidentType): string | undefined {
+  if (typeof type === 'string') return type === 'unknown' ? undefined : type;
+  return 'array' in type ? wrap('[', elementText(type.array), ']') : undefined;
+}
+
+/** A function type as a declared shape, its variables named by number; `undefined` if any part is unknown. */
+function functionShape(type: EvidentType): TypeShape | undefined {
+  if (typeof type === 'string') return type === 'unknown' ? undefined : type;
+  if ('var' in type) return { var: `t${type.var}` };
+  if ('array' in type) {
+    const element = functionShape(type.array);
+    return element === undefined ? undefined : { array: element };
+  }
+  const params: ParamSignature[] = [];
+  for (const p of type.fn) {
+    const shape = functionShape(p.type);
+    if (shape === undefined) return undefined;
+    params.push({ name: p.name, mode: p.mode, type: shape });
+  }
+  const ret = functionShape(type.ret);
+  return ret === undefined ? undefined : { fn: params, ret };
 }
 
 function kindSuffix(shape: TypeShape): string {
