@@ -115,6 +115,8 @@ class ProgramChecker {
     }
     const signature = calleeSignature(init, scope);
     if (signature) return { kind: 'function', signature };
+    // Flux generalises a top-level value whose type is still open; here it is simply not known.
+    if (scope.isTopLevel && this.vars.isOpen(type)) return { kind: 'value', type: 'unknown' };
     return { kind: 'value', type };
   }
 

@@ -31,7 +31,11 @@ export class TypeVariables {
   equal(expected: EvidentType, actual: EvidentType): string[] {
     const exp = this.resolve(expected);
     const act = this.resolve(actual);
-    if (exp === 'unknown' || act === 'unknown') return [];
+    // A variable that meets an unknown type becomes unknown too, so that no later use can find it wrong.
+    if (exp === 'unknown' || act === 'unknown') {
+      for (const side of [exp, act]) if (typeof side !== 'string' && 'var' in side) this.bound.set(side.var, 'unknown');
+      return [];
+    }
     if (typeof exp !== 'string' && 'var' in exp) return this.bind(exp.var, act);
     if (typeof act !== 'string' && 'var' in act) return this.bind(act.var, exp);
     if (isBasic(exp) && isBasic(act)) return exp === act ? [] : [`expected ${exp} but found ${act}`];
@@ -85,6 +89,15 @@ export class TypeVariables {
     const errors: string[] = [];
     for (const kind of this.kinds.get(variable) ?? []) errors.push(...this.constrain(kind, to));
     return errors;
+  }
+
+  /** Whether the type still has a free variable once resolved. */
+  isOpen(type: EvidentType): boolean {
+    const t = this.resolve(type);
+    if (typeof t === 'string') return false;
+    if ('var' in t) return true;
+    if ('array' in t) return this.isOpen(t.array);
+    return t.fn.some((p) => this.isOpen(p.type)) || this.isOpen(t.ret);
   }
 
   private occurs(variable: number, type: EvidentType): boolean {
