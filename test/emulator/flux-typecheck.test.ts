@@ -127,9 +127,10 @@ describe('flux type check before running (/api/v2/query)', () => {
 
     it("the script's own function called with an argument its body cannot take", () =>
       refusal(
-        `${reading}f = (x) => x + 1\nf(x: "a")\ntwice = (x) => x + x\ntwice(x: true)`,
+        `${reading}f = (x) => x + 1\nf(x: "a")\ntwice = (x) => x + x\ntwice(x: true)\ng = f\ng(x: 1.5)`,
         'error @3:6-3:9: expected int but found string (argument x)\n\n' +
-          'error @5:10-5:14: bool is not Addable (argument x)',
+          'error @5:10-5:14: bool is not Addable (argument x)\n\n' +
+          'error @7:6-7:9: expected int but found float (argument x)',
       ));
 
     it("two parameters made one type by the body, and the type of the function's result", () =>

@@ -114,7 +114,11 @@ class ProgramChecker {
       return { kind: 'function', signature: ownSignature(init), type: fnType };
     }
     const signature = calleeSignature(init, scope);
-    if (signature) return { kind: 'function', signature };
+    if (signature) {
+      // An alias of the script's own function keeps its type (`g = f`).
+      const aliased = ownFunctionType(init, scope) && scope.isTopLevel ? this.vars.resolve(type) : undefined;
+      return { kind: 'function', signature, type: aliased };
+    }
     // Flux generalises a top-level value whose type is still open; here it is simply not known.
     if (scope.isTopLevel && this.vars.isOpen(type)) return { kind: 'value', type: 'unknown' };
     return { kind: 'value', type };
