@@ -9,6 +9,8 @@ export interface Results {
   seconds: number;
   command: string;
   figures: Figure[];
+  /** Said under the status line: e.g. figures re-measured apart from the recorded run, and why. */
+  note?: string;
 }
 
 const HOW_TO_READ = `How to read it:
@@ -17,7 +19,7 @@ const HOW_TO_READ = `How to read it:
   summarised; they are never a ratio of medians. The machine is shared, so the spread is wide: compare within a row.
 - **Write throughput** (item 1): msgs of one IoT Center \`environment\` point each (7 fields, 100 devices), handed to the
   node by the embedded Node-RED, timed until the emulator acknowledged every point. \`iot-write\` (its defaults:
-  batches of 1,000, flush after 1 s, every line spooled to disk before \`done()\`; the last msg carries \`flush\`) runs
+  batches of 5,000, flush after 1 s, every line spooled to disk before \`done()\`; the last msg carries \`flush\`) runs
   next to node-red-contrib-influxdb 0.7's \`influxdb out\` in 2.0 mode, in the same Node-RED against the same emulator,
   fed the same points in its own msg shape; it writes and flushes each msg on its own, so it is given the first
   5,000 msgs (quick: 500) of the same list. The ceiling is the raw \`WriteApi\` of @influxdata/influxdb-client with
@@ -30,26 +32,25 @@ const HOW_TO_READ = `How to read it:
   against a bare \`split\` of the same bytes into lines and fields, which checks nothing.
 - **Backfill** (item 4): a \`virtual-device\` wired to \`iot-write\`, told to backfill a device with no data: the
   7 days at one minute, until written (the last flush acknowledged).
-- **Memory** (item 5): the emulator's RSS after the write and backfill load (and the largest of the ingest
-  emulators); Node-RED runs inside the benchmark process, so its figure also holds the benchmark's points.
+- **Memory** (item 5): the emulator's RSS after the write, backfill and ingest load and the Node-RED memory run's
+  queries; Node-RED's RSS in a process of its own (\`bench/node-red-memory.ts\`: the compiled host as \`iot-center
+  start\` runs it, the example's iot-write fed the 100-device load one fleet-minute per msg, then the dashboard's
+  query set per device), read from /proc.
 - **Start-up** (item 6): \`iot-center start\` from the built package on a fresh folder, until the example
   dashboard's five gauges show numbers in Chromium.`;
 
 /** Where the time goes: kept by hand from the profiles (\`node --cpu-prof\`) of the run recorded here. */
 export const WHERE_THE_TIME_GOES = `Where the time goes. Writing is bounded by the emulator: a write request is
-read, gunzipped and parsed into points, then stored row by row (one row per field value) inside one SQLite
-transaction. In the profiles (\`node --cpu-prof\`) the parser's share was first the series keys (scanning,
-unescaping and sorting the same 100 devices' tags again on every line) and the garbage those arrays made; it now
-reads a series key once per body and reuses it (112k -> 240k lines/s), and storage looks a point's series up once
-instead of building a JSON text and a long key per field (ingest 0.32x -> 0.39x of the ceiling). What remains in
-the emulator is the per-row INSERT OR REPLACE into the \`points\` primary key and its time index (the ceiling pays
-the same B-tree work without the per-point checks), reading numbers and timestamps (BigInts), and the per-point
-objects the storage interface takes. On the Node-RED side iot-write spends its time turning point objects into
-line protocol (with validation) and appending each msg's lines to the spool (one small write system call per msg,
-one fdatasync per batch); it sends one batch at a time, so while the emulator stores a batch of 1,000 the next
-waits, which is the gap to the raw WriteApi (batches of 5,000, several requests in flight, nothing on disk). The
-peer \`influxdb out\` makes one HTTP request per msg (it flushes after every point), so it is bounded by request
-overhead, not by the emulator.`;
+read, gunzipped, parsed and stored inside one SQLite transaction. The parser reads plain lines (no quote, no
+backslash, a series key already seen in the body) on a fast path straight into a compact batch (series once each;
+times, field keys, types and values in typed arrays, no per-point or per-field objects) and leaves anything unusual
+to the exact OSS-derived parser; the writer inserts from those arrays. WAL checkpoints run in a background thread,
+not inside a write's commit. What remains per write is SQLite's B-tree work for one row per field value in the
+\`(series, time)\` primary key: a 1,000-point request touches the pages of ~700 series and writes ~6.6 MB of WAL,
+about the same per request whatever its size, which is why iot-write now sends batches of 5,000 by default
+(InfluxDB's recommended size): with the old default of 1,000 it reached 0.6× of the raw client, with 5,000 ~0.9×. On the Node-RED side iot-write escapes
+names once and remembers them (33 -> 5 µs per point) and spools all msgs of one event-loop turn with one disk write.
+The peer \`influxdb out\` makes one HTTP request per msg, so it is bounded by request overhead.`;
 
 export function renderMarkdown(results: Results): string {
   const missed = results.figures.filter((f) => f.met === false);
@@ -62,7 +63,7 @@ export function renderMarkdown(results: Results): string {
 Issue 11: every benchmark against its peer, in the same run. Recorded ${results.date.slice(0, 10)} by
 \`${results.command}\` in ${Math.round(results.seconds)} s, on ${results.machine}
 (a machine shared with other jobs: figures are noisy; compare within a row).
-${status}
+${status}${results.note ? `\n\n${results.note}` : ''}
 
 ${renderTable(results.figures.filter((f) => !f.section))}
 
@@ -83,28 +84,22 @@ ${WHAT_IS_LEFT}
 }
 
 /** Kept by hand: the targets a run misses, their measured cause and what it would take. */
-export const WHAT_IS_LEFT = `- Item 1, iot-write ≥ 10× the peer (8.9×, runs 6.9–12.6×) and ≥ 0.8× the raw client (0.43×): iot-write sends one
-  batch of 1,000 at a time and waits for the emulator to store it; the WriteApi ceiling sends batches of 5,000 with
-  several requests in flight and keeps nothing on disk. What it would take: two batches in flight in the pipeline
-  (keeping spool-before-acknowledge and in-order settlement) and a faster emulator store (below).
-- Item 2, ingest ≥ 0.5× straight SQLite (0.44×, runs 0.25–0.50×) and parse ≥ 0.5× a bare split (0.20×, was 0.11–0.14×):
-  after the series-key reuse, the parser's time is in reading field values and timestamps (a BigInt per timestamp and
-  per integer), the Map and value objects per point that the storage interface takes, and their garbage. What it
-  would take: a columnar parse result (values in typed arrays, no per-point objects) handed to a batched INSERT.
-- Item 5, Node-RED RSS (851 MB) is not Node-RED's: Node-RED runs inside the benchmark process, which at that point
-  also holds the ingest ceiling's 420,000 rows and every run's points; the emulator (its own process) is 192 MB.
-  What it would take: Node-RED in a process of its own for this figure.
-- Item 3: fieldsAsCols over 7 days and the hourly mean over 30 days miss their targets (see "Dashboard queries").`;
+export const WHAT_IS_LEFT = `- Parse: the ratio holds for bodies parsed with little else alive; with a large live heap the typed arrays' external
+  memory brings full collections (a 5,000-line body next to a million live objects: 0.36×). Reusing the batch's arrays
+  between bodies would remove that.
+- Writes still run on the thread that answers /health: the mixed load's /health p99 is the longest write transaction
+  (~40–90 ms here; more on a loaded machine). A writer thread that owns every point write would free it.`;
 
 /** Kept by hand from the query work's profiles: what changed in the dashboard queries and what is left. */
-export const QUERIES_NOTES = `What changed: selectors (\`last\`, \`first\`, \`max\`/\`min\` of \`_time\`) after \`from |> range |> filter\` and
-\`keep\`/\`drop\`/\`group\` by series-constant columns read one point per series from SQLite (a primary-key seek) instead of every
-row, so the device list no longer reads 30 M rows (it did not finish in 300 s before; last values went from 18.2 ms to
-1.9 ms p50); \`pivot\` names a column once per table and skips the sort of rows already in order. What is left:
-aggregateWindow reads all 302,400 rows of the device into JavaScript (BigInt times, row arrays, per-row window lookup);
-pushing it down needs a windowed read (window index computed by SQLite, no timestamps materialised) while keeping Flux's
-naive left-to-right float sum (SQLite's \`sum\`/\`avg\` use Kahan-Babuska summation, which differs in the last bits).
-fieldsAsCols is bounded by the read (70,560 rows with BigInt times) and the CSV.`;
+export const QUERIES_NOTES = `What changed: selectors (\`last\`, \`first\`, \`max\`/\`min\` of \`_time\`) after \`from |> range |> filter\` read one
+point per series (a primary-key seek), so the device list no longer reads 30 M rows (it did not finish in 300 s before).
+\`aggregateWindow\` over an evenly tiled grid is pushed into storage: SQLite counts each series' points per window and
+hands the values over in time order, and each window is reduced by the engine's own mean/sum/count/min/max/first/last
+(Flux's left-to-right float sum; SQLite's \`sum\`/\`avg\` use Kahan-Babuska summation, which differs in the last bits):
+630 → ~90 ms. \`fieldsAsCols\` builds each tag set's pivoted table from time offsets and values read series by series
+(229 → ~90 ms). Both are checked against the unpushed engine shape by shape (test/emulator/flux-pushdown.test.ts).
+What is left: calendar (month) windows, time zones, user-written aggregate functions and \`onEmpty: "keep"\` still take
+the row-by-row path; each series' values are held whole before its windows are reduced.`;
 
 /** The dashboard queries (item 3) as their own section: p50, p95 and the SQL peer per query. */
 function renderQueries(figures: readonly Figure[]): string {

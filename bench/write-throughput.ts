@@ -1,11 +1,11 @@
 /**
  * Item 1: Node write throughput. Msgs of one IoT Center `environment` point each (100 devices, one point a
  * minute each), into the emulator until acknowledged, through
- *   - ours: `iot-write` (its defaults: batches of 1,000, spooled to disk) in the embedded Node-RED;
+ *   - ours: `iot-write` (its defaults: batches of 5,000, spooled to disk) in the embedded Node-RED;
  *   - the peer: node-red-contrib-influxdb 0.7 `influxdb out` (2.0 mode) in the same Node-RED, fed the same
  *     points in its own msg shape (`[fields, tags]`, ints as "123i", `time` as the timestamp);
  *   - the ceiling: the raw @influxdata/influxdb-client WriteApi with a tuned batch (5,000), no Node-RED;
- *   - and `iot-write` set to that same batch size (its `batchSize` setting), to compare like with like: the
+ *   - and `iot-write` with batches of 1,000 (its default before, the client library's default): the
  *     emulator's cost per request is large (each commit rewrites the B-tree pages of every series the request
  *     touches), so requests of 1,000 lines cost it about 40 % more per point than requests of 5,000.
  * Each run writes all four into buckets of their own on the same emulator, in a rotating order; the
@@ -25,6 +25,8 @@ const peerModule = require('node-red-contrib-influxdb') as unknown;
 export const DEVICES = 100;
 /** The raw client's batch, tuned for the emulator. */
 export const CEILING_BATCH = 5000;
+/** iot-write's default batch before it followed InfluxDB's recommended 5,000 (and the client library's default). */
+export const SMALL_BATCH = 1000;
 
 /** `count` environment points of `DEVICES` devices, one a minute each, from `startMs`. */
 export function fleetPoints(count: number, startMs: number, seed = 42): PointObject[] {
@@ -62,7 +64,7 @@ export function clientPoint(p: PointObject): Point {
 
 export async function loadWriteFlow(red: EmbeddedNodeRed, emulator: EmulatorProcess): Promise<void> {
   const ours = await emulator.bucket('bucket-ours');
-  const oursBig = await emulator.bucket('bucket-ours-big-batches');
+  const oursSmall = await emulator.bucket('bucket-ours-batches-of-1000');
   const peer = await emulator.bucket('bucket-peer');
   await red.load(
     [influxdbNode, writeNode, peerModule],
@@ -90,14 +92,14 @@ export async function loadWriteFlow(red: EmbeddedNodeRed, emulator: EmulatorProc
         precision: 'ms',
       },
       {
-        id: 'bench-iot-write-big-batches',
+        id: 'bench-iot-write-batches-of-1000',
         type: 'iot-write',
         z: TAB,
         influxdb: 'influx',
-        bucket: oursBig,
+        bucket: oursSmall,
         measurement: 'environment',
         precision: 'ms',
-        batchSize: CEILING_BATCH,
+        batchSize: SMALL_BATCH,
       },
       {
         id: 'peer-cfg',
@@ -117,7 +119,7 @@ export async function loadWriteFlow(red: EmbeddedNodeRed, emulator: EmulatorProc
         bucket: peer,
         precisionV18FluxV20: 'ms',
       },
-      ...red.watch(['bench-iot-write', 'bench-iot-write-big-batches', 'bench-influxdb-out']),
+      ...red.watch(['bench-iot-write', 'bench-iot-write-batches-of-1000', 'bench-influxdb-out']),
     ],
     { influx: { token: TOKEN }, 'peer-cfg': { token: TOKEN } },
   );
@@ -180,7 +182,7 @@ export async function benchWriteThroughput(
   const raw = await emulator.bucket('bucket-raw');
   await loadWriteFlow(red, emulator);
   const ours: number[] = [];
-  const oursBig: number[] = [];
+  const oursSmall: number[] = [];
   const peer: number[] = [];
   const ceiling: number[] = [];
   // One unmeasured round first: the JIT, the sockets and the series caches of every writer.
@@ -191,16 +193,16 @@ export async function benchWriteThroughput(
       async () => void ours.push(perSecond(count, await runOurs(red, 'bench-iot-write', points))),
       async () => void peer.push(perSecond(peerCount, await runPeer(red, points.slice(0, peerCount)))),
       async () => void ceiling.push(perSecond(count, await runRaw(emulator, raw, points))),
-      async () => void oursBig.push(perSecond(count, await runOurs(red, 'bench-iot-write-big-batches', points))),
+      async () => void oursSmall.push(perSecond(count, await runOurs(red, 'bench-iot-write-batches-of-1000', points))),
     ];
     const order = steps.map((_, k) => steps[(k + Math.max(run, 0)) % steps.length]);
     for (const step of order) await step();
     if (run < 0) {
-      for (const runs of [ours, oursBig, peer, ceiling]) runs.length = 0;
+      for (const runs of [ours, oursSmall, peer, ceiling]) runs.length = 0;
     } else {
       progress(
         `write throughput run ${run + 1}: iot-write ${ours[run].toFixed(0)}/s, influxdb out ${peer[run].toFixed(0)}/s, ` +
-          `WriteApi ${ceiling[run].toFixed(0)}/s, iot-write batches of ${CEILING_BATCH} ${oursBig[run].toFixed(0)}/s`,
+          `WriteApi ${ceiling[run].toFixed(0)}/s, iot-write batches of ${SMALL_BATCH} ${oursSmall[run].toFixed(0)}/s`,
       );
     }
   }
@@ -213,7 +215,7 @@ export async function benchWriteThroughput(
       unit: 'msgs/s',
       better: 'higher',
       ours: summarize(ours),
-      oursName: 'iot-write (batches of 1,000, spooled to disk)',
+      oursName: 'iot-write (batches of 5,000, spooled to disk)',
       peer: summarize(peer),
       peerName: 'node-red-contrib-influxdb 0.7 `influxdb out` (2.0)',
       ratio: pairRatios(ours, peer),
@@ -233,17 +235,16 @@ export async function benchWriteThroughput(
       target: { of: 'ratio', op: '>=', value: 0.8 },
     }),
     figure({
-      id: 'write.vs-ceiling-same-batch',
+      id: 'write.vs-ceiling-batches-of-1000',
       item: 1,
-      what: `Node-RED write throughput against the raw client, both in batches of ${CEILING_BATCH.toLocaleString('en-US')}: ${what(count)}`,
+      what: `Node-RED write throughput against the raw client, iot-write in batches of ${SMALL_BATCH.toLocaleString('en-US')} (its default before): ${what(count)}`,
       unit: 'msgs/s',
       better: 'higher',
-      ours: summarize(oursBig),
-      oursName: `iot-write (batchSize ${CEILING_BATCH.toLocaleString('en-US')}, spooled to disk)`,
+      ours: summarize(oursSmall),
+      oursName: `iot-write (batchSize ${SMALL_BATCH.toLocaleString('en-US')}, spooled to disk)`,
       peer: summarize(ceiling),
       peerName: `raw influxdb-client WriteApi, batches of ${CEILING_BATCH.toLocaleString('en-US')}, memory only (ceiling)`,
-      ratio: pairRatios(oursBig, ceiling),
-      target: { of: 'ratio', op: '>=', value: 0.8 },
+      ratio: pairRatios(oursSmall, ceiling),
     }),
   ];
 }

@@ -14,7 +14,7 @@ const FIGURES = [
   'ingest.vs-sqlite',
   'write.vs-peer',
   'write.vs-ceiling',
-  'write.vs-ceiling-same-batch',
+  'write.vs-ceiling-batches-of-1000',
   'backfill.week',
   'memory.emulator',
   'memory.node-red',

@@ -29,13 +29,13 @@ describe('write pipeline: options', () => {
         o.maxRetryDelay,
         o.gzipThreshold,
       ],
-      [1000, 1000, 100_000, 'ms', 'environment', 1000, 60_000, 1000],
+      [5000, 1000, 100_000, 'ms', 'environment', 1000, 60_000, 1000],
     );
     assert.equal(o.spoolDir, undefined);
   });
 
   it('treats an option given as undefined as not given', () => {
-    assert.equal(resolveOptions({ ...base, batchSize: undefined }).batchSize, 1000);
+    assert.equal(resolveOptions({ ...base, batchSize: undefined }).batchSize, 5000);
   });
 
   it('requires org and bucket', () => {
