@@ -9,7 +9,7 @@ import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } 
 import { startStack, type TestStack } from '../support/stack';
 import { PACKAGE_ROOT } from './support/build';
 import { quickDeviceHealth, redeployWith } from './support/flows';
-import { recordToasts } from './support/toasts';
+import { assertHealthAlerts, recordToasts } from './support/toasts';
 
 const GAUGES = ['Temperature', 'Humidity', 'Pressure', 'CO2', 'TVOC'];
 
@@ -257,11 +257,10 @@ describe('dashboard of the example flow (Chromium)', function () {
     // A few more checks (every 2 s) while the health holds: nothing repeats.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     // A toast reads "Device health <what happened>" (its topic, then its payload).
-    const said = (await toasts.texts()).filter((t) => /virtual_device/.test(t));
-    assert.deepEqual(
-      said.map((t) => t.replace(/^Device health /, '').replace(/ for \d+ s$/, ' for N s')),
-      ['virtual_device is silent: no entry for N s', 'virtual_device writes again'],
-    );
+    // Silent once and back once, unless a point reached InfluxDB late and made a silent/back pair more.
+    const states = assertHealthAlerts(await toasts.texts(), 'virtual_device', 'back');
+    assert.equal(states[0], 'silent');
+    assert.ok(states.length === 2 || states.length === 4, JSON.stringify(states));
   });
 
   it('fits a phone (390 px): nothing wider than the screen, every gauge and the devices table in view', async () => {

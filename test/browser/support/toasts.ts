@@ -46,3 +46,23 @@ export async function recordToasts(page: Page, selector: string): Promise<ToastR
     },
   };
 }
+
+/**
+ * The device-health alerts among `texts`, as states ('silent' or 'back'), checked to hold what the example
+ * promises: one alert per change of state, never the same state twice in a row, ending in `last`. A point that
+ * reaches InfluxDB late (a loaded machine) is a real change of state and may add a silent/back pair.
+ */
+export function assertHealthAlerts(texts: readonly string[], device: string, last: 'silent' | 'back'): string[] {
+  const states = texts
+    .filter((t) => t.includes(device))
+    .map((t) => (/is silent: no entry for \d+ s/.test(t) ? 'silent' : /writes again/.test(t) ? 'back' : `other: ${t}`));
+  const repeated = states.some((s, i) => i > 0 && s === states[i - 1]);
+  if (
+    states.length === 0 ||
+    repeated ||
+    states[states.length - 1] !== last ||
+    states.some((s) => s.startsWith('other'))
+  )
+    throw new Error(`health alerts for ${device} should alternate and end in ${last}: ${JSON.stringify(texts)}`);
+  return states;
+}
