@@ -12,7 +12,7 @@ import { parseFlux } from './parser/parse';
 import { describeSyntaxErrors } from './parser/syntax-errors';
 import { buildUniverse } from './stdlib/universe';
 import { checkTypes } from './typecheck/check-program';
-import type { Result } from './table';
+import type { Result, StreamedResult, Table } from './table';
 
 export type { FluxContext } from './context';
 
@@ -22,6 +22,21 @@ export type { FluxContext } from './context';
  * missing/unreadable bucket → 'not found' `could not find bucket "<name>"`, runtime type errors → 'invalid'.
  * If a later yield fails after earlier results were produced, returns those results plus `error` (encoded in-band). */
 export async function runFlux(source: string, ctx: FluxContext): Promise<{ results: Result[]; error?: ApiError }> {
+  // Computed whole, every result's tables are the arrays the streams hold.
+  return runFluxStreaming(source, ctx, 'whole') as Promise<{ results: Result[]; error?: ApiError }>;
+}
+
+/**
+ * As runFlux, but the last result's tables are pulled one at a time while it is encoded when its pipeline allows
+ * (a storage read and table-by-table transformations, see TableStream.tables), so a raw query over a long range is
+ * never held whole ('whole' computes it as the others). Pulling its next table may throw an ApiError (the query
+ * failed there). Only the last: nothing after it can reuse what it computes.
+ */
+export async function runFluxStreaming(
+  source: string,
+  ctx: FluxContext,
+  last: 'whole' | 'streamLast' = 'streamLast',
+): Promise<{ results: StreamedResult[]; error?: ApiError }> {
   const parsed = parseFlux(source);
   if (!parsed.ok) throw new ApiError('invalid', describeSyntaxErrors(parsed.errors));
   const runtime = new FluxRuntime(ctx);
@@ -33,16 +48,28 @@ export async function runFlux(source: string, ctx: FluxContext): Promise<{ resul
   } catch (e) {
     throw toApiError(e);
   }
-  const results: Result[] = [];
-  for (const y of runtime.yields) {
+  const results: StreamedResult[] = [];
+  for (const [i, y] of runtime.yields.entries()) {
     try {
-      results.push({ name: y.name, tables: y.stream.data().tables });
+      const streamed = last === 'streamLast' && i === runtime.yields.length - 1;
+      results.push({ name: y.name, tables: streamed ? withApiErrors(y.stream.tables()) : y.stream.data().tables });
     } catch (e) {
       if (results.length === 0) throw toApiError(e);
       return { results, error: toApiError(e) };
     }
   }
   return { results };
+}
+
+function withApiErrors(tables: Iterable<Table>): Iterable<Table> {
+  if (Array.isArray(tables)) return tables;
+  return (function* () {
+    try {
+      yield* tables;
+    } catch (e) {
+      throw toApiError(e);
+    }
+  })();
 }
 
 /** Parse-only check used by the editor endpoints later: [] when the script parses. */

@@ -46,6 +46,13 @@ export interface Reducible {
   varying: ReadonlySet<string>;
 }
 
+/**
+ * The tables of a stream one at a time, for a consumer that needs each table only until the next (the last
+ * result of a query, encoded as it comes): memory then follows the largest table, not the whole answer.
+ * Calling it does the stream's up-front work (and throws its errors); the iterator may throw later ones.
+ */
+export type TableSequence = () => Iterable<Table>;
+
 export class TableStream {
   private cached?: StreamData;
   /** Set by the transformations that keep it (see Reducible). */
@@ -54,11 +61,21 @@ export class TableStream {
   constructor(
     private readonly produce: () => StreamData,
     readonly pendingRead?: PendingRead,
+    private readonly sequence?: TableSequence,
   ) {}
 
   data(): StreamData {
     if (!this.cached) this.cached = this.produce();
     return this.cached;
+  }
+
+  /**
+   * The tables in order, pulled one by one when the stream can make them so (and was not computed already), else
+   * the computed list. Unlike data(), nothing is kept: a second call computes again, so only a last consumer uses it.
+   */
+  tables(): Iterable<Table> {
+    if (this.cached || !this.sequence) return this.data().tables;
+    return this.sequence();
   }
 
   /** A stream computed from this one by a transformation; errors name the function and its call. */
@@ -99,7 +116,7 @@ export class TableStream {
     perTable: (table: Table) => Table | Table[] | undefined,
     changesKeys: 'changesKeys' | 'keepsKeys' = 'keepsKeys',
   ): TableStream {
-    return this.derive(name, loc, (input) => {
+    const whole = this.derive(name, loc, (input) => {
       const tables: Table[] = [];
       for (const t of input.tables) {
         const out = perTable(t);
@@ -108,5 +125,30 @@ export class TableStream {
       }
       return { tables: changesKeys === 'changesKeys' ? mergeTablesByKey(tables) : tables, bounds: input.bounds };
     });
+    // Tables that may now share a key must be merged, which needs them all: only key-keeping ones go one by one.
+    if (changesKeys === 'changesKeys' || !this.sequence) return whole;
+    return new TableStream(
+      () => whole.data(),
+      undefined,
+      () => mapSequence(this.tables(), name, loc, perTable),
+    );
+  }
+}
+
+function* mapSequence(
+  input: Iterable<Table>,
+  name: string,
+  loc: Loc,
+  perTable: (table: Table) => Table | Table[] | undefined,
+): Generator<Table> {
+  for (const t of input) {
+    let out: Table | Table[] | undefined;
+    try {
+      out = perTable(t);
+    } catch (e) {
+      throw atRuntime(e, name, loc);
+    }
+    if (Array.isArray(out)) yield* out;
+    else if (out) yield out;
   }
 }

@@ -31,6 +31,12 @@ export interface Result {
   tables: Table[];
 }
 
+/** A result whose tables may still be coming (the last one of a query, see engine.ts runFluxStreaming). */
+export interface StreamedResult {
+  name: string;
+  tables: Iterable<Table>;
+}
+
 export function columnIndex(table: Table, label: string): number {
   return table.columns.findIndex((c) => c.label === label);
 }

@@ -1,13 +1,13 @@
 /**
  * One query from source to CSV text, the same in a worker and in-process: run the script, then encode
- * its results table by table, each table charged against the memory limit before it is encoded, and
+ * its results table by table (the last one's tables pulled as they are encoded when its pipeline allows), each table charged against the memory limit before it is encoded, and
  * hand the CSV out in pieces of about CSV_CHUNK_CHARS as they fill.
  */
 import { ApiError } from '../errors';
 import type { Dialect } from '../flux/csv/dialect';
 import { ChunkedText, encodeErrorTable, encodeResultTo } from '../flux/csv/encode';
 import { EMPTY_LINE } from '../flux/csv/writer';
-import { type FluxContext, runFlux } from '../flux/engine';
+import { type FluxContext, runFluxStreaming } from '../flux/engine';
 import { MemoryAccount } from './memory';
 
 /** Big enough that a piece's overhead (a message, a socket write) is small, small enough to bound memory. */
@@ -35,9 +35,9 @@ export async function evaluate(
   ctx: FluxContext,
   emit: (text: string) => void,
 ): Promise<ApiError | undefined> {
-  let outcome: Awaited<ReturnType<typeof runFlux>>;
+  let outcome: Awaited<ReturnType<typeof runFluxStreaming>>;
   try {
-    outcome = await runFlux(job.source, ctx);
+    outcome = await runFluxStreaming(job.source, ctx);
   } catch (err) {
     if (err instanceof ApiError) return err;
     throw err;
@@ -54,7 +54,7 @@ export async function evaluate(
         midResult = true;
         encodeResultTo(result, dialect, out, (table) => account.chargeTable(table));
         midResult = false;
-      } else account.charge(result);
+      } else for (const table of result.tables) account.chargeTable(table);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       error = err;

@@ -2,7 +2,7 @@
  * Annotated CSV as InfluxDB OSS 2.7 writes query results (FLUX v0.196 csv/result.go `ResultEncoder`,
  * `DelimitedMultiResultEncoder` with a CRLF delimiter).
  */
-import type { Cell, Column, Result, Table } from '../table';
+import type { Cell, Column, Result, StreamedResult, Table } from '../table';
 import { formatCell } from './cells';
 import type { Dialect } from './dialect';
 import { csvField, csvRecord, EMPTY_LINE } from './writer';
@@ -30,7 +30,7 @@ export function encodeResults(results: Result[], dialect: Dialect): string {
  * before any of its records is encoded (the memory limit stops a result there, see evaluate.ts).
  */
 export function encodeResultTo(
-  result: Result,
+  result: StreamedResult,
   dialect: Dialect,
   out: TextSink,
   beforeTable?: (table: Table) => void,
@@ -88,12 +88,19 @@ export function encodeErrorTable(message: string, dialect: Dialect): string {
   return out.join('');
 }
 
-function encodeResult(result: Result, dialect: Dialect, out: TextSink, beforeTable?: (table: Table) => void): void {
+function encodeResult(
+  result: StreamedResult,
+  dialect: Dialect,
+  out: TextSink,
+  beforeTable?: (table: Table) => void,
+): void {
   const d = dialect.delimiter;
   // With a #default row the result name lives there and the rows leave the cell empty.
   const resultCell = dialect.annotations.includes('default') ? '' : result.name;
   let previous: Table | undefined;
-  result.tables.forEach((table, id) => {
+  let id = 0;
+  // Tables may be pulled one at a time (a streamed result): each is encoded, then let go.
+  for (const table of result.tables) {
     beforeTable?.(table);
     const empty = table.rows.length === 0;
     // Flux compares labels and types only: a change of group key alone keeps the block (and its #group row).
@@ -120,7 +127,8 @@ function encodeResult(result: Result, dialect: Dialect, out: TextSink, beforeTab
       out.push(record + EMPTY_LINE);
     }
     previous = table;
-  });
+    id++;
+  }
 }
 
 function writeSchema(resultName: string, table: Table, id: number, dialect: Dialect, out: TextSink): void {

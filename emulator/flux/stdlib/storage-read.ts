@@ -15,7 +15,11 @@ import { applyFilter } from './filter-rows';
 import { columnsReadBy } from './row-function';
 
 export function pendingStream(read: PendingRead, runtime: Runtime): TableStream {
-  const out = new TableStream(() => executeRead(read, runtime), read);
+  const out = new TableStream(
+    () => executeRead(read, runtime),
+    read,
+    () => readSeriesOneByOne(read, runtime),
+  );
   if (read.range && runtime.context.pushDown !== false && filtersAreSeriesConstant(read)) {
     out.reducible = {
       varying: VARYING,
@@ -95,6 +99,32 @@ function executeRead(read: PendingRead, runtime: Runtime, only?: 'first' | 'last
   const bounds = readBounds(read, runtime);
   const tables = readSeries(read, bounds, runtime, only).map((s) => seriesTable(s, bounds));
   return { tables: applyReadFilters(read, tables, runtime), bounds };
+}
+
+/**
+ * The read's tables as executeRead makes them, series by series: storage is asked for one series' points only when
+ * the one before was used, so a long range is never held whole. The bounds are resolved (and fail) at the call.
+ */
+function readSeriesOneByOne(read: PendingRead, runtime: Runtime): Iterable<Table> {
+  const bounds = readBounds(read, runtime);
+  const selector = readSelector(read, bounds);
+  if (!selector) return [];
+  return (function* () {
+    const { points } = runtime.context;
+    for (const key of points.seriesKeys(selector)) {
+      // The hints name this series exactly, but a series with more tags matches them too: it is kept out here.
+      const tags = Object.fromEntries(key.tags.map(([k, v]) => [k, [v]]));
+      const one = { ...selector, measurements: [key.measurement], fields: [key.field], tags };
+      for (const s of points.read(one)) {
+        if (s.type !== key.type || !sameTags(s.tags, key.tags)) continue;
+        yield* applyReadFilters(read, [seriesTable(s, bounds)], runtime);
+      }
+    }
+  })();
+}
+
+function sameTags(a: [string, string][], b: [string, string][]): boolean {
+  return a.length === b.length && a.every(([k, v], i) => b[i][0] === k && b[i][1] === v);
 }
 
 function readSeries(read: PendingRead, bounds: Bounds, runtime: Runtime, only?: 'first' | 'last'): SeriesData[] {

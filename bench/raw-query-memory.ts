@@ -1,0 +1,116 @@
+/**
+ * Issue 11 item 5: a raw query streams, so its memory does not grow with the range. Peak RSS of one query worker's
+ * work (evaluate + annotated CSV, emulator/query-pool/evaluate.ts, output dropped) for raw queries over 1 and 30
+ * days, one device and the whole bucket, each in a fresh process (peak RSS only grows), next to the same query
+ * computed whole first (runFlux, then the CSV), as the emulator did before.
+ *
+ * Alone: `node --import tsx bench/raw-query-memory.ts [--quick] [--data FILE]` (10 devices × 30 days; quick: 2 × 3).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ChunkedText, encodeResultTo } from '../emulator/flux/csv/encode';
+import type { Dialect } from '../emulator/flux/csv/dialect';
+import { type FluxContext, runFlux } from '../emulator/flux/engine';
+import { CSV_CHUNK_CHARS, evaluate } from '../emulator/query-pool/evaluate';
+import { openReadOnlyPoints } from '../emulator/storage/sqlite/open';
+import type { Bucket } from '../emulator/storage/types';
+import { buildDataset } from './queries';
+import { type Figure, figure, progress, type Summary } from './stats';
+
+const DIALECT: Dialect = { header: true, delimiter: ',', annotations: ['datatype', 'group', 'default'] };
+const FLEET: Bucket = {
+  id: '00000000000000f1',
+  orgID: '0000000000000001',
+  name: 'fleet',
+  type: 'user',
+  retentionSeconds: 0,
+  shardGroupDurationSeconds: 604800,
+  createdAt: '',
+  updatedAt: '',
+};
+
+function rawQuery(days: number, device?: string): string {
+  const filter = device ? ` |> filter(fn: (r) => r.clientId == "${device}")` : '';
+  return `from(bucket: "fleet") |> range(start: -${days}d)${filter}`;
+}
+
+/** In the child: one query, streamed (the worker's path) or whole; prints peak RSS in MB and the CSV size. */
+async function measureOne(file: string, nowNs: bigint, source: string, whole: boolean): Promise<void> {
+  const ctx: FluxContext = {
+    now: nowNs,
+    orgID: FLEET.orgID,
+    points: openReadOnlyPoints(file),
+    findBucket: (ref) => (ref.name === FLEET.name || ref.id === FLEET.id ? FLEET : undefined),
+    listBuckets: () => [FLEET],
+  };
+  let chars = 0;
+  const emit = (text: string) => (chars += text.length);
+  if (whole) {
+    const { results } = await runFlux(source, ctx);
+    const out = new ChunkedText(CSV_CHUNK_CHARS, emit);
+    for (const r of results) encodeResultTo(r, DIALECT, out);
+    out.flush();
+  } else {
+    const error = await evaluate({ source, dialect: DIALECT, memoryLimitBytes: 0 }, ctx, emit);
+    if (error) throw error;
+  }
+  console.log(JSON.stringify({ peakRssMB: process.resourceUsage().maxRSS / 1024, chars }));
+}
+
+function once(value: number): Summary {
+  return { median: value, min: value, max: value, runs: [value] };
+}
+
+function inChild(file: string, nowNs: bigint, source: string, whole: boolean): { peakRssMB: number; chars: number } {
+  const args = ['--import', 'tsx', __filename, '--child', file, String(nowNs), source, whole ? 'whole' : 'stream'];
+  return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 }));
+}
+
+export async function benchRawQueryMemory(quick: boolean, dataFile?: string): Promise<Figure[]> {
+  const [devices, days] = quick ? [2, 3] : [10, 30];
+  const file = dataFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-raw-')), 'raw.sqlite');
+  const { nowNs } = buildDataset(file, devices, days);
+  const figures: Figure[] = [];
+  for (const [what, device] of [
+    ['one device', 'device-1'],
+    ['whole bucket', undefined],
+  ] as const) {
+    for (const whole of [false, true]) {
+      const short = inChild(file, nowNs, rawQuery(1, device), whole);
+      const long = inChild(file, nowNs, rawQuery(days, device), whole);
+      const how = whole ? 'computed whole (before)' : 'streamed';
+      progress(`raw-query-memory: ${what}, ${how}: ${short.peakRssMB.toFixed(0)} → ${long.peakRssMB.toFixed(0)} MB`);
+      figures.push(
+        figure({
+          id: `raw-memory-${device ? 'device' : 'bucket'}-${whole ? 'whole' : 'stream'}`,
+          item: 5,
+          what: `raw query, ${what}, ${how}: peak RSS over ${days} days (peer: over 1 day), ${(long.chars / 1e6).toFixed(0)} MB of CSV`,
+          unit: 'MB',
+          better: 'lower',
+          ours: once(long.peakRssMB),
+          oursName: `${days} days`,
+          peer: once(short.peakRssMB),
+          peerName: '1 day',
+          ratio: once(long.peakRssMB / short.peakRssMB),
+        }),
+      );
+    }
+  }
+  if (!dataFile) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+  return figures;
+}
+
+if (require.main === module) {
+  const i = process.argv.indexOf('--child');
+  if (i > 0) {
+    const [file, now, source, mode] = process.argv.slice(i + 1);
+    void measureOne(file, BigInt(now), source, mode === 'whole');
+  } else {
+    const d = process.argv.indexOf('--data');
+    void benchRawQueryMemory(process.argv.includes('--quick'), d > 0 ? process.argv[d + 1] : undefined).then((f) =>
+      console.log(JSON.stringify(f, null, 1)),
+    );
+  }
+}
