@@ -57,6 +57,8 @@ export class TableStream {
   private cached?: StreamData;
   /** Set by the transformations that keep it (see Reducible). */
   reducible?: Reducible;
+  /** The tables in row blocks (see Table.continuesPrevious), for a stream that can make them so. */
+  rowBlocks?: TableSequence;
 
   constructor(
     private readonly produce: () => StreamData,
@@ -76,6 +78,15 @@ export class TableStream {
   tables(): Iterable<Table> {
     if (this.cached || !this.sequence) return this.data().tables;
     return this.sequence();
+  }
+
+  /**
+   * As tables(), but a long table may come as several blocks of rows, each a Table, the later ones marked
+   * `continuesPrevious`: only for the CSV encoder, which writes them as one table.
+   */
+  blocks(): Iterable<Table> {
+    if (this.cached || !this.rowBlocks) return this.tables();
+    return this.rowBlocks();
   }
 
   /** A stream computed from this one by a transformation; errors name the function and its call. */

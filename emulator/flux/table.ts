@@ -23,6 +23,11 @@ export interface Table {
   keyValues: Cell[];
   /** Each row is aligned with `columns`. */
   rows: Cell[][];
+  /**
+   * More rows of the table before (same columns and key), for a long table sent in blocks straight to the CSV
+   * encoder (TableStream.blocks); never seen by a transformation.
+   */
+  continuesPrevious?: true;
 }
 
 /** One named result of a query (one `yield`), encoded as one block of annotated CSV. */

@@ -58,6 +58,11 @@ describe('query pool: a raw query streams', () => {
     });
     const rows = body.split('\r\n').filter((l) => /^,[^,]*,\d+,/.test(l));
     assert.equal(rows.length, SERIES * POINTS + 1, body.slice(-300));
+    // A long series leaves in several blocks of rows, all under its one table id.
+    assert.deepEqual(
+      new Set(rows.map((l) => l.split(',')[2])),
+      new Set(Array.from({ length: SERIES }, (_, k) => `${k}`)),
+    );
     assert.ok(
       rows.some((l) => l.endsWith(`,-7.25,v,m,d${SERIES - 1}`)),
       'the point written after the first bytes arrived is in the last table',

@@ -94,7 +94,6 @@ function encodeResult(
   out: TextSink,
   beforeTable?: (table: Table) => void,
 ): void {
-  const d = dialect.delimiter;
   // With a #default row the result name lives there and the rows leave the cell empty.
   const resultCell = dialect.annotations.includes('default') ? '' : result.name;
   let previous: Table | undefined;
@@ -102,6 +101,11 @@ function encodeResult(
   // Tables may be pulled one at a time (a streamed result): each is encoded, then let go.
   for (const table of result.tables) {
     beforeTable?.(table);
+    if (table.continuesPrevious && previous) {
+      // More rows of the table just written: its id, no new block.
+      encodeRows(table, id - 1, resultCell, dialect, out);
+      continue;
+    }
     const empty = table.rows.length === 0;
     // Flux compares labels and types only: a change of group key alone keeps the block (and its #group row).
     const newBlock = !previous || empty || previous.rows.length === 0 || !sameColumns(table.columns, previous.columns);
@@ -109,25 +113,30 @@ function encodeResult(
       if (previous) out.push(EMPTY_LINE);
       writeSchema(result.name, table, id, dialect, out);
     }
-    const prefix = csvRecord(['', resultCell, String(id)], d).slice(0, -2);
-    // A column often holds one value on many rows (the group key): its text is made once, not per row.
-    const columns = table.columns;
-    const lastCells: Cell[] = [];
-    const lastTexts: string[] = [];
-    for (const row of table.rows) {
-      let record = prefix;
-      for (let j = 0; j < columns.length; j++) {
-        const cell = row[j] ?? null;
-        if (j >= lastTexts.length || !Object.is(cell, lastCells[j])) {
-          lastCells[j] = cell;
-          lastTexts[j] = csvField(formatCell(cell, columns[j].type), d);
-        }
-        record += d + lastTexts[j];
-      }
-      out.push(record + EMPTY_LINE);
-    }
+    encodeRows(table, id, resultCell, dialect, out);
     previous = table;
     id++;
+  }
+}
+
+function encodeRows(table: Table, id: number, resultCell: string, dialect: Dialect, out: TextSink): void {
+  const d = dialect.delimiter;
+  const prefix = csvRecord(['', resultCell, String(id)], d).slice(0, -2);
+  // A column often holds one value on many rows (the group key): its text is made once, not per row.
+  const columns = table.columns;
+  const lastCells: Cell[] = [];
+  const lastTexts: string[] = [];
+  for (const row of table.rows) {
+    let record = prefix;
+    for (let j = 0; j < columns.length; j++) {
+      const cell = row[j] ?? null;
+      if (j >= lastTexts.length || !Object.is(cell, lastCells[j])) {
+        lastCells[j] = cell;
+        lastTexts[j] = csvField(formatCell(cell, columns[j].type), d);
+      }
+      record += d + lastTexts[j];
+    }
+    out.push(record + EMPTY_LINE);
   }
 }
 

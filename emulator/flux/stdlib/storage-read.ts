@@ -3,7 +3,7 @@
  * (push-down), one table per series and field shaped like InfluxDB's reader, then every filter
  * evaluated on the rows.
  */
-import type { SeriesData, SeriesSelector } from '../../storage/types';
+import type { SeriesData, SeriesKey, SeriesSelector } from '../../storage/types';
 import { atRuntime, FluxError } from '../interpreter/errors';
 import type { Runtime } from '../interpreter/values';
 import { intersect, Narrowing, narrowingOfPredicate, toSelectorHints } from '../pushdown';
@@ -20,6 +20,8 @@ export function pendingStream(read: PendingRead, runtime: Runtime): TableStream 
     read,
     () => readSeriesOneByOne(read, runtime),
   );
+  // Blocks keep a filtered-out stretch of a series from looking like its whole table: not with filters keeping those.
+  if (read.filters.every((f) => f.onEmpty === 'drop')) out.rowBlocks = () => readRowBlocks(read, runtime);
   if (read.range && runtime.context.pushDown !== false && filtersAreSeriesConstant(read)) {
     out.reducible = {
       varying: VARYING,
@@ -112,15 +114,63 @@ function readSeriesOneByOne(read: PendingRead, runtime: Runtime): Iterable<Table
   return (function* () {
     const { points } = runtime.context;
     for (const key of points.seriesKeys(selector)) {
-      // The hints name this series exactly, but a series with more tags matches them too: it is kept out here.
-      const tags = Object.fromEntries(key.tags.map(([k, v]) => [k, [v]]));
-      const one = { ...selector, measurements: [key.measurement], fields: [key.field], tags };
-      for (const s of points.read(one)) {
-        if (s.type !== key.type || !sameTags(s.tags, key.tags)) continue;
-        yield* applyReadFilters(read, [seriesTable(s, bounds)], runtime);
+      const s = onlySeries(points.read(seriesSelector(selector, key)), key);
+      if (s) yield* applyReadFilters(read, [seriesTable(s, bounds)], runtime);
+    }
+  })();
+}
+
+/** About how many rows a block of a long series holds (see readRowBlocks). */
+const BLOCK_ROWS = 4096n;
+
+/**
+ * As readSeriesOneByOne, but each series read in slices of time holding about BLOCK_ROWS points, each slice a table
+ * (the later ones of a series marked `continuesPrevious`), so even one long series is never held whole. A slice's
+ * length follows the density of the one before; an empty slice jumps to the series' next point.
+ */
+function readRowBlocks(read: PendingRead, runtime: Runtime): Iterable<Table> {
+  const bounds = readBounds(read, runtime);
+  const selector = readSelector(read, bounds);
+  if (!selector) return [];
+  return (function* () {
+    const { points } = runtime.context;
+    for (const key of points.seriesKeys(selector)) {
+      const one = seriesSelector(selector, key);
+      let started = false;
+      let from = one.start;
+      let span = 1_000_000_000n;
+      while (from < one.stop) {
+        const to = from + span < one.stop ? from + span : one.stop;
+        const slice = onlySeries(points.read({ ...one, start: from, stop: to }), key);
+        if (!slice) {
+          const next = onlySeries(points.read({ ...one, start: to, only: 'first' }), key);
+          if (!next) break;
+          from = next.times[0];
+          span *= 8n;
+          continue;
+        }
+        for (const t of applyReadFilters(read, [seriesTable(slice, bounds)], runtime)) {
+          yield started ? { ...t, continuesPrevious: true as const } : t;
+          started = true;
+        }
+        const rows = BigInt(slice.times.length);
+        span =
+          rows >= BLOCK_ROWS ? (span * BLOCK_ROWS) / rows : span * (BLOCK_ROWS / rows < 8n ? BLOCK_ROWS / rows : 8n);
+        if (span < 1n) span = 1n;
+        from = to;
       }
     }
   })();
+}
+
+/** The selector narrowed to one series (a series with more tags matches it too: onlySeries leaves it out). */
+function seriesSelector(selector: SeriesSelector, key: SeriesKey): SeriesSelector {
+  const tags = Object.fromEntries(key.tags.map(([k, v]) => [k, [v]]));
+  return { ...selector, measurements: [key.measurement], fields: [key.field], tags };
+}
+
+function onlySeries(read: SeriesData[], key: SeriesKey): SeriesData | undefined {
+  return read.find((s) => s.type === key.type && sameTags(s.tags, key.tags));
 }
 
 function sameTags(a: [string, string][], b: [string, string][]): boolean {
