@@ -36,6 +36,9 @@ const HOW_TO_READ = `How to read it:
   queries; Node-RED's RSS in a process of its own (\`bench/node-red-memory.ts\`: the compiled host as \`iot-center
   start\` runs it, the example's iot-write fed the 100-device load one fleet-minute per msg, then the dashboard's
   query set per device), read from /proc.
+- **Raw-query memory** (item 5): a raw \`from |> range\` over the whole bucket, evaluated and encoded as a query worker
+  does (output dropped), each in a fresh process: the live heap (after a full GC, sampled while encoding) and peak RSS
+  over 30 days against 1 day, streamed (today) and computed whole (before).
 - **Start-up** (item 6): \`iot-center start\` from the built package on a fresh folder, until the example
   dashboard's five gauges show numbers in Chromium.`;
 
@@ -71,7 +74,7 @@ Reproduce: \`npm ci && npm run bench\` (about 4 minutes on 2 cores; Chromium at 
 for the start-up figure). \`npm run bench -- --quick\` runs a small version of each in under 30 s (no browser);
 \`npm test\` runs it and checks only that every figure is produced. The raw figures, every run included, are in
 \`bench/results/latest.json\`. One file per measurement in \`bench/\`: \`write-throughput.ts\`, \`ingest.ts\`, \`parse.ts\`,
-\`backfill.ts\`, \`memory.ts\`, \`startup.ts\`, \`queries.ts\`, \`mixed-load.ts\` (with \`mixed-viewers.ts\`), \`query-shaping.ts\`; \`stats.ts\` (median,
+\`backfill.ts\`, \`memory.ts\`, \`startup.ts\`, \`queries.ts\`, \`mixed-load.ts\` (with \`mixed-viewers.ts\`), \`query-shaping.ts\`, \`raw-query-memory.ts\`; \`stats.ts\` (median,
 min, max, pairwise ratios, the table), \`harness.ts\` (emulator process, embedded Node-RED), \`run.ts\`.
 
 ${HOW_TO_READ}

@@ -5,7 +5,7 @@
  *
  * Prints the table (stdout), writes bench/results/latest.json and regenerates BENCHMARKS.md.
  * Options: --quick, --runs N, --out DIR (results; default bench/results), --no-markdown, --only a,b
- * (parse, ingest, write, backfill, memory, startup, queries, mixed, shaping).
+ * (parse, ingest, write, backfill, memory, startup, queries, mixed, shaping, rawmemory).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,6 +17,7 @@ import { memoryFigures } from './memory';
 import { benchParse } from './parse';
 import { benchQueries } from './queries';
 import { benchQueryShaping } from './query-shaping';
+import { benchRawQueryMemory } from './raw-query-memory';
 import { renderMarkdown } from './report';
 import { type BenchOptions, type Figure, machine, progress, renderTable } from './stats';
 import { benchStartup } from './startup';
@@ -32,6 +33,7 @@ export const ALL = [
   'queries',
   'mixed',
   'shaping',
+  'rawmemory',
 ] as const;
 
 function option(name: string): string | undefined {
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   if (only.has('queries')) figures.push(...(await benchQueries(options)));
   if (only.has('mixed')) figures.push(...(await benchMixedLoad(options)));
   if (only.has('shaping')) figures.push(...(await benchQueryShaping(options)));
+  if (only.has('rawmemory')) figures.push(...(await benchRawQueryMemory(quick)));
 
   const seconds = (Date.now() - started) / 1000;
   progress(`done in ${seconds.toFixed(0)} s (emulator RSS after load ${emulatorRssAfterLoad.toFixed(0)} MB)`);

@@ -28,6 +28,10 @@ const FIGURES = [
   'mixed.health-p99',
   'mixed.failed',
   'query-shaping.event-loop-stall',
+  'raw-memory-bucket-stream-heap',
+  'raw-memory-bucket-stream-rss',
+  'raw-memory-bucket-whole-heap',
+  'raw-memory-bucket-whole-rss',
   ...[0, 3, 10].flatMap((viewers) =>
     ['write-p50', 'write-p99', 'health-p50', 'health-p99'].map((metric) => `mixed.${viewers}-viewers.${metric}`),
   ),
