@@ -18,6 +18,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fluxWasm } from '../emulator/flux/parser/flux-wasm';
+import type { StdlibCase } from '../test/support/stdlib-testcases';
 
 const TAG = 'v0.196.1';
 const COMMIT = 'ba61b9b27df5368b0fbf05df5bbbfcfb60c96dd7';
@@ -56,23 +57,8 @@ export interface Fixture {
   cases: FixtureCase[];
 }
 
-export interface FixtureCase {
-  id: string;
-  file: string;
-  testcase: string;
-  upstreamSkip?: boolean;
-  imports: string[];
-  preamble: string;
-  body: string[];
-  kind: 'diff' | 'error' | 'other';
-  got?: string;
-  want?: string;
-  wantCsv?: string;
-  options?: string[];
-  fn?: string;
-  message?: string;
-  source?: string;
-}
+/** One case as the conformance suite reads it. */
+export type FixtureCase = StdlibCase;
 
 /** Reads upstream files from the bare mirror. */
 class Mirror {

@@ -26,6 +26,8 @@ export interface StdlibCase {
   want?: string;
   /** `want` as annotated CSV, when upstream builds it with `csv.from(csv: <literal>)`. */
   wantCsv?: string;
+  /** `testing.diff` options other than got and want, as written (e.g. `nansEqual: true`). */
+  options?: string[];
   /** `testing.shouldError`: the function expected to fail, and the Flux regex its error must match. */
   fn?: string;
   message?: string;
