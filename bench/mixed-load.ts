@@ -62,7 +62,7 @@ interface Emulator {
   close(): Promise<void>;
 }
 
-async function prepare(dataDir: string, devices: number, days: number): Promise<Emulator> {
+async function startEmulator(dataDir: string): Promise<Emulator> {
   const cli = runCli(['emulator', '--port', '0', '--data-dir', dataDir]);
   const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/);
   const emulator: Emulator = {
@@ -76,15 +76,22 @@ async function prepare(dataDir: string, devices: number, days: number): Promise<
   await new SetupAPI(new InfluxDB({ url: emulator.url })).postSetup({
     body: { org: ORG, bucket: BUCKET, username: 'bench', password: 'password1', token: TOKEN },
   });
+  return emulator;
+}
+
+/** The same `days` of the fleet into every emulator: each body built once, sent to all at once (one per core). */
+async function fill(emulators: Emulator[], devices: number, days: number): Promise<void> {
   const minutes = days * 24 * 60;
   const startMs = Date.now() - minutes * MINUTE_MS;
-  const writeUrl = `${emulator.url}/api/v2/write?org=${ORG}&bucket=${BUCKET}&precision=ms`;
   // An hour of the fleet per request keeps bodies moderate.
   for (let m = 0; m < minutes; m += 60) {
-    const lines = environmentLines(devices, startMs + m * MINUTE_MS, Math.min(60, minutes - m), MINUTE_MS);
-    await timedRequest(writeUrl, 'POST', lines.join('\n'));
+    const body = environmentLines(devices, startMs + m * MINUTE_MS, Math.min(60, minutes - m), MINUTE_MS).join('\n');
+    await Promise.all(
+      emulators.map((e) =>
+        timedRequest(`${e.url}/api/v2/write?org=${ORG}&bucket=${BUCKET}&precision=ms`, 'POST', body),
+      ),
+    );
   }
-  return emulator;
 }
 
 interface Figures {
@@ -192,8 +199,11 @@ export async function benchMixedLoad(options: BenchOptions): Promise<Figure[]> {
   let peer: Emulator | undefined;
   try {
     progress(`mixed load: ${devices} devices × ${days} days into a file-backed and an in-memory emulator`);
-    ours = await prepare(dir, devices, days);
-    peer = await prepare(':memory:', devices, days);
+    // Both start at once; one that did start is closed below even when the other failed.
+    const started = await Promise.allSettled([startEmulator(dir), startEmulator(':memory:')]);
+    [ours, peer] = started.map((s) => (s.status === 'fulfilled' ? s.value : undefined));
+    if (!ours || !peer) throw (started.find((s) => s.status === 'rejected') as PromiseRejectedResult).reason;
+    await fill([ours, peer], devices, days);
     for (let run = 0; run < runs; run++) {
       for (const viewers of VIEWERS) {
         for (const [name, emulator] of [

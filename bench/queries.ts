@@ -62,6 +62,13 @@ export function buildDataset(file: string, devices: number, days: number): Query
   if (fs.existsSync(file)) return { ...dataset, points: minutes * (devices + 1) };
   const dir = fs.mkdtempSync(path.join(path.dirname(file), 'iot-bench-build-'));
   const storage = openStorage(dir);
+  // The time index (retention's) is built once at the end: one sort instead of 30 M scattered inserts
+  // (about a third of the build). A second connection drops it; the store's statements re-prepare.
+  const indexSql = withSqlite(storage.file, (db) => {
+    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'points_by_time'").pluck().get() as string;
+    db.exec('DROP INDEX points_by_time');
+    return sql;
+  });
   const random = createRandom(11);
   const tagsOf = (d: number): [string, string][] => [
     ['CO2Sensor', 'virtual_CO2Sensor'],
@@ -89,10 +96,10 @@ export function buildDataset(file: string, devices: number, days: number): Query
   for (let day = 0; day < days; day++) {
     const fleet: Point[] = [];
     const solo: Point[] = [];
-    for (let m = day * 1440; m < (day + 1) * 1440; m++) {
-      for (let d = 0; d < devices; d++) fleet.push(point(fleetTags[d], d, m));
-      solo.push(point(soloTags, 0, m));
-    }
+    // Device by device: each series' rows go in in key order (a fifth faster than minute by minute).
+    for (let d = 0; d < devices; d++)
+      for (let m = day * 1440; m < (day + 1) * 1440; m++) fleet.push(point(fleetTags[d], d, m));
+    for (let m = day * 1440; m < (day + 1) * 1440; m++) solo.push(point(soloTags, 0, m));
     storage.points.write(FLEET.id, fleet, 0, nowNs);
     storage.points.write(SOLO.id, solo, 0, nowNs);
     dataset.points += fleet.length + solo.length;
@@ -100,9 +107,21 @@ export function buildDataset(file: string, devices: number, days: number): Query
       progress(`queries: built ${day + 1} of ${days} days (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   storage.close();
+  withSqlite(path.join(dir, 'influxd.sqlite'), (db) => db.exec(indexSql));
   fs.renameSync(path.join(dir, 'influxd.sqlite'), file);
   fs.rmSync(dir, { recursive: true, force: true });
   return dataset;
+}
+
+function withSqlite<T>(file: string, use: (db: Database) => T): T {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
+  const db = new Sqlite(file);
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
 }
 
 function fluxContext(points: PointStore, nowNs: bigint): FluxContext {

@@ -139,5 +139,5 @@ export function machine(): string {
 
 /** Output of the benchmark as it goes (stderr, so that stdout holds the table alone). */
 export function progress(text: string): void {
-  process.stderr.write(`bench: ${text}\n`);
+  process.stderr.write(`bench [${process.uptime().toFixed(0)} s]: ${text}\n`);
 }
