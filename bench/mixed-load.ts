@@ -189,7 +189,7 @@ const METRICS: Record<Metric, { what: string; of: (f: Figures) => number }> = {
 
 export async function benchMixedLoad(options: BenchOptions): Promise<Figure[]> {
   const size = options.quick
-    ? { devices: 10, days: 1, seconds: 2, runs: 1 }
+    ? { devices: 10, days: 1, seconds: 1, runs: 1 }
     : { devices: 100, days: 2, seconds: 8, runs: Math.min(options.runs, 2) };
   const { devices, days, seconds, runs } = size;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-mixed-load-'));
