@@ -7,22 +7,9 @@
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
 import type { NodeMessage } from 'node-red';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import queryNode = require('../../nodes/iot-query/iot-query');
 import registerNode = require('../../nodes/iot-register/iot-register');
-import {
-  type FlowNode,
-  helper,
-  influxConfig,
-  loadFlow,
-  nextMessage,
-  type Onboarded,
-  send,
-  startOnboarded,
-  TAB,
-  useNodeRed,
-  watch,
-} from '../support/node-red';
+import { type FlowNode, helper, nextMessage, send, TAB, useNodeRedWithEmulator, watch } from '../support/node-red';
 import { coreNode, readExample } from '../support/examples';
 
 interface Row {
@@ -44,8 +31,7 @@ for (const [file, prefix] of [
   ['dashboard-2.json', 'iotc2'],
 ] as const) {
   describe(`device health of ${file}`, () => {
-    useNodeRed();
-    let influx: Onboarded;
+    const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
     const example = readExample(file);
     const node = (id: string): FlowNode => {
       const found = example.find((n) => n.id === `${prefix}.${id}`);
@@ -54,13 +40,10 @@ for (const [file, prefix] of [
     };
 
     beforeEach(async () => {
-      influx = await startOnboarded();
-      const cfg = influxConfig(influx);
       const onTab = (n: FlowNode, wires: string[][]): FlowNode => ({ ...n, z: TAB, influxdb: 'influx', wires });
-      await loadFlow(
-        [influxdbNode, registerNode, queryNode, coreNode('function/15-change.js')],
+      await fixture.deploy(
+        [registerNode, queryNode, coreNode('function/15-change.js')],
         [
-          cfg.node,
           onTab(node('reg.list'), [[`${prefix}.chg.devices`]]),
           { ...node('chg.devices'), z: TAB, wires: [[`${prefix}.q.lastseen`]] },
           onTab(node('q.lastseen'), [['health-in']]),
@@ -77,10 +60,8 @@ for (const [file, prefix] of [
           },
           ...watch('reg'),
         ],
-        cfg.credentials,
       );
     });
-    afterEach(() => influx.emulator.close());
 
     /** The example tab's environment variables as `env.get` returns them (a `json` entry parsed). */
     function tabEnv(changes: Record<string, unknown> = {}): Record<string, unknown> {
@@ -126,7 +107,8 @@ for (const [file, prefix] of [
     }
 
     async function writePoint(deviceId: string, ms: number): Promise<void> {
-      const write = influx.influx.getWriteApi(influx.org, influx.bucket, 'ms');
+      const { influx, org, bucket } = fixture.influx;
+      const write = influx.getWriteApi(org, bucket, 'ms');
       write.writeRecord(`environment,clientId=${deviceId} Temperature=21.5 ${ms}`);
       await write.close();
     }

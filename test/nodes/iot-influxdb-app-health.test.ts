@@ -1,22 +1,10 @@
 /** The config node's "App health" setting: `iot_center_app` points of its own nodes, against the emulator. */
 import assert from 'node:assert/strict';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import queryNode = require('../../nodes/iot-query/iot-query');
 import writeNode = require('../../nodes/iot-write/iot-write');
 import { appHealthBucket, appHealthIntervalMs } from '../../nodes/iot-influxdb/settings';
 import { quietClientLogs } from '../support/emulator';
-import {
-  helper,
-  influxConfig,
-  loadFlow,
-  type Onboarded,
-  send,
-  startOnboarded,
-  TAB,
-  until,
-  useNodeRed,
-  watch,
-} from '../support/node-red';
+import { helper, send, TAB, until, useNodeRedWithEmulator, watch } from '../support/node-red';
 
 interface AppRow {
   _field: string;
@@ -27,20 +15,17 @@ interface AppRow {
 }
 
 describe('iot-influxdb app health', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   quietClientLogs();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
-  const appRows = () =>
-    influx.influx
-      .getQueryApi(influx.org)
+  const appRows = () => {
+    const { influx, org, bucket } = fixture.influx;
+    return influx
+      .getQueryApi(org)
       .collectRows<AppRow>(
-        `from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "iot_center_app")`,
+        `from(bucket: "${bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "iot_center_app")`,
       );
+  };
 
   it("is off unless an interval is set, and goes to the config node's bucket unless one is named", () => {
     assert.equal(appHealthIntervalMs({}), 0);
@@ -54,11 +39,10 @@ describe('iot-influxdb app health', () => {
 
   it('records the retries of a write that InfluxDB refused for a while, and the queries', async function () {
     this.timeout(40_000);
-    const cfg = influxConfig(influx, { appHealthInterval: 0.5 });
-    await loadFlow(
-      [influxdbNode, writeNode, queryNode],
+    const influx = fixture.influx;
+    await fixture.deploy(
+      [writeNode, queryNode],
       [
-        cfg.node,
         { id: 'w', type: 'iot-write', z: TAB, influxdb: 'influx', wires: [[]] },
         {
           id: 'q',
@@ -74,7 +58,7 @@ describe('iot-influxdb app health', () => {
         // One watch a flow: the test helper loads the catch node once per catch node.
         ...watch('q'),
       ],
-      cfg.credentials,
+      { appHealthInterval: 0.5 },
     );
     const outcome = await send('q', {});
     assert.equal(outcome.ok, true, outcome.ok ? '' : outcome.error);

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import queryNode = require('../../nodes/iot-query/iot-query');
-import { helper, influxConfig, loadFlow, type Onboarded, startOnboarded, TAB, useNodeRed } from '../support/node-red';
+import { helper, TAB, useNodeRedWithEmulator } from '../support/node-red';
 
 interface RunAnswer {
   columns?: string[];
@@ -13,11 +12,10 @@ interface RunAnswer {
 const NOW_S = Math.floor(Date.now() / 1000);
 
 describe('iot-query editor endpoints', () => {
-  let influx: Onboarded;
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'describe' });
 
   before(async () => {
-    influx = await startOnboarded();
+    const influx = fixture.influx;
     const write = influx.influx.getWriteApi(influx.org, influx.bucket, 's');
     write.writeRecords([
       ...[1, 2, 3].map((i) => `environment,clientId=dev1 Temperature=2${i} ${NOW_S - 300 + i}`),
@@ -25,14 +23,11 @@ describe('iot-query editor endpoints', () => {
     ]);
     await write.close();
   });
-  after(() => influx.emulator.close());
 
   async function load(): Promise<void> {
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, queryNode],
-      [cfg.node, { id: 'q', type: 'iot-query', z: TAB, influxdb: 'influx', source: 'flux', wires: [[]] }],
-      cfg.credentials,
+    await fixture.deploy(
+      [queryNode],
+      [{ id: 'q', type: 'iot-query', z: TAB, influxdb: 'influx', source: 'flux', wires: [[]] }],
     );
   }
 
@@ -67,7 +62,7 @@ describe('iot-query editor endpoints', () => {
     await load();
     const answer = await run({
       config: 'influx',
-      flux: `from(bucket: "${influx.bucket}") |> range(start: -1h)`,
+      flux: `from(bucket: "${fixture.influx.bucket}") |> range(start: -1h)`,
       limit: 2,
     });
     assert.equal(answer.rows?.length, 2);
@@ -94,8 +89,8 @@ describe('iot-query editor endpoints', () => {
       (await helper.request().get(`/iot-query/schema?config=influx&${query}`)).body;
     assert.deepEqual(await get('kind=measurements'), ['environment']);
     assert.deepEqual(await get('kind=fields&measurement=environment'), ['Temperature']);
-    assert.deepEqual(await get(`kind=tagValues&bucket=${influx.bucket}&tag=clientId`), ['dev1', 'dev2']);
-    assert.ok(((await get('kind=buckets')) as string[]).includes(influx.bucket));
+    assert.deepEqual(await get(`kind=tagValues&bucket=${fixture.influx.bucket}&tag=clientId`), ['dev1', 'dev2']);
+    assert.ok(((await get('kind=buckets')) as string[]).includes(fixture.influx.bucket));
   });
 
   it('refuses an unknown list kind', async () => {

@@ -2,21 +2,10 @@ import assert from 'node:assert/strict';
 import { Point } from '@influxdata/influxdb-client';
 import type { NodeMessage } from 'node-red';
 import { type FluxRow, type OutputFormat, shapeResult } from '../../lib/query/shape';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import queryNode = require('../../nodes/iot-query/iot-query');
 import { type GaugeMode, outputMessages } from '../../nodes/iot-query/output-messages';
 import { coreNode } from '../support/examples';
-import {
-  helper,
-  influxConfig,
-  loadFlow,
-  type Onboarded,
-  send,
-  startOnboarded,
-  TAB,
-  useNodeRed,
-  watch,
-} from '../support/node-red';
+import { helper, type Onboarded, send, TAB, useNodeRedWithEmulator, watch } from '../support/node-red';
 
 const T0 = Date.UTC(2024, 2, 10);
 const MINUTES = 10_000;
@@ -53,12 +42,11 @@ const outputOf = (msg: NodeMessage): Record<string, unknown> =>
   >;
 
 describe('iot-query with a 10,000-row result', () => {
-  useNodeRed();
-  let influx: Onboarded;
+  const fixture = useNodeRedWithEmulator({ lifetime: 'describe' });
   const expectedRows = new Map<string, FluxRow[]>();
 
   before(async () => {
-    influx = await startOnboarded();
+    const influx = fixture.influx;
     await seed(influx);
     for (const flux of [LONG, PIVOTED]) {
       expectedRows.set(flux, await influx.influx.getQueryApi(influx.org).collectRows<FluxRow>(flux));
@@ -66,7 +54,6 @@ describe('iot-query with a 10,000-row result', () => {
     assert.equal(expectedRows.get(LONG)?.length, 10_028);
     assert.equal(expectedRows.get(PIVOTED)?.length, 10_000);
   });
-  after(() => influx.emulator.close());
 
   /**
    * Runs the query node once while a second flow's function node passes a msg to itself in a loop, and
@@ -77,11 +64,9 @@ describe('iot-query with a 10,000-row result', () => {
     format: OutputFormat,
     gaugeMode: GaugeMode,
   ): Promise<{ received: NodeMessage[]; otherFlowRuns: number }> {
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, queryNode, coreNode('function/10-function.js')],
+    await fixture.deploy(
+      [queryNode, coreNode('function/10-function.js')],
       [
-        cfg.node,
         { id: 'f2', type: 'tab', label: 'another flow' },
         {
           id: 'loop',
@@ -107,7 +92,6 @@ describe('iot-query with a 10,000-row result', () => {
         { id: 'out', type: 'helper', z: TAB },
         ...watch('q'),
       ],
-      cfg.credentials,
     );
     const received: NodeMessage[] = [];
     helper.getNode('out')?.on('input', (msg: NodeMessage) => received.push(msg));

@@ -1,40 +1,20 @@
 /** iot-query says so when it scans a long raw range that an iot-downsample node keeps downsampled. */
 import assert from 'node:assert/strict';
 import type { EventEmitter } from 'node:events';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import downsampleNode = require('../../nodes/iot-downsample/iot-downsample');
 import queryNode = require('../../nodes/iot-query/iot-query');
 import { quietClientLogs } from '../support/emulator';
-import {
-  type FlowNode,
-  helper,
-  influxConfig,
-  lastStatus,
-  loadFlow,
-  type Onboarded,
-  send,
-  startOnboarded,
-  TAB,
-  useNodeRed,
-  watch,
-} from '../support/node-red';
+import { type FlowNode, helper, lastStatus, send, TAB, useNodeRedWithEmulator, watch } from '../support/node-red';
 
 const TARGET = 'my-bucket_1h';
 
 describe('iot-query raw range warning', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'describe' });
   quietClientLogs();
-  let influx: Onboarded;
-  before(async () => {
-    influx = await startOnboarded();
-  });
-  after(() => influx.emulator.close());
 
   /** Loads the flow and returns the warnings iot-query logs from then on. */
   async function load(query: Partial<FlowNode>, downsample: Partial<FlowNode> | null = {}): Promise<string[]> {
-    const cfg = influxConfig(influx);
     const flow: FlowNode[] = [
-      cfg.node,
       {
         id: 'q',
         type: 'iot-query',
@@ -74,7 +54,7 @@ describe('iot-query raw range warning', () => {
         ...downsample,
       });
     }
-    await loadFlow([influxdbNode, downsampleNode, queryNode], flow, cfg.credentials);
+    await fixture.deploy([downsampleNode, queryNode], flow);
     const warnings: string[] = [];
     (helper.getNode('q') as unknown as EventEmitter).on('call:warn', (call: { args: unknown[] }) =>
       warnings.push(String(call.args[0])),

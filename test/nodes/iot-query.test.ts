@@ -2,20 +2,17 @@ import assert from 'node:assert/strict';
 import { Point } from '@influxdata/influxdb-client';
 import type { NodeMessage } from 'node-red';
 import { floorToMinute, MINUTE_MS } from '../../lib/environment';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import queryNode = require('../../nodes/iot-query/iot-query');
 import {
   type FlowNode,
   helper,
-  influxConfig,
   lastStatus,
   loadFlow,
   type Onboarded,
   type Outcome,
   send,
-  startOnboarded,
   TAB,
-  useNodeRed,
+  useNodeRedWithEmulator,
   watch,
 } from '../support/node-red';
 
@@ -65,23 +62,18 @@ async function write(influx: Onboarded, data: Record<string, Written[]>): Promis
 type Row = Record<string, unknown>;
 
 describe('iot-query', () => {
-  useNodeRed();
-  let influx: Onboarded;
+  const fixture = useNodeRedWithEmulator({ lifetime: 'describe' });
   let data: Record<string, Written[]>;
 
   before(async () => {
-    influx = await startOnboarded();
     data = seedData(floorToMinute(Date.now()) - 20 * MINUTE_MS);
-    await write(influx, data);
+    await write(fixture.influx, data);
   });
-  after(() => influx.emulator.close());
 
   async function load(fields: Partial<FlowNode>): Promise<NodeMessage[]> {
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, queryNode],
+    await fixture.deploy(
+      [queryNode],
       [
-        cfg.node,
         {
           id: 'q',
           type: 'iot-query',
@@ -111,7 +103,6 @@ describe('iot-query', () => {
         { id: 'out', type: 'helper', z: TAB },
         ...watch('q'),
       ],
-      cfg.credentials,
     );
     const received: NodeMessage[] = [];
     helper.getNode('out')?.on('input', (msg: NodeMessage) => received.push(msg));
@@ -339,7 +330,7 @@ describe('iot-query', () => {
         await query(
           { source: 'msg', deviceId: '' },
           {
-            query: `from(bucket: "${influx.bucket}") |> range(start: -3h) |> filter(fn: (r) => r.clientId == "dev2" and r._field == "CO2")`,
+            query: `from(bucket: "${fixture.influx.bucket}") |> range(start: -3h) |> filter(fn: (r) => r.clientId == "dev2" and r._field == "CO2")`,
           },
         ),
       );
@@ -407,8 +398,8 @@ describe('iot-query', () => {
 
     it('reports an in-band error table instead of sending rows', async () => {
       const flux =
-        `from(bucket: "${influx.bucket}") |> range(start: -1h) |> yield(name: "ok")\n` +
-        `from(bucket: "${influx.bucket}") |> range(start: -1h) |> map(fn: (r) => ({r with x: int(v: "abc")})) |> yield(name: "broken")`;
+        `from(bucket: "${fixture.influx.bucket}") |> range(start: -1h) |> yield(name: "ok")\n` +
+        `from(bucket: "${fixture.influx.bucket}") |> range(start: -1h) |> map(fn: (r) => ({r with x: int(v: "abc")})) |> yield(name: "broken")`;
       const { error, received } = await failure({ source: 'flux', flux });
       assert.match(error, /the Flux query failed in InfluxDB: .*abc/);
       assert.equal(received.length, 0);

@@ -2,21 +2,8 @@ import assert from 'node:assert/strict';
 import { Point } from '@influxdata/influxdb-client';
 import type { NodeMessage } from 'node-red';
 import { floorToMinute, MINUTE_MS } from '../../lib/environment';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import virtualDeviceNode = require('../../nodes/virtual-device/virtual-device');
-import {
-  type FlowNode,
-  helper,
-  influxConfig,
-  lastStatus,
-  loadFlow,
-  type Onboarded,
-  send,
-  startOnboarded,
-  TAB,
-  useNodeRed,
-  watch,
-} from '../support/node-red';
+import { type FlowNode, helper, lastStatus, send, TAB, useNodeRedWithEmulator, watch } from '../support/node-red';
 
 const WEEK_MINUTES = 7 * 1440;
 
@@ -27,23 +14,15 @@ interface Progress {
 }
 
 describe('virtual-device backfill with InfluxDB', () => {
-  useNodeRed();
-  let influx: Onboarded;
-
-  before(async () => {
-    influx = await startOnboarded();
-  });
-  after(() => influx.emulator.close());
+  const fixture = useNodeRedWithEmulator({ lifetime: 'describe' });
 
   async function load(
     deviceId: string,
     configFields: Partial<FlowNode> = {},
   ): Promise<{ points: NodeMessage[]; progress: NodeMessage[] }> {
-    const cfg = influxConfig(influx, configFields);
-    await loadFlow(
-      [influxdbNode, virtualDeviceNode],
+    await fixture.deploy(
+      [virtualDeviceNode],
       [
-        cfg.node,
         {
           id: 'vd',
           type: 'virtual-device',
@@ -62,7 +41,7 @@ describe('virtual-device backfill with InfluxDB', () => {
         { id: 'progress', type: 'helper', z: TAB },
         ...watch('vd'),
       ],
-      cfg.credentials,
+      configFields,
     );
     const points: NodeMessage[] = [];
     const progress: NodeMessage[] = [];
@@ -73,7 +52,8 @@ describe('virtual-device backfill with InfluxDB', () => {
 
   /** Writes Temperature (and Humidity) at these times, as a device would, with the real client. */
   async function writeAt(deviceId: string, times: number[]): Promise<void> {
-    const api = influx.influx.getWriteApi(influx.org, influx.bucket, 'ms');
+    const { influx, org, bucket } = fixture.influx;
+    const api = influx.getWriteApi(org, bucket, 'ms');
     api.writePoints(
       times.map((t) =>
         new Point('environment')

@@ -2,21 +2,23 @@
  * Node tests: Node-RED 4 through node-red-node-test-helper, our nodes loaded from source with their
  * en-US message catalogs (so statuses and errors read as users see them), against an onboarded emulator.
  *
- *   useNodeRed();                                        // hooks: server, a fresh userDir per test, unload
- *   const influx = await startOnboarded();               // re-exported from ./emulator
- *   const cfg = influxConfig(influx);                    // config node 'influx' + its credentials
- *   await loadFlow([influxdbNode, writeNode], [cfg.node, { id: 'w', type: 'iot-write', z: TAB, influxdb: 'influx' }, ...watch('w')], cfg.credentials);
+ *   const fixture = useNodeRedWithEmulator({ lifetime: 'test' });   // hooks: server, userDir, emulator, unload
+ *   await fixture.deploy([writeNode], [{ id: 'w', type: 'iot-write', z: TAB, influxdb: 'influx' }, ...watch('w')]);
  *   const outcome = await send('w', { payload });        // waits for done() / done(err) of that msg
  *   await waitForStatus('w', (s) => s.text?.startsWith('buffered') === true, 'counts shown');
+ *   fixture.influx.influx.getQueryApi(fixture.influx.org) // the onboarded emulator, with a real client
  *
- * Call useNodeRed() before the file's own hooks, so that the flow is unloaded (pipelines closed) before
- * an afterEach of the test closes the emulator.
+ * Without an emulator, or with one set up by hand: useNodeRed(), startOnboarded(), influxConfig() and
+ * loadFlow(). Call useNodeRed() before the file's own hooks, so that the flow is unloaded (pipelines closed)
+ * before an afterEach of the test closes the emulator.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Node, NodeAPI, NodeMessage, NodeStatus } from 'node-red';
-import type { Onboarded } from './emulator';
+import type { EmulatorOptions } from '../../emulator/state';
+import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
+import { type Onboarded, startOnboarded } from './emulator';
 
 export { startOnboarded, TEST_TOKEN } from './emulator';
 export type { Onboarded } from './emulator';
@@ -116,6 +118,54 @@ export function influxConfig(
     ...fields,
   };
   return { node, credentials: { [node.id]: { token } } };
+}
+
+/** Node-RED with our nodes against an onboarded emulator, as `useNodeRedWithEmulator` sets them up. */
+export interface NodeRedWithEmulator {
+  /** The emulator of the running test: org `my-org`, bucket `my-bucket`, operator token, a real client. */
+  readonly influx: Onboarded;
+  /**
+   * Loads the flow with the `iot-influxdb` config node `influx` in front (fields and token as `influxConfig`
+   * takes them) and its module added to `modules`.
+   */
+  deploy(modules: NodeModule[], flow: FlowNode[], config?: Partial<FlowNode>, token?: string): Promise<void>;
+}
+
+/**
+ * useNodeRed() plus an onboarded emulator that lives for one test or for the whole describe block (tests that
+ * read data seeded once). Its hooks come after useNodeRed's, so the flow is unloaded before the emulator closes.
+ */
+export function useNodeRedWithEmulator(options: {
+  lifetime: 'test' | 'describe';
+  emulator?: Partial<EmulatorOptions>;
+}): NodeRedWithEmulator {
+  useNodeRed();
+  let running: Onboarded | undefined;
+  const start = async (): Promise<void> => {
+    running = await startOnboarded(options.emulator);
+  };
+  const close = async (): Promise<void> => {
+    await running?.emulator.close();
+    running = undefined;
+  };
+  if (options.lifetime === 'test') {
+    beforeEach(start);
+    afterEach(close);
+  } else {
+    before(start);
+    after(close);
+  }
+  const fixture: NodeRedWithEmulator = {
+    get influx(): Onboarded {
+      if (!running) throw new Error('the emulator runs only inside the hooks and tests of its describe block');
+      return running;
+    },
+    deploy: async (modules, flow, config = {}, token) => {
+      const cfg = influxConfig(fixture.influx, config, token);
+      await loadFlow([influxdbNode, ...modules], [cfg.node, ...flow], cfg.credentials);
+    },
+  };
+  return fixture;
 }
 
 /** Catch and complete nodes scoped to `id`, so that `send()` learns how each msg ended. */
