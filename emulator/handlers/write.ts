@@ -14,6 +14,7 @@ import { goDuration, rfc3339Nano } from '../http/format';
 import { INTERNAL_ERROR_MESSAGE } from '../http/messages';
 import type { Route } from '../http/router';
 import { isPrecision, parseWriteBody } from '../lineprotocol/parse';
+import { PointBatchPool } from '../lineprotocol/batch-pool';
 import { goQuote } from '../lineprotocol/bytes';
 import {
   type Bucket,
@@ -23,6 +24,9 @@ import {
   type WriteOutcome,
 } from '../storage/types';
 import { bucketFromParam, orgFromQuery } from './lookup';
+
+/** Parsed bodies reuse the arrays of the ones before (the emulator's requests share one process). */
+const writeBatches = new PointBatchPool();
 
 async function write(ctx: RequestContext): Promise<Reply> {
   const caller = callerOf(ctx);
@@ -47,9 +51,16 @@ async function write(ctx: RequestContext): Promise<Reply> {
   const nowNs = state.nowNs();
   // Parsed as bytes, as OSS does: decoding first would turn invalid UTF-8 into U+FFFD, hiding the
   // reserved tag key 0xff and changing byte lengths.
-  const parsed = parseWriteBody(body, precision, nowNs);
-  if (parsed.errors.length > 0) throw new ApiError('invalid', parsed.errors.join('\n'));
-  const outcome = state.points.write(bucket.id, parsed.batch, bucket.retentionSeconds, nowNs);
+  const batch = writeBatches.acquire();
+  let outcome: WriteOutcome;
+  try {
+    const { errors } = parseWriteBody(body, precision, nowNs, { into: batch });
+    if (errors.length > 0) throw new ApiError('invalid', errors.join('\n'));
+    outcome = state.points.write(bucket.id, batch, bucket.retentionSeconds, nowNs);
+  } finally {
+    // The store has written the batch (or the write failed): nothing reads it any more.
+    writeBatches.release(batch);
+  }
   const partial = partialWriteReason(outcome, bucket);
   if (partial)
     throw new ApiError('unprocessable entity', `failure writing points to database: partial write: ${partial}`);

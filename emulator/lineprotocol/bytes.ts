@@ -8,14 +8,36 @@
 import { isAscii } from 'node:buffer';
 
 export class Body {
-  /** One char per byte of `bytes`. */
-  readonly s: string;
+  /**
+   * One char per byte of the window bytes[offset, offset + s.length) that the parser reads now: the
+   * whole body unless it is read in windows (see `show`). Positions given to the methods are in `s`.
+   */
+  s = '';
+  /** Where `s` starts in `bytes`. */
+  offset = 0;
+  /** Counts the windows shown: positions remembered between lines are valid only in the same one. */
+  window = 0;
   /** No byte is above 0x7f: the latin1 view is then the text itself and nothing needs decoding. */
   readonly ascii: boolean;
 
-  constructor(readonly bytes: Buffer) {
-    this.s = bytes.toString('latin1');
+  /** Shows the first `windowBytes` bytes (all of them by default). */
+  constructor(
+    readonly bytes: Buffer,
+    windowBytes = bytes.length,
+  ) {
     this.ascii = isAscii(bytes);
+    this.show(0, Math.min(windowBytes, bytes.length));
+  }
+
+  /**
+   * Makes `s` the latin1 view of bytes[from, to). A window well below 1 MB is an ordinary young string
+   * that dies with its body; the view of a whole large body is an external string (Node copies bodies
+   * over about 1 MB out of the heap), which counts as external memory and brings full collections.
+   */
+  show(from: number, to: number): void {
+    this.offset = from;
+    this.s = this.bytes.toString('latin1', from, to);
+    this.window++;
   }
 
   /**
@@ -24,7 +46,7 @@ export class Body {
    * as U+FFFD; decoding the same way here makes it read back the same string.
    */
   text(a: number, b: number): string {
-    return this.ascii ? this.s.slice(a, b) : this.bytes.toString('utf8', a, b);
+    return this.ascii ? this.s.slice(a, b) : this.bytes.toString('utf8', this.offset + a, this.offset + b);
   }
 
   /** Bytes [a, b) as Go's encoding/json shows them in an error message: one U+FFFD per invalid byte. */

@@ -34,29 +34,82 @@ export function parseLineProtocol(
 /**
  * Parses a whole write body, as bytes (a string is taken as its UTF-8 bytes). `nowNs` is the server
  * time used for lines without a timestamp (truncated to the precision). Returns every good point, in
- * a compact batch, and one error string per bad line, each exactly `unable to parse '<line>': <reason>`
- * as InfluxDB OSS words it. (OSS writes nothing when any line fails; that decision is the caller's.)
+ * a compact batch (`options.into`, an empty one from a pool, or a new one), and one error string per bad
+ * line, each exactly `unable to parse '<line>': <reason>` as InfluxDB OSS words it. (OSS writes nothing
+ * when any line fails; that decision is the caller's.)
  */
 export function parseWriteBody(
   input: Buffer | string,
   precision: Precision,
   nowNs: bigint,
+  options: ParseOptions = {},
 ): { batch: PointBatch; errors: string[] } {
+  const batch = options.into ?? new PointBatch();
+  const windowBytes = Math.max(1, options.windowBytes ?? WINDOW_BYTES);
+  if (batch.length > 0) throw new Error('parseWriteBody: the batch to parse into is not empty');
   const multiplier = precisionMultiplier(precision);
   const defaultTime = truncateToPrecision(nowNs, precision);
-  const parser = new PointParser(multiplier, defaultTime);
-  const batch = new PointBatch();
-  const plainParser = new PlainLineParser(batch, multiplier, defaultTime);
-  const errors: string[] = [];
-  const source = new Body(typeof input === 'string' ? Buffer.from(input, 'utf8') : input);
+  const body: BodyReader = {
+    source: new Body(typeof input === 'string' ? Buffer.from(input, 'utf8') : input, windowBytes),
+    parser: new PointParser(multiplier, defaultTime),
+    plainParser: new PlainLineParser(batch, multiplier, defaultTime),
+    batch,
+    errors: [],
+  };
+  const { source } = body;
+  const total = source.bytes.length;
+  let size = windowBytes;
+  for (;;) {
+    const from = source.offset + readWindow(body, total);
+    if (from >= total) break;
+    // The next window starts with the line that may have gone on past this one; one line longer
+    // than a whole window is shown in windows twice as large until it fits.
+    size = from === source.offset ? size * 2 : windowBytes;
+    source.show(from, Math.min(total, from + size));
+  }
+  return { batch, errors: body.errors };
+}
+
+export interface ParseOptions {
+  /** An empty batch to parse into (from a PointBatchPool); a new one by default. */
+  into?: PointBatch;
+  /** Bytes of the body seen at once (WINDOW_BYTES by default; tests read bodies in tiny windows). */
+  windowBytes?: number;
+}
+
+/**
+ * Bytes of the body the parser sees at once as a string. Far below 1 MB, it is an ordinary young string
+ * that dies soon (see Body.show), and the last line, read again in the next window, costs little.
+ */
+const WINDOW_BYTES = 64 * 1024;
+
+/** One body being read: its current window, the two parsers and what they have read so far. */
+interface BodyReader {
+  source: Body;
+  parser: PointParser;
+  plainParser: PlainLineParser;
+  batch: PointBatch;
+  errors: string[];
+}
+
+/**
+ * Reads the lines of the body's current window; returns the position (in the window) of the first line
+ * not read because it may go on past the window's end, or the window's length when all were read.
+ */
+function readWindow(reader: BodyReader, total: number): number {
+  const { source, parser, plainParser, batch, errors } = reader;
   const body = source.s;
   const n = body.length;
+  // Where the window ends before the body does, a line that comes within two bytes of its end may go
+  // on: scanLine lets a backslash skip a newline unless it is the second last byte of the body.
+  const lastWindow = source.offset + n >= total;
   const lines = new LineScanner(body);
   let pos = 0;
   // Stryker disable next-line EqualityOperator: at pos === n the block is empty and skipped, then the loop ends
   while (pos < n) {
     const blockStart = pos;
     let blockEnd = lines.next(pos);
+    if (!lastWindow && blockEnd + 2 >= n) return blockStart;
     pos = blockEnd + 1;
     // Stryker disable next-line ConditionalExpression: an empty block is skipped as blank just below too
     if (blockEnd === blockStart) continue;
@@ -72,7 +125,7 @@ export function parseWriteBody(
     // Stryker disable next-line ConditionalExpression,LogicalOperator: which parser reads a line only changes speed: the fast path reads a line as the exact parser does or declines it (lineprotocol-plain.test.ts), and it declines escapes and quoted values
     if (plain && plainParser.parse(source, start, blockEnd)) {
       // Once a few lines are read, the rest of the body likely holds as many points and fields per byte.
-      if (batch.length === SAMPLE_POINTS) batch.reserve(...extrapolated(batch, pos, n));
+      if (batch.length === SAMPLE_POINTS) batch.reserve(...extrapolated(batch, source.offset + pos, total));
       continue;
     }
     const result = parser.parse(source, start, blockEnd);
@@ -83,7 +136,7 @@ export function parseWriteBody(
       batch.addWhole(result);
     }
   }
-  return { batch, errors };
+  return n;
 }
 
 /** Points read before the batch's size is estimated from them. */

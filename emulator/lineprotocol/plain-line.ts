@@ -42,7 +42,7 @@ const MAX_TIME = MAX_NANO_TIME;
 const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 interface KnownSeries {
-  /** Where the key's bytes first came in this body: comparing bytes is cheaper than hashing a string. */
+  /** Where the key's bytes first came in the body's bytes: comparing bytes is cheaper than hashing a string. */
   at: number;
   /** The series of the line that followed this one last time: fleets send their devices in the same order. */
   next: KnownSeries | undefined;
@@ -81,7 +81,7 @@ export class PlainLineParser {
     const space = body.s.indexOf(' ', start);
     if (space < 0 || space >= end || this.series.size >= MAX_KNOWN_KEYS) return;
     const known = {
-      at: start,
+      at: body.offset + start,
       next: undefined,
       index: this.batch.addSeries(point.measurement, point.tags),
       bytes: space - start,
@@ -100,7 +100,8 @@ export class PlainLineParser {
     if (predicted === undefined) return undefined;
     const space = start + predicted.bytes;
     if (space >= end || body.s.charCodeAt(space) !== SPACE) return undefined;
-    if (body.bytes.compare(body.bytes, predicted.at, predicted.at + predicted.bytes, start, space) !== 0)
+    const at = body.offset + start;
+    if (body.bytes.compare(body.bytes, predicted.at, predicted.at + predicted.bytes, at, at + predicted.bytes) !== 0)
       return undefined;
     this.previous = predicted;
     return predicted;

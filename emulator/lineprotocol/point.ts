@@ -130,6 +130,8 @@ export class PointParser {
    */
   private readonly keys = new Map<string, { measurement: string; tags: [string, string][]; bytes: number }>();
   private keysBody: Body | undefined;
+  /** The window of `keysBody` that `nextBackslash` is a position in. */
+  private keysWindow = 0;
   private nextBackslash = -1;
 
   constructor(
@@ -149,9 +151,10 @@ export class PointParser {
 
     // scanKey: measurement[,tag=value...]
     const keyStart = skipWhitespace(s, start, end);
-    if (this.keysBody !== body) {
+    if (this.keysBody !== body || this.keysWindow !== body.window) {
+      if (this.keysBody !== body) this.keys.clear();
       this.keysBody = body;
-      this.keys.clear();
+      this.keysWindow = body.window;
       this.nextBackslash = -1;
     }
     if (this.nextBackslash < keyStart) this.nextBackslash = indexOrEnd(s, '\\', keyStart);

@@ -47,6 +47,25 @@ export class PointBatch {
   /** The value: a double, an integer below 2^53, or 1/0 for a boolean. */
   fieldValues = new Float64Array(INITIAL_FIELDS);
 
+  /**
+   * Empties the batch for another body, keeping its typed arrays: a pooled batch spares each write the
+   * allocation of its arrays (outside the heap, where they bring full collections). Slots past `length`
+   * and `fieldCount` keep old values, which nothing reads: every point and field sets all of its slots.
+   */
+  clear(): void {
+    this.length = 0;
+    this.fieldCount = 0;
+    this.series.length = 0;
+    this.keys.length = 0;
+    this.keyIndexes.clear();
+    this.whole.length = 0;
+  }
+
+  /** Fields the arrays hold without growing. */
+  get fieldCapacity(): number {
+    return this.fieldTypes.length;
+  }
+
   addSeries(measurement: string, tags: [string, string][]): number {
     return this.series.push({ measurement, tags }) - 1;
   }
