@@ -1,17 +1,16 @@
 /**
- * The processes the benchmarks drive: the emulator as its own process (bench/emulator-main.ts: what
- * `iot-center emulator` runs, so that it has a core of its own and its memory is its own), onboarded with the real SetupAPI;
+ * The processes the benchmarks drive: the emulator as its own process (the built `iot-center emulator`, as
+ * installed, so that it has a core of its own and its memory is its own), onboarded with the real SetupAPI;
  * and Node-RED embedded in the benchmark process through node-red-node-test-helper, with our nodes and
  * node-red-contrib-influxdb loaded side by side.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { BucketsAPI, SetupAPI } from '@influxdata/influxdb-client-apis';
 import type { Node, NodeMessage } from 'node-red';
-import { freePort } from '../bin/ports';
+import { runBuiltCli } from '../test/support/cli';
 
 export const ROOT = path.join(__dirname, '..');
 export const TOKEN = 'bench-operator-token';
@@ -30,13 +29,9 @@ export interface EmulatorProcess {
 /** Starts `iot-center emulator` on a fresh data directory and onboards it. */
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-emulator-'));
-  const port = await freePort();
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'bench', 'emulator-main.ts'), String(port), dataDir],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const url = await waitForLine(child, /listening on (http:\/\/\S+)/, 60_000);
+  const cli = runBuiltCli(['emulator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir]);
+  const child = cli.child;
+  const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/, 60_000);
   const setup = await new SetupAPI(new InfluxDB({ url })).postSetup({
     body: { org: ORG, bucket: 'default', username: 'bench', password: 'password1', token: TOKEN },
   });
@@ -63,27 +58,6 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   };
   runningEmulators.set(emulator.pid, emulator);
   return emulator;
-}
-
-function waitForLine(child: ChildProcess, pattern: RegExp, ms: number): Promise<string> {
-  let text = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${pattern} within ${ms} ms:\n${text}`)), ms);
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      const m = pattern.exec(text);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`process exited (${code}):\n${text}`));
-    });
-  });
 }
 
 /** Resident set size of a process, in MB (Linux /proc; else undefined). */

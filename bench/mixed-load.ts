@@ -19,7 +19,7 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 import { SetupAPI } from '@influxdata/influxdb-client-apis';
 import { createRandom, environmentPoint } from '../lib/environment';
 import { toLines } from '../lib/write';
-import { runCli } from '../test/support/cli';
+import { runBuiltCli } from '../test/support/cli';
 import { type BenchOptions, type Figure, figure, pairRatios, progress, summarize } from './stats';
 
 const TOKEN = 'bench-token';
@@ -63,7 +63,7 @@ interface Emulator {
 }
 
 async function startEmulator(dataDir: string): Promise<Emulator> {
-  const cli = runCli(['emulator', '--port', '0', '--data-dir', dataDir]);
+  const cli = runBuiltCli(['emulator', '--port', '0', '--data-dir', dataDir]);
   const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/);
   const emulator: Emulator = {
     url: url as string,

@@ -5,7 +5,6 @@
  */
 import fs from 'node:fs';
 import { launchChromium, CHROMIUM } from '../test/browser/support/browser';
-import { ensureBuilt } from '../test/browser/support/build';
 import { startStack } from '../test/support/stack';
 import { type BenchOptions, type Figure, figure, progress, summarize } from './stats';
 
@@ -45,8 +44,6 @@ export async function benchStartup(options: BenchOptions): Promise<Figure[]> {
   const browser = !options.quick && fs.existsSync(CHROMIUM);
   const runs = options.quick ? 1 : 3;
   const times: number[] = [];
-  // Built before the clock starts: start-up is measured after install.
-  ensureBuilt();
   for (let run = 0; run < runs; run++) {
     const start = Date.now();
     const stack = await startStack('bench-start');

@@ -1,9 +1,10 @@
-/** Runs the `iot-center` command from sources (through tsx) as a real child process. */
+/** Runs the `iot-center` command as a real child process: from sources (through tsx), or as built (dist/). */
 import { ChildProcess, spawn } from 'node:child_process';
 import path from 'node:path';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..');
 const CLI = path.join(REPO_ROOT, 'bin', 'iot-center.ts');
+const BUILT_CLI = path.join(REPO_ROOT, 'dist', 'bin', 'iot-center.js');
 
 export interface CliProcess {
   child: ChildProcess;
@@ -14,7 +15,16 @@ export interface CliProcess {
 }
 
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  return spawnCli(['--import', 'tsx', CLI, ...args], env);
+}
+
+/** As installed: the built command without tsx (the benchmarks measure what users run; needs `npm run build`). */
+export function runBuiltCli(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  return spawnCli([BUILT_CLI, ...args], env);
+}
+
+function spawnCli(nodeArgs: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
