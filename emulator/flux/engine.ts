@@ -28,8 +28,8 @@ export async function runFlux(source: string, ctx: FluxContext): Promise<{ resul
 
 /**
  * As runFlux, but the last result's tables are pulled one at a time while it is encoded when its pipeline allows
- * (a storage read and table-by-table transformations, see TableStream.tables; a bare read even in blocks of rows,
- * see TableStream.blocks), so a raw query over a long range is
+ * (a storage read and table-by-table transformations, see TableStream.mapTables; a read and row-by-row steps such
+ * as drop, keep, rename and map even in blocks of rows, see TableStream.blocks), so a raw query over a long range is
  * never held whole ('whole' computes it as the others). Pulling its next table may throw an ApiError (the query
  * failed there). Only the last: nothing after it can reuse what it computes.
  */
@@ -53,7 +53,13 @@ export async function runFluxStreaming(
   for (const [i, y] of runtime.yields.entries()) {
     try {
       const streamed = last === 'streamLast' && i === runtime.yields.length - 1;
-      results.push({ name: y.name, tables: streamed ? withApiErrors(y.stream.blocks()) : y.stream.data().tables });
+      if (!streamed) {
+        results.push({ name: y.name, tables: y.stream.data().tables });
+        continue;
+      }
+      const pass = y.stream.blocks();
+      const pulled = !pass.heldWhole && !Array.isArray(pass.tables);
+      results.push({ name: y.name, tables: withApiErrors(pass.tables), ...(pulled ? { pulled: true as const } : {}) });
     } catch (e) {
       if (results.length === 0) throw toApiError(e);
       return { results, error: toApiError(e) };

@@ -47,11 +47,50 @@ export interface Reducible {
 }
 
 /**
- * The tables of a stream one at a time, for a consumer that needs each table only until the next (the last
- * result of a query, encoded as it comes): memory then follows the largest table, not the whole answer.
- * Calling it does the stream's up-front work (and throws its errors); the iterator may throw later ones.
+ * What is known of the group keys of a stream's tables before the first is made: enough for a step that changes
+ * keys (drop, keep, rename, map) to tell that no two tables can end up with one key, so it need not merge them and
+ * may go table by table.
  */
-export type TableSequence = () => Iterable<Table>;
+export interface KeyFacts {
+  /** Every label that is, or may be, a group-key column of some table. */
+  possible: ReadonlySet<string>;
+  /** Key columns every table has, with one type and value in all of them (`_start`, `_stop` after range()). */
+  uniform: ReadonlySet<string>;
+}
+
+/**
+ * One pass over the tables of a stream, for a consumer that needs each table only until the next (the last result
+ * of a query, encoded as it comes): memory then follows the largest table, not the whole answer.
+ */
+export interface TablePass {
+  tables: Iterable<Table>;
+  /** True of exactly the tables of this pass (a later pass may read more series). */
+  keys?: KeyFacts;
+  /** The tables are all held while they are pulled (computed whole upstream): nothing is saved by pulling them. */
+  heldWhole?: true;
+}
+
+/** Starts a pass: does the stream's up-front work (and throws its errors); pulling may throw later ones. */
+export type TableSequence = () => TablePass;
+
+/**
+ * How a step that may change group keys can still go table by table (see TableStream.mapTables).
+ * `keys` gives the output's key facts when, by the input's, no two tables can end up sharing a key (undefined: it
+ * cannot tell, and the answer is computed whole and merged). `blocks` applies the step to row blocks (see
+ * Table.continuesPrevious), for a step that works row by row.
+ */
+export interface KeyChangingStep {
+  keys(input: KeyFacts): KeyFacts | undefined;
+  blocks?: (blocks: Iterable<Table>) => Iterable<Table>;
+}
+
+/** Key facts without the given labels (a step that removes those columns). */
+export function withoutKeyColumns(facts: KeyFacts, removed: (label: string) => boolean): KeyFacts {
+  return {
+    possible: new Set([...facts.possible].filter((l) => !removed(l))),
+    uniform: new Set([...facts.uniform].filter((l) => !removed(l))),
+  };
+}
 
 export class TableStream {
   private cached?: StreamData;
@@ -76,16 +115,21 @@ export class TableStream {
    * the computed list. Unlike data(), nothing is kept: a second call computes again, so only a last consumer uses it.
    */
   tables(): Iterable<Table> {
-    if (this.cached || !this.sequence) return this.data().tables;
+    return this.pass().tables;
+  }
+
+  /** As tables(), with what is known of the pass (see TablePass). */
+  pass(): TablePass {
+    if (this.cached || !this.sequence) return { tables: this.data().tables, heldWhole: true };
     return this.sequence();
   }
 
   /**
-   * As tables(), but a long table may come as several blocks of rows, each a Table, the later ones marked
+   * As pass(), but a long table may come as several blocks of rows, each a Table, the later ones marked
    * `continuesPrevious`: only for the CSV encoder, which writes them as one table.
    */
-  blocks(): Iterable<Table> {
-    if (this.cached || !this.rowBlocks) return this.tables();
+  blocks(): TablePass {
+    if (this.cached || !this.rowBlocks) return this.pass();
     return this.rowBlocks();
   }
 
@@ -118,32 +162,116 @@ export class TableStream {
   }
 
   /**
-   * Shorthand for transformations that work table by table and keep the bounds. `changesKeys` is for those that
-   * may change group keys: their output goes through mergeTablesByKey, so tables that now share a key are one.
+   * Shorthand for transformations that work table by table and keep the bounds. One that may change group keys
+   * says so (`changesKeys`, or a KeyChangingStep): its output goes through mergeTablesByKey, so tables that now
+   * share a key are one. That needs every table, so it goes table by table only as a KeyChangingStep whose input's
+   * key facts show no two tables can end up with one key.
    */
   mapTables(
     name: string,
     loc: Loc,
     perTable: (table: Table) => Table | Table[] | undefined,
-    changesKeys: 'changesKeys' | 'keepsKeys' = 'keepsKeys',
+    keys: 'changesKeys' | 'keepsKeys' | KeyChangingStep = 'keepsKeys',
   ): TableStream {
+    const merges = keys !== 'keepsKeys';
     const whole = this.derive(name, loc, (input) => {
-      const tables: Table[] = [];
-      for (const t of input.tables) {
-        const out = perTable(t);
-        if (Array.isArray(out)) tables.push(...out);
-        else if (out) tables.push(out);
-      }
-      return { tables: changesKeys === 'changesKeys' ? mergeTablesByKey(tables) : tables, bounds: input.bounds };
+      const tables = mapAll(input.tables, perTable);
+      return { tables: merges ? mergeTablesByKey(tables) : tables, bounds: input.bounds };
     });
-    // Tables that may now share a key must be merged, which needs them all: only key-keeping ones go one by one.
-    if (changesKeys === 'changesKeys' || !this.sequence) return whole;
-    return new TableStream(
+    if (keys === 'changesKeys' || !this.sequence) return whole;
+    if (keys === 'keepsKeys') {
+      return new TableStream(
+        () => whole.data(),
+        undefined,
+        () => {
+          const pass = this.pass();
+          return { ...pass, tables: mapSequence(pass.tables, name, loc, perTable) };
+        },
+      );
+    }
+    const step = keys;
+    /** The pass of the input with the output's key facts, or the answer computed whole from it (merged). */
+    const decide = (pass: TablePass): TablePass | KeyFacts => {
+      const facts = pass.keys && step.keys(pass.keys);
+      if (facts) return facts;
+      const tables = [...mapSequence(pass.tables, name, loc, perTable)];
+      try {
+        return { tables: mergeTablesByKey(tables), heldWhole: true };
+      } catch (e) {
+        throw atRuntime(e, name, loc);
+      }
+    };
+    const out = new TableStream(
       () => whole.data(),
       undefined,
-      () => mapSequence(this.tables(), name, loc, perTable),
+      () => {
+        const pass = this.pass();
+        const facts = decide(pass);
+        if (!isKeyFacts(facts)) return facts;
+        const tables = mapSequence(pass.tables, name, loc, (t) => withoutPhantomRows(perTable(t)));
+        return { tables, keys: facts, ...(pass.heldWhole ? { heldWhole: true as const } : {}) };
+      },
     );
+    const { blocks } = step;
+    if (blocks && this.rowBlocks) {
+      out.rowBlocks = () => {
+        const pass = this.blocks();
+        const facts = pass.keys && step.keys(pass.keys);
+        // Blocks are no tables to merge: the whole answer starts again from a pass over tables.
+        if (!facts) return out.pass();
+        return { tables: blocks(pass.tables), keys: facts };
+      };
+    }
+    return out;
   }
+}
+
+function isKeyFacts(value: TablePass | KeyFacts): value is KeyFacts {
+  return 'possible' in value;
+}
+
+function mapAll(tables: Iterable<Table>, perTable: (table: Table) => Table | Table[] | undefined): Table[] {
+  const out: Table[] = [];
+  for (const t of tables) {
+    const mapped = perTable(t);
+    if (Array.isArray(mapped)) out.push(...mapped);
+    else if (mapped) out.push(mapped);
+  }
+  return out;
+}
+
+/**
+ * Applies `perBlock` to each row block, the output of a continuing block marked so too (a block left without rows
+ * is left out: its table goes on without it).
+ */
+export function mapRowBlocks(
+  blocks: Iterable<Table>,
+  name: string,
+  loc: Loc,
+  perBlock: (block: Table) => Table,
+): Iterable<Table> {
+  return (function* () {
+    for (const block of blocks) {
+      let out: Table;
+      try {
+        out = withoutPhantomOne(perBlock(block));
+      } catch (e) {
+        throw atRuntime(e, name, loc);
+      }
+      if (!block.continuesPrevious) yield out;
+      else if (out.rows.length > 0) yield { ...out, continuesPrevious: true as const };
+    }
+  })();
+}
+
+/** As mergeTablesByKey leaves a table alone: one without columns has no rows. */
+function withoutPhantomRows(out: Table | Table[] | undefined): Table | Table[] | undefined {
+  if (Array.isArray(out)) return out.map(withoutPhantomOne);
+  return out && withoutPhantomOne(out);
+}
+
+function withoutPhantomOne(table: Table): Table {
+  return table.columns.length === 0 && table.rows.length > 0 ? { ...table, rows: [] } : table;
 }
 
 function* mapSequence(

@@ -40,6 +40,8 @@ export interface Result {
 export interface StreamedResult {
   name: string;
   tables: Iterable<Table>;
+  /** Its tables are made as they are pulled and not kept: one is held at a time, not the whole result. */
+  pulled?: true;
 }
 
 export function columnIndex(table: Table, label: string): number {

@@ -1,7 +1,8 @@
 /**
  * One query from source to CSV text, the same in a worker and in-process: run the script, then encode
- * its results table by table (the last one's tables pulled as they are encoded when its pipeline allows), each table charged against the memory limit before it is encoded, and
- * hand the CSV out in pieces of about CSV_CHUNK_CHARS as they fill.
+ * its results table by table (the last one's tables pulled as they are encoded when its pipeline allows), each
+ * table charged against the memory limit before it is encoded (a pulled one only while it is held), and hand the
+ * CSV out in pieces of about CSV_CHUNK_CHARS as they fill.
  */
 import { ApiError } from '../errors';
 import type { Dialect } from '../flux/csv/dialect';
@@ -52,9 +53,9 @@ export async function evaluate(
     try {
       if (dialect) {
         midResult = true;
-        encodeResultTo(result, dialect, out, (table) => account.chargeTable(table));
+        encodeResultTo(result, dialect, out, (table) => account.charge(table, result.pulled));
         midResult = false;
-      } else for (const table of result.tables) account.chargeTable(table);
+      } else for (const table of result.tables) account.charge(table, result.pulled);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       error = err;

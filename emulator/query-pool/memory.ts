@@ -4,10 +4,12 @@
  * counts what the query's results hold, as Arrow would lay them out, table by table, and fails the
  * query with Flux's own error once that passes the limit. It is an estimate of the result, not of
  * every intermediate table; each table is charged before its CSV is encoded, so a result over the
- * limit stops there instead of being encoded whole.
+ * limit stops there instead of being encoded whole. A table of a result pulled one table (or row block)
+ * at a time is held only while it is encoded, so it counts only then: a streamed answer is refused only
+ * by a table it would hold at once, as Flux frees the buffers of a table once it has been written.
  */
 import { ApiError } from '../errors';
-import type { Column, Result, Table } from '../flux/table';
+import type { Column, Table } from '../flux/table';
 
 /** Arrow: 8-byte values for numbers and times, 1 byte per boolean here, strings' bytes plus a 4-byte offset. */
 function cellBytes(column: Column, cell: unknown): number {
@@ -40,15 +42,12 @@ export class MemoryAccount {
 
   constructor(private readonly limit: number) {}
 
-  charge(result: Result): void {
-    for (const table of result.tables) this.chargeTable(table);
-  }
-
-  chargeTable(table: Table): void {
+  /** Charges a table of a result; one `pulled` (see StreamedResult) is released once it is encoded. */
+  charge(table: Table, pulled?: boolean): void {
     if (this.limit <= 0) return;
     const wanted = tableBytes(table);
     if (this.allocated + wanted > this.limit) throw memoryLimitError(this.limit, this.allocated, wanted);
-    this.allocated += wanted;
+    if (!pulled) this.allocated += wanted;
   }
 }
 

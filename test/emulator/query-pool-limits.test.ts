@@ -66,7 +66,8 @@ describe('query controller limits', () => {
     let env: FileEnv;
     before(async () => {
       env = await startFileBacked({ queryMemoryBytes: 20_000, queryWorkers: 1 });
-      await seed(env, 10, 200);
+      // A raw answer streams and is charged one row block at a time: series long enough for a block to pass it.
+      await seed(env, 10, 2000);
     });
     after(() => env.close());
 
@@ -103,7 +104,8 @@ describe('query controller limits', () => {
     let env: FileEnv;
     before(async () => {
       env = await startFileBacked({ queryMemoryBytes: 20_000, queryWorkers: 1 });
-      await seed(env, 10, 200);
+      // A raw answer streams and is charged one row block at a time: series long enough for a block to pass it.
+      await seed(env, 10, 2000);
     });
     after(() => env.close());
     const twoYields = `from(bucket: "my-bucket") |> range(start: 0) |> count() |> yield(name: "small")

@@ -12,6 +12,49 @@ const SERIES = 10;
 const POINTS = 20_000;
 /** About 20 MB of CSV: far more than the socket buffers and the chunks a worker may send ahead of the client. */
 const RAW = 'from(bucket: "my-bucket") |> range(start: 0)';
+/** The same with a fixed stop: two queries then give the same `_stop`. */
+const FIXED = 'from(bucket: "my-bucket") |> range(start: 0, stop: 2030-01-01T00:00:00Z)';
+
+/**
+ * Steps after the raw read, and how the last result goes: in row blocks, table by table, or (false) computed whole
+ * first, as a step that may give two tables one key must (a key column dropped or changed that differs between them).
+ */
+const SHAPES: { steps: string; streams: 'blocks' | 'tables' | false; imports?: string }[] = [
+  { steps: '|> drop(columns: ["_start", "_stop"])', streams: 'blocks' },
+  // _measurement and _field, not kept, have one value in every table.
+  { steps: '|> keep(columns: ["_time", "_value", "dev"])', streams: 'blocks' },
+  { steps: '|> map(fn: (r) => ({r with _value: r._value * 2.0}))', streams: 'blocks' },
+  { steps: '|> rename(columns: {_value: "v"})', streams: 'blocks' },
+  { steps: '|> rename(columns: {dev: "device"})', streams: 'blocks' },
+  {
+    // x is null in the first rows: the first blocks wait for a value to type it, as the whole table's first does.
+    imports: 'import "internal/debug"\n',
+    steps:
+      '|> filter(fn: (r) => r.dev == "d4" or r.dev == "d5") |> drop(columns: ["_start", "_stop"]) ' +
+      '|> map(fn: (r) => ({r with x: if r._value > 500.0 then r._value else debug.null(type: "float")})) ' +
+      '|> rename(fn: (column) => column + "!")',
+    streams: 'blocks',
+  },
+  { steps: '|> filter(fn: (r) => r.dev == "d1") |> keep(columns: ["_time", "_value"])', streams: 'blocks' },
+  // A filter that keeps empty tables reads no row blocks: tables go one whole series at a time.
+  {
+    steps: '|> filter(fn: (r) => r.dev == "d6", onEmpty: "keep") |> drop(columns: ["_start", "_stop"])',
+    streams: 'tables',
+  },
+  {
+    steps: '|> filter(fn: (r) => r.dev == "d3" or r.dev == "d7") |> keep(columns: ["_time", "_value"])',
+    streams: false,
+  },
+  { steps: '|> filter(fn: (r) => r.dev == "d3" or r.dev == "d7") |> drop(columns: ["dev"])', streams: false },
+  {
+    steps: '|> filter(fn: (r) => r.dev == "d3" or r.dev == "d7") |> map(fn: (r) => ({r with dev: "all"}))',
+    streams: false,
+  },
+  {
+    steps: '|> filter(fn: (r) => r.dev == "d3" or r.dev == "d7") |> map(fn: (r) => ({_time: r._time, v: r._value}))',
+    streams: false,
+  },
+];
 
 describe('query pool: a raw query streams', () => {
   let env: FileEnv;
@@ -92,6 +135,65 @@ describe('query pool: a raw query streams', () => {
           .map((l) => l.slice(name.length + 2));
       assert.deepEqual(rowsOf('streamed'), rowsOf('whole'));
       if (!steps.includes('2090')) assert.ok(rowsOf('whole').length > 0);
+    });
+  }
+
+  // The same bytes, annotations and all, as the same result computed whole (a result before the last one is).
+  for (const { steps, imports = '' } of SHAPES) {
+    it(`answers byte for byte as computed whole: ${steps}`, async () => {
+      const query = (flux: string) =>
+        rawRequest(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+          method: 'POST',
+          headers: { authorization: `Token ${env.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ query: flux, dialect: { annotations: ['datatype', 'group', 'default'] } }),
+        });
+      const streamed = await query(`${imports}${FIXED} ${steps}`);
+      const whole = await query(
+        `${imports}${FIXED} ${steps} |> yield(name: "_result")\nbuckets() |> yield(name: "after")`,
+      );
+      assert.equal(streamed.status, 200, streamed.body);
+      assert.equal(whole.status, 200, whole.body);
+      assert.ok(streamed.body.split('\r\n').length > 100, streamed.body);
+      assert.equal(whole.body.slice(0, streamed.body.length), streamed.body);
+      assert.match(whole.body.slice(streamed.body.length), /^#datatype,string,long,string,string/);
+    });
+  }
+});
+
+describe('query pool: the memory limit counts what a streamed answer holds at once', () => {
+  // One row block of these steps holds at most about 4096 rows of up to 56 bytes: under the limit, unlike any answer.
+  const LIMIT = 250_000;
+  let env: FileEnv;
+  before(async () => {
+    env = await startFileBacked({ queryWorkers: 1, queryMemoryBytes: LIMIT });
+    // Bulk, through the store: the same points seed() writes through the client.
+    const points = Array.from({ length: SERIES }, (_, s) =>
+      Array.from({ length: POINTS }, (_, i) => ({
+        measurement: 'm',
+        tags: [['dev', `d${s}`]] as [string, string][],
+        fields: new Map([['v', { type: 'double' as const, value: i + 0.5 }]]),
+        time: T0 + BigInt(i) * 60_000_000_000n,
+      })),
+    ).flat();
+    env.emulator.state.points.write(env.bucketID, points, 0, env.emulator.state.nowNs());
+  });
+  after(() => env.close());
+
+  for (const { steps, streams, imports = '' } of SHAPES.filter((shape) => shape.streams !== 'tables')) {
+    it(`${streams ? 'answers' : 'refuses'} ${steps}`, async () => {
+      const res = await rawRequest(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux' },
+        body: `${imports}${RAW} ${steps}`,
+      });
+      if (streams) {
+        assert.equal(res.status, 200, res.body.slice(0, 300));
+        assert.ok(res.body.length > 2 * LIMIT, `${res.body.length} characters`);
+        assert.doesNotMatch(res.body.slice(-300), /error/);
+      } else {
+        assert.equal(res.status, 400, res.body.slice(0, 300));
+        assert.match(res.body, new RegExp(`"memory allocation limit reached: limit ${LIMIT} bytes, allocated: 0`));
+      }
     });
   }
 });

@@ -8,7 +8,7 @@ import { FluxError } from '../interpreter/errors';
 import { Args, builtin } from '../interpreter/functions';
 import type { CallSite, FluxFunction } from '../interpreter/values';
 import { str, stream, typeName } from '../interpreter/values';
-import type { TableStream } from '../stream';
+import { type KeyChangingStep, type KeyFacts, mapRowBlocks, type TableStream, withoutKeyColumns } from '../stream';
 import type { Cell, Column, Table } from '../table';
 import { keyMap, makeTable, withoutColumns } from '../tables/build';
 import { rowCaller } from './row-function';
@@ -40,7 +40,12 @@ export const keep = builtin({
     const wanted = columnPredicate(args, site, 'keep');
     const input = args.stream('tables');
     const apply = (s: TableStream) =>
-      s.mapTables('keep', site.loc, (t) => withoutColumns(t, (l) => !wanted(l)), 'changesKeys');
+      s.mapTables(
+        'keep',
+        site.loc,
+        (t) => withoutColumns(t, (l) => !wanted(l)),
+        removing('keep', site, (l) => !wanted(l)),
+      );
     // Rows stay whole and in order: a selector downstream may still be pushed down (columns given, not fn).
     return stream(
       input.carryReducible(apply(input), apply, (varying) =>
@@ -57,7 +62,8 @@ export const drop = builtin({
   run(args, site) {
     const unwanted = columnPredicate(args, site, 'drop');
     const input = args.stream('tables');
-    const apply = (s: TableStream) => s.mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted), 'changesKeys');
+    const apply = (s: TableStream) =>
+      s.mapTables('drop', site.loc, (t) => withoutColumns(t, unwanted), removing('drop', site, unwanted));
     return stream(
       input.carryReducible(apply(input), apply, (varying) =>
         args.has('fn') ? undefined : new Set([...varying].filter((l) => !unwanted(l))),
@@ -65,6 +71,57 @@ export const drop = builtin({
     );
   },
 });
+
+/**
+ * keep/drop go table by table (and row block by row block) when the key columns they remove have one value in
+ * every table: the keys, distinct before, stay distinct. `remove` is asked of the possible key columns only.
+ */
+function removing(name: string, site: CallSite, remove: (label: string) => boolean): KeyChangingStep {
+  return {
+    keys: (facts) => {
+      const removed = askLabels(facts.possible, remove);
+      if (!removed || removed.some((l) => !facts.uniform.has(l))) return undefined;
+      return withoutKeyColumns(facts, (l) => removed.includes(l));
+    },
+    blocks: (blocks) => mapRowBlocks(blocks, name, site.loc, (t) => withoutColumns(t, remove)),
+  };
+}
+
+/** The labels `pick` chooses; undefined when it fails (the step then computes whole and reports it where it does). */
+function askLabels(labels: Iterable<string>, pick: (label: string) => boolean): string[] | undefined {
+  try {
+    return [...labels].filter(pick);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * rename goes table by table when it renames key columns to distinct labels no table has in its key: keys are then
+ * relabelled one to one, so those distinct before stay distinct.
+ */
+function renaming(
+  site: CallSite,
+  rename: (table: Table) => Table,
+  newName: (label: string) => string,
+): KeyChangingStep {
+  return {
+    keys: (facts) => {
+      let renamed: [string, string][];
+      try {
+        renamed = [...facts.possible].map((l): [string, string] => [l, newName(l)]).filter(([l, to]) => l !== to);
+      } catch {
+        return undefined;
+      }
+      const targets = new Set(renamed.map(([, to]) => to));
+      if (targets.size < renamed.length || renamed.some(([, to]) => facts.possible.has(to))) return undefined;
+      const to = new Map(renamed);
+      const relabel = (labels: ReadonlySet<string>) => new Set([...labels].map((l) => to.get(l) ?? l));
+      return { possible: relabel(facts.possible), uniform: relabel(facts.uniform) } satisfies KeyFacts;
+    },
+    blocks: (blocks) => mapRowBlocks(blocks, 'rename', site.loc, rename),
+  };
+}
 
 export const rename = builtin({
   name: 'rename',
@@ -88,23 +145,17 @@ export const rename = builtin({
         mapping.set(from, to.value);
       }
       newName = (label) => mapping.get(label) ?? label;
-      const renamed = mapping;
-      return stream(
-        args.stream('tables').mapTables(
-          'rename',
-          site.loc,
-          (t) => {
-            for (const from of renamed.keys()) {
-              if (!t.columns.some((c) => c.label === from))
-                throw new FluxError(`rename error: column "${from}" doesn't exist`);
-            }
-            return renameColumns(t, newName);
-          },
-          'changesKeys',
-        ),
-      );
+      const renameAll = (t: Table) => {
+        for (const from of mapping.keys()) {
+          if (!t.columns.some((c) => c.label === from))
+            throw new FluxError(`rename error: column "${from}" doesn't exist`);
+        }
+        return renameColumns(t, newName);
+      };
+      return stream(args.stream('tables').mapTables('rename', site.loc, renameAll, renaming(site, renameAll, newName)));
     }
-    return stream(args.stream('tables').mapTables('rename', site.loc, (t) => renameColumns(t, newName), 'changesKeys'));
+    const renameAll = (t: Table) => renameColumns(t, newName);
+    return stream(args.stream('tables').mapTables('rename', site.loc, renameAll, renaming(site, renameAll, newName)));
   },
 });
 

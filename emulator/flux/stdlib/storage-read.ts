@@ -7,7 +7,7 @@ import type { SeriesData, SeriesKey, SeriesSelector } from '../../storage/types'
 import { atRuntime, FluxError } from '../interpreter/errors';
 import type { Runtime } from '../interpreter/values';
 import { intersect, Narrowing, narrowingOfPredicate, toSelectorHints } from '../pushdown';
-import { Bounds, PendingRead, StreamData, TableStream } from '../stream';
+import { Bounds, KeyFacts, PendingRead, StreamData, TablePass, TableStream } from '../stream';
 import type { Cell, Column, Table } from '../table';
 import { makeTable } from '../tables/build';
 import { resolveRange } from './bounds';
@@ -107,17 +107,42 @@ function executeRead(read: PendingRead, runtime: Runtime, only?: 'first' | 'last
  * The read's tables as executeRead makes them, series by series: storage is asked for one series' points only when
  * the one before was used, so a long range is never held whole. The bounds are resolved (and fail) at the call.
  */
-function readSeriesOneByOne(read: PendingRead, runtime: Runtime): Iterable<Table> {
+function readSeriesOneByOne(read: PendingRead, runtime: Runtime): TablePass {
   const bounds = readBounds(read, runtime);
   const selector = readSelector(read, bounds);
-  if (!selector) return [];
-  return (function* () {
-    const { points } = runtime.context;
-    for (const key of points.seriesKeys(selector)) {
+  if (!selector) return { tables: [], keys: NO_KEYS };
+  const { points } = runtime.context;
+  const keys = points.seriesKeys(selector);
+  const tables = (function* () {
+    for (const key of keys) {
       const s = onlySeries(points.read(seriesSelector(selector, key)), key);
       if (s) yield* applyReadFilters(read, [seriesTable(s, bounds)], runtime);
     }
   })();
+  return { tables, ...keyFactsOf(keys) };
+}
+
+const NO_KEYS: KeyFacts = { possible: new Set(), uniform: new Set() };
+
+/**
+ * The key facts of the tables of these series (seriesTable's keys; filters drop tables, never change keys): labels
+ * with one value in every series are uniform. None when two series differ only in type (their tables share a key).
+ */
+function keyFactsOf(keys: SeriesKey[]): { keys?: KeyFacts } {
+  const possible = new Set(['_start', '_stop', '_field', '_measurement']);
+  const ids = new Set<string>();
+  /** The labels with one value in every series so far. */
+  let common: Map<string, string> | undefined;
+  for (const key of keys) {
+    const id = JSON.stringify([key.measurement, key.field, [...key.tags].sort()]);
+    if (ids.has(id)) return {};
+    ids.add(id);
+    const labels = new Map<string, string>([['_measurement', key.measurement], ['_field', key.field], ...key.tags]);
+    for (const label of labels.keys()) possible.add(label);
+    if (!common) common = labels;
+    else for (const [label, value] of common) if (labels.get(label) !== value) common.delete(label);
+  }
+  return { keys: { possible, uniform: new Set(['_start', '_stop', ...(common?.keys() ?? [])]) } };
 }
 
 /** About how many rows a block of a long series holds (see readRowBlocks). */
@@ -128,13 +153,14 @@ const BLOCK_ROWS = 4096n;
  * (the later ones of a series marked `continuesPrevious`), so even one long series is never held whole. A slice's
  * length follows the density of the one before; an empty slice jumps to the series' next point.
  */
-function readRowBlocks(read: PendingRead, runtime: Runtime): Iterable<Table> {
+function readRowBlocks(read: PendingRead, runtime: Runtime): TablePass {
   const bounds = readBounds(read, runtime);
   const selector = readSelector(read, bounds);
-  if (!selector) return [];
-  return (function* () {
-    const { points } = runtime.context;
-    for (const key of points.seriesKeys(selector)) {
+  if (!selector) return { tables: [], keys: NO_KEYS };
+  const { points } = runtime.context;
+  const keys = points.seriesKeys(selector);
+  const tables = (function* () {
+    for (const key of keys) {
       const one = seriesSelector(selector, key);
       let started = false;
       let from = one.start;
@@ -161,6 +187,7 @@ function readRowBlocks(read: PendingRead, runtime: Runtime): Iterable<Table> {
       }
     }
   })();
+  return { tables, ...keyFactsOf(keys) };
 }
 
 /** The selector narrowed to one series (a series with more tags matches it too: onlySeries leaves it out). */
