@@ -11,6 +11,8 @@ import path from 'node:path';
 const ROOT = path.join(__dirname, '..', '..');
 const FIGURES = [
   'parse.vs-split',
+  'parse.bodies-of-5000',
+  'parse.bodies-of-5000-live-heap',
   'ingest.vs-sqlite',
   'write.vs-peer',
   'write.vs-ceiling',
