@@ -7,6 +7,8 @@ export interface Results {
   quick: boolean;
   runs: number;
   seconds: number;
+  /** Seconds per part of the run (parse, ingest, write, ...), in the order they ran. */
+  partSeconds?: Record<string, number>;
   command: string;
   figures: Figure[];
   /** Said under the status line: e.g. figures re-measured apart from the recorded run, and why. */
@@ -64,7 +66,7 @@ export function renderMarkdown(results: Results): string {
   return `# Benchmarks
 
 Issue 11: every benchmark against its peer, in the same run. Recorded ${results.date.slice(0, 10)} by
-\`${results.command}\` in ${Math.round(results.seconds)} s, on ${results.machine}
+\`${results.command}\` in ${Math.round(results.seconds)} s${renderParts(results.partSeconds)}, on ${results.machine}
 (a machine shared with other jobs: figures are noisy; compare within a row).
 ${status}${results.note ? `\n\n${results.note}` : ''}
 
@@ -84,6 +86,14 @@ ${renderQueries(results.figures)}${renderMixedLoad(results.figures)}
 ## What is left
 ${WHAT_IS_LEFT}
 `;
+}
+
+/** " (parse 3 s, ingest 14 s, ...)": where the run's minutes went. */
+function renderParts(parts: Record<string, number> | undefined): string {
+  if (!parts || Object.keys(parts).length === 0) return '';
+  return ` (${Object.entries(parts)
+    .map(([name, s]) => `${name} ${Math.round(s)} s`)
+    .join(', ')})`;
 }
 
 /** Kept by hand: the targets a run misses, their measured cause and what it would take. */

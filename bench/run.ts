@@ -54,31 +54,40 @@ async function main(): Promise<void> {
   const started = Date.now();
   const figures: Figure[] = [];
 
-  if (only.has('parse')) figures.push(...(await benchParse(options)));
-  if (only.has('ingest')) figures.push(...(await benchIngest(options)));
+  // Seconds per part, for the report (the whole run's budget is 5 minutes).
+  const partSeconds: Record<string, number> = {};
+  const part = async (name: string, run: () => Promise<Figure[]> | Figure[]): Promise<void> => {
+    const t = Date.now();
+    figures.push(...(await run()));
+    partSeconds[name] = (partSeconds[name] ?? 0) + (Date.now() - t) / 1000;
+  };
+  if (only.has('parse')) await part('parse', () => benchParse(options));
+  if (only.has('ingest')) await part('ingest', () => benchIngest(options));
   let emulator: EmulatorProcess | undefined;
   let red: EmbeddedNodeRed | undefined;
   let emulatorRssAfterLoad = 0;
   try {
     if (only.has('write') || only.has('backfill') || only.has('memory')) {
-      emulator = await startEmulatorProcess();
-      red = await startNodeRed();
-    }
-    if (emulator && red && only.has('write')) figures.push(...(await benchWriteThroughput(red, emulator, options)));
-    if (emulator && red && only.has('backfill')) figures.push(...(await benchBackfill(red, emulator, options)));
-    if (emulator && only.has('memory')) {
-      figures.push(...memoryFigures([emulator.pid], ingestPeakRssMB, options));
-      emulatorRssAfterLoad = figures[figures.length - 2].ours.median;
+      const t = Date.now();
+      const e = (emulator = await startEmulatorProcess());
+      const r = (red = await startNodeRed());
+      partSeconds.setup = (Date.now() - t) / 1000;
+      if (only.has('write')) await part('write', () => benchWriteThroughput(r, e, options));
+      if (only.has('backfill')) await part('backfill', () => benchBackfill(r, e, options));
+      if (only.has('memory')) {
+        await part('memory', () => memoryFigures([e.pid], ingestPeakRssMB, options));
+        emulatorRssAfterLoad = figures[figures.length - 2].ours.median;
+      }
     }
   } finally {
     await red?.stop();
     await emulator?.close();
   }
-  if (only.has('startup')) figures.push(...(await benchStartup(options)));
-  if (only.has('queries')) figures.push(...(await benchQueries(options)));
-  if (only.has('mixed')) figures.push(...(await benchMixedLoad(options)));
-  if (only.has('shaping')) figures.push(...(await benchQueryShaping(options)));
-  if (only.has('rawmemory')) figures.push(...(await benchRawQueryMemory(quick)));
+  if (only.has('startup')) await part('startup', () => benchStartup(options));
+  if (only.has('queries')) await part('queries', () => benchQueries(options));
+  if (only.has('mixed')) await part('mixed', () => benchMixedLoad(options));
+  if (only.has('shaping')) await part('shaping', () => benchQueryShaping(options));
+  if (only.has('rawmemory')) await part('rawmemory', () => benchRawQueryMemory(quick));
 
   const seconds = (Date.now() - started) / 1000;
   progress(`done in ${seconds.toFixed(0)} s (emulator RSS after load ${emulatorRssAfterLoad.toFixed(0)} MB)`);
@@ -88,6 +97,7 @@ async function main(): Promise<void> {
     quick,
     runs: options.runs,
     seconds,
+    partSeconds,
     command: `npm run bench${quick ? ' -- --quick' : ''}`,
     figures,
   };
