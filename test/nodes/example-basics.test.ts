@@ -10,16 +10,7 @@ import iotQuery from '../../nodes/iot-query/iot-query';
 import iotRegister from '../../nodes/iot-register/iot-register';
 import iotWrite from '../../nodes/iot-write/iot-write';
 import virtualDevice from '../../nodes/virtual-device/virtual-device';
-import {
-  type FlowNode,
-  helper,
-  loadFlow,
-  nextMessage,
-  type Onboarded,
-  startOnboarded,
-  until,
-  useNodeRed,
-} from '../support/node-red';
+import { type FlowNode, helper, loadFlow, nextMessage, until, useNodeRedWithEmulator } from '../support/node-red';
 import { coreNode, coreTypes, OUR_TYPES, readExample } from '../support/examples';
 
 const flow = readExample('basics.json');
@@ -66,12 +57,11 @@ describe('example basics.json', () => {
   });
 
   describe('deployed against the emulator', () => {
-    useNodeRed();
-    let influx: Onboarded;
+    const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
     let previousToken: string | undefined;
 
     beforeEach(async () => {
-      influx = await startOnboarded();
+      const influx = fixture.influx;
       previousToken = process.env.INFLUX_TOKEN;
       process.env.INFLUX_TOKEN = influx.token;
       const deployed = flow.map((n) =>
@@ -94,9 +84,7 @@ describe('example basics.json', () => {
         deployed,
       );
     });
-    afterEach(async () => {
-      // The flow is unloaded first (useNodeRed's hook runs before this one): nothing writes to a closed emulator.
-      await influx.emulator.close();
+    afterEach(() => {
       if (previousToken === undefined) delete process.env.INFLUX_TOKEN;
       else process.env.INFLUX_TOKEN = previousToken;
     });
@@ -110,8 +98,9 @@ describe('example basics.json', () => {
 
     /** Points of my-device in the emulator, per field (the virtual device writes one at deploy). */
     async function storedFields(): Promise<Map<string, number>> {
-      const rows = await influx.influx.getQueryApi(influx.org).collectRows<{ _field: string; _value: number }>(
-        `from(bucket: "${influx.bucket}") |> range(start: -1h)
+      const { influx, org, bucket } = fixture.influx;
+      const rows = await influx.getQueryApi(org).collectRows<{ _field: string; _value: number }>(
+        `from(bucket: "${bucket}") |> range(start: -1h)
            |> filter(fn: (r) => r._measurement == "environment" and r.clientId == "my-device")`,
       );
       return new Map(rows.map((r) => [r._field, r._value]));
@@ -126,13 +115,13 @@ describe('example basics.json', () => {
       const config = (await click('basics.inject.register', 'basics.debug.register')) as Record<string, unknown>;
       assert.equal(config.id, 'my-device');
       assert.equal(config.influx_token, '***');
-      assert.equal(config.influx_bucket, influx.bucket);
-      const { authorizations = [] } = await new AuthorizationsAPI(influx.influx).getAuthorizations({});
+      assert.equal(config.influx_bucket, fixture.influx.bucket);
+      const { authorizations = [] } = await new AuthorizationsAPI(fixture.influx.influx).getAuthorizations({});
       const device = authorizations.find((a) => a.description === 'IoT Center: my-device');
       assert.ok(device, 'an authorization for my-device exists');
       assert.deepEqual(
         device.permissions?.map((p) => `${p.action} ${p.resource.type} ${p.resource.id}`),
-        [`write buckets ${influx.bucketID}`],
+        [`write buckets ${fixture.influx.bucketID}`],
       );
     });
 
@@ -166,12 +155,12 @@ describe('example basics.json', () => {
     it('5. keeps one downsampling task into iot_center_1h, and backfills hourly means on a click', async () => {
       const stored = await written();
       const payload = (await click('basics.inject.downsample', 'basics.debug.downsample')) as { taskID: string };
-      const tasks = (await new TasksAPI(influx.influx).getTasks({})).tasks ?? [];
+      const tasks = (await new TasksAPI(fixture.influx.influx).getTasks({})).tasks ?? [];
       assert.deepEqual(
         tasks.map((t) => [t.id, t.every, t.description]),
         [[payload.taskID, '1h', 'IoT Center downsample: basics.downsample']],
       );
-      const bucket = (await new BucketsAPI(influx.influx).getBuckets({ name: 'iot_center_1h' })).buckets?.[0];
+      const bucket = (await new BucketsAPI(fixture.influx.influx).getBuckets({ name: 'iot_center_1h' })).buckets?.[0];
       assert.deepEqual(
         bucket?.retentionRules.map((r) => r.everySeconds),
         [400 * 86_400],

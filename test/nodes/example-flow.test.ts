@@ -9,18 +9,13 @@ import iotQuery from '../../nodes/iot-query/iot-query';
 import iotRegister from '../../nodes/iot-register/iot-register';
 import iotWrite from '../../nodes/iot-write/iot-write';
 import virtualDevice from '../../nodes/virtual-device/virtual-device';
-import { FlowNode, helper, loadFlow, Onboarded, startOnboarded, TAB, until, useNodeRed } from '../support/node-red';
+import { FlowNode, helper, loadFlow, TAB, until, useNodeRedWithEmulator } from '../support/node-red';
 import { coreTypes, OUR_TYPES, packageTypes, readExample } from '../support/examples';
 
 const flow = readExample('flows.json');
 
 describe('example flow', () => {
-  useNodeRed();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
 
   it('uses only node types of this package, Node-RED core and node-red-dashboard', () => {
     const known = new Set(['tab', ...OUR_TYPES, ...coreTypes(), ...packageTypes('node-red-dashboard')]);
@@ -34,6 +29,7 @@ describe('example flow', () => {
   });
 
   it('starts every IoT Center node of the flow, with the token taken from INFLUX_TOKEN', async () => {
+    const influx = fixture.influx;
     const ours = flow
       .filter((n) => OUR_TYPES.includes(n.type))
       .map((n) => {
@@ -120,6 +116,7 @@ describe('example flow', () => {
   });
 
   it('records its app health and charts it on the Devices tab, one chart for every viewer', async () => {
+    const influx = fixture.influx;
     const node = (id: string): FlowNode => {
       const found = flow.find((n) => n.id === id);
       assert.ok(found, id);

@@ -14,11 +14,9 @@ import {
   helper,
   loadFlow,
   nextMessage,
-  type Onboarded,
-  startOnboarded,
   TAB,
   until,
-  useNodeRed,
+  useNodeRedWithEmulator,
   waitForStatus,
   watch,
 } from '../support/node-red';
@@ -81,9 +79,8 @@ describe('example mqtt.json', () => {
   });
 
   describe('with mosquitto and the emulator', () => {
-    useNodeRed();
+    const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
     let broker: Broker | undefined;
-    let influx: Onboarded;
     let previousToken: string | undefined;
     const device = one('virtual-device');
     const write = one('iot-write');
@@ -96,7 +93,7 @@ describe('example mqtt.json', () => {
     after(() => broker?.stop());
 
     beforeEach(async () => {
-      influx = await startOnboarded();
+      const influx = fixture.influx;
       previousToken = process.env.INFLUX_TOKEN;
       process.env.INFLUX_TOKEN = influx.token;
       const port = (broker as Broker).port;
@@ -124,8 +121,7 @@ describe('example mqtt.json', () => {
       for (const id of [mqttIn.id, mqttOut.id])
         await waitForStatus(id, (s) => /status\.connected$/.test(String(s.text)), `${id} is connected to mosquitto`);
     });
-    afterEach(async () => {
-      await influx.emulator.close();
+    afterEach(() => {
       if (previousToken === undefined) delete process.env.INFLUX_TOKEN;
       else process.env.INFLUX_TOKEN = previousToken;
     });
@@ -137,8 +133,9 @@ describe('example mqtt.json', () => {
      * and the type InfluxDB stored for each field.
      */
     async function stored(): Promise<{ points: Map<number, Record<string, unknown>>; types: Map<string, string> }> {
-      const rows = influx.influx.getQueryApi(influx.org).iterateRows(
-        `from(bucket: "${influx.bucket}")
+      const { influx, org, bucket } = fixture.influx;
+      const rows = influx.getQueryApi(org).iterateRows(
+        `from(bucket: "${bucket}")
            |> range(start: ${new Date(minute(0)).toISOString()}, stop: ${new Date(minute(10)).toISOString()})
            |> filter(fn: (r) => r._measurement == "environment")`,
       );

@@ -10,7 +10,6 @@ import fc from 'fast-check';
 import type { NodeMessage } from 'node-red';
 import { withParamsRecord } from '../../lib/query';
 import { PRESET_NAMES, presetQuery } from '../../lib/query/preset-request';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import queryNode = require('../../nodes/iot-query/iot-query');
 import { calledFunctions, stringLiterals, syntaxErrors } from '../support/flux-validate';
 import {
@@ -26,8 +25,8 @@ import {
   tally,
   watchUncaught,
 } from '../support/msg-fuzz';
-import type { FlowNode, Onboarded } from '../support/node-red';
-import { influxConfig, loadFlow, startOnboarded, TAB, useNodeRed } from '../support/node-red';
+import type { FlowNode } from '../support/node-red';
+import { TAB, useNodeRedWithEmulator } from '../support/node-red';
 
 const PARAMS = ['bucket', 'deviceId', 'range', 'every', 'fields', 'query', 'params', 'preset', 'fn'];
 const READS_PARAMS =
@@ -123,13 +122,8 @@ const presetCase: fc.Arbitrary<Case> = fc
   });
 
 describe('iot-query fuzz', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   const uncaught = watchUncaught();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
   const queryNodeDef = (id: string, fields: Partial<FlowNode>): FlowNode => ({
     id,
@@ -160,11 +154,9 @@ describe('iot-query fuzz', () => {
 
   it(`takes ${MSG_FUZZ_COUNT} random msgs (msg.query and presets): each ends in done() or a clear done(err)`, async function () {
     this.timeout(60_000);
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, queryNode],
-      [cfg.node, queryNodeDef('qm', { source: 'msg' }), queryNodeDef('qp', { source: 'preset' })],
-      cfg.credentials,
+    await fixture.deploy(
+      [queryNode],
+      [queryNodeDef('qm', { source: 'msg' }), queryNodeDef('qp', { source: 'preset' })],
     );
     const half = Math.ceil(MSG_FUZZ_COUNT / 2);
     const cases = [...sample(queryCase, half), ...sample(presetCase, MSG_FUZZ_COUNT - half, MSG_FUZZ_SEED + 1)];

@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { NodeMessage } from 'node-red';
 import { DeviceIdError, validateDeviceId } from '../../lib/devices/device-id';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import registerNode = require('../../nodes/iot-register/iot-register');
 import { REGISTER_ACTIONS, RegisterInputError } from '../../nodes/iot-register/controller';
 import {
@@ -23,8 +22,7 @@ import {
   tally,
   watchUncaught,
 } from '../support/msg-fuzz';
-import type { Onboarded } from '../support/node-red';
-import { influxConfig, loadFlow, startOnboarded, TAB, useNodeRed } from '../support/node-red';
+import { TAB, useNodeRedWithEmulator } from '../support/node-red';
 
 const GOOD_IDS = ['dev1', 'kitchen sensor', 'Čidlo 1'];
 const BAD_IDS = ['', ' dev', 'dev ', 'dev\n1', 'dev\u2028', 'd\ud800', 'x'.repeat(65), 'x'.repeat(100_000), 42, {}];
@@ -73,21 +71,14 @@ const fuzzCase: fc.Arbitrary<Case> = fc
   });
 
 describe('iot-register fuzz', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   const uncaught = watchUncaught();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
   it(`takes ${MSG_FUZZ_COUNT} random msgs: each ends in done() or a clear done(err) naming the action or the device id`, async function () {
     this.timeout(60_000);
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, registerNode],
+    await fixture.deploy(
+      [registerNode],
       [
-        cfg.node,
         {
           id: 'r',
           type: 'iot-register',
@@ -103,7 +94,6 @@ describe('iot-register fuzz', () => {
           wires: [[]],
         },
       ],
-      cfg.credentials,
     );
     const cases = sample(fuzzCase, MSG_FUZZ_COUNT);
     const before = prototypeSnapshot();

@@ -8,7 +8,6 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { NodeMessage } from 'node-red';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import writeNode = require('../../nodes/iot-write/iot-write');
 import type { InfluxConfigNode } from '../../nodes/iot-influxdb/types';
 import type { FailedLines, WriteResult } from '../../lib/write/pipeline';
@@ -27,8 +26,7 @@ import {
   tally,
   watchUncaught,
 } from '../support/msg-fuzz';
-import type { Onboarded } from '../support/node-red';
-import { helper, influxConfig, loadFlow, startOnboarded, TAB, useNodeRed } from '../support/node-red';
+import { helper, TAB, useNodeRedWithEmulator } from '../support/node-red';
 
 const MSGS = MSG_FUZZ_COUNT;
 
@@ -255,22 +253,15 @@ const fuzzCase: fc.Arbitrary<Case> = fc
   });
 
 describe('iot-write fuzz', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   quietClientLogs();
   const uncaught = watchUncaught();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
   it(`takes ${MSGS} random msgs: each ends in done() or a clear done(err), and only accepted points reach InfluxDB`, async function () {
     this.timeout(60_000);
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, writeNode],
+    await fixture.deploy(
+      [writeNode],
       [
-        cfg.node,
         {
           id: 'w',
           type: 'iot-write',
@@ -287,7 +278,6 @@ describe('iot-write fuzz', () => {
           wires: [[]],
         },
       ],
-      cfg.credentials,
     );
     const pipeline = (helper.getNode('influx') as InfluxConfigNode).connection.pipeline();
     const failures: FailedLines[] = [];

@@ -6,19 +6,16 @@
 import assert from 'node:assert/strict';
 import { BucketsAPI, TasksAPI } from '@influxdata/influxdb-client-apis';
 import { runDueTasks } from '../../emulator';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import downsampleNode = require('../../nodes/iot-downsample/iot-downsample');
 import { TASK_DESCRIPTION_PREFIX } from '../../lib/downsample';
-import type { FlowNode, Onboarded } from '../support/node-red';
+import type { FlowNode } from '../support/node-red';
 import {
   helper,
   influxConfig,
-  loadFlow,
   send,
-  startOnboarded,
   TAB,
   until,
-  useNodeRed,
+  useNodeRedWithEmulator,
   waitForStatus,
   watch,
 } from '../support/node-red';
@@ -51,13 +48,8 @@ function rawHour(deviceId: string, scale: number): { lines: string[]; meanTemper
 }
 
 describe('iot-downsample', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test', emulator: { taskCheckIntervalMs: 0 } });
   quietClientLogs();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded({ taskCheckIntervalMs: 0 });
-  });
-  afterEach(() => influx.emulator.close());
 
   const downsample = (fields: Partial<FlowNode> = {}): FlowNode => ({
     id: 'd',
@@ -78,19 +70,23 @@ describe('iot-downsample', () => {
     wires: [[]],
     ...fields,
   });
-  const flowWith = (nodes: FlowNode[]): FlowNode[] => [{ id: TAB, type: 'tab' }, influxConfig(influx).node, ...nodes];
+  const flowWith = (nodes: FlowNode[]): FlowNode[] => [
+    { id: TAB, type: 'tab' },
+    influxConfig(fixture.influx).node,
+    ...nodes,
+  ];
   const load = async (fields: Partial<FlowNode> = {}) => {
-    const cfg = influxConfig(influx);
-    await loadFlow([influxdbNode, downsampleNode], [cfg.node, downsample(fields), ...watch('d')], cfg.credentials);
+    await fixture.deploy([downsampleNode], [downsample(fields), ...watch('d')]);
   };
-  const redeploy = (nodes: FlowNode[]) => helper.setFlows(flowWith(nodes), 'full', influxConfig(influx).credentials);
+  const redeploy = (nodes: FlowNode[]) =>
+    helper.setFlows(flowWith(nodes), 'full', influxConfig(fixture.influx).credentials);
   const ourTasks = async () =>
-    ((await new TasksAPI(influx.influx).getTasks({ orgID: influx.orgID })).tasks ?? []).filter((t) =>
+    ((await new TasksAPI(fixture.influx.influx).getTasks({ orgID: fixture.influx.orgID })).tasks ?? []).filter((t) =>
       t.description?.startsWith(TASK_DESCRIPTION_PREFIX),
     );
   const targetRows = (range: string) =>
-    influx.influx
-      .getQueryApi(influx.org)
+    fixture.influx.influx
+      .getQueryApi(fixture.influx.org)
       .collectRows<{ _time: string; _field: string; _value: number; clientId: string }>(
         `from(bucket: "${TARGET}") |> range(${range}) |> sort(columns: ["clientId", "_field", "_time"])`,
       );
@@ -98,7 +94,7 @@ describe('iot-downsample', () => {
   it('creates the target bucket with its retention and one task', async () => {
     await load();
     await waitForStatus('d', (s) => s.text === 'task created, no run yet', 'the task is created');
-    const bucket = (await new BucketsAPI(influx.influx).getBuckets({ name: TARGET })).buckets?.[0];
+    const bucket = (await new BucketsAPI(fixture.influx.influx).getBuckets({ name: TARGET })).buckets?.[0];
     assert.deepEqual(
       bucket?.retentionRules.map((r) => r.everySeconds),
       [400 * 86_400],
@@ -119,14 +115,15 @@ describe('iot-downsample', () => {
   it('runs in the emulator at the next hour and fills the target bucket with the means of the raw points', async () => {
     const dev1 = rawHour('dev1', 3);
     const dev2 = rawHour('dev2', 5);
-    const write = influx.influx.getWriteApi(influx.org, influx.bucket, 'ns');
+    const { influx, org, bucket } = fixture.influx;
+    const write = influx.getWriteApi(org, bucket, 'ns');
     write.writeRecords([...dev1.lines, ...dev2.lines]);
     await write.close();
-    influx.emulator.state.nowNs = () => ns(T0 + 30 * MINUTE_MS);
+    fixture.influx.emulator.state.nowNs = () => ns(T0 + 30 * MINUTE_MS);
     await load();
     await waitForStatus('d', (s) => s.text === 'task created, no run yet', 'the task is created');
 
-    const runs = await runDueTasks(influx.emulator.state, ns(T0 + 60 * MINUTE_MS));
+    const runs = await runDueTasks(fixture.influx.emulator.state, ns(T0 + 60 * MINUTE_MS));
     assert.deepEqual(
       runs.map((r) => r.status),
       ['success'],
@@ -167,8 +164,8 @@ describe('iot-downsample', () => {
     await load();
     await waitForStatus('d', (s) => s.text === 'task created, no run yet', 'the task is created');
     const [task] = await ourTasks();
-    await new TasksAPI(influx.influx).postTasks({
-      body: { orgID: influx.orgID, flux: task?.flux ?? '', description: task?.description ?? '' },
+    await new TasksAPI(fixture.influx.influx).postTasks({
+      body: { orgID: fixture.influx.orgID, flux: task?.flux ?? '', description: task?.description ?? '' },
     });
     assert.equal((await ourTasks()).length, 2);
     await redeploy([downsample()]);
@@ -199,7 +196,8 @@ describe('iot-downsample', () => {
   it('backfills whole hours of the past on input and tells what it wrote', async () => {
     const hour = 3_600_000;
     const lastHour = Math.floor(Date.now() / hour) * hour - hour;
-    const write = influx.influx.getWriteApi(influx.org, influx.bucket, 'ms');
+    const { influx, org, bucket } = fixture.influx;
+    const write = influx.getWriteApi(org, bucket, 'ms');
     // Two complete hours, and the hour still open (the task's to fill, not the backfill's).
     for (let t = lastHour - hour; t < Date.now(); t += MINUTE_MS)
       write.writeRecord(`environment,clientId=dev1 Temperature=${(t / MINUTE_MS) % 60} ${t}`);

@@ -2,37 +2,19 @@
 import { shortText } from '../../nodes/shared/status';
 import assert from 'node:assert/strict';
 import { AuthorizationsAPI } from '@influxdata/influxdb-client-apis';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import registerNode = require('../../nodes/iot-register/iot-register');
-import type { FlowNode, Onboarded, Outcome } from '../support/node-red';
-import {
-  influxConfig,
-  lastStatus,
-  loadFlow,
-  send,
-  startOnboarded,
-  statuses,
-  TAB,
-  useNodeRed,
-  watch,
-} from '../support/node-red';
+import type { FlowNode, Outcome } from '../support/node-red';
+import { lastStatus, loadFlow, send, statuses, TAB, useNodeRedWithEmulator, watch } from '../support/node-red';
 import { assertHttpError, clientFor, quietClientLogs } from '../support/emulator';
 
 describe('iot-register', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   quietClientLogs();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
   const load = async (fields: Partial<FlowNode> = {}) => {
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, registerNode],
+    await fixture.deploy(
+      [registerNode],
       [
-        cfg.node,
         {
           id: 'r',
           type: 'iot-register',
@@ -46,7 +28,6 @@ describe('iot-register', () => {
         },
         ...watch('r'),
       ],
-      cfg.credentials,
     );
   };
   /** The output msg of a msg that must succeed. */
@@ -60,7 +41,7 @@ describe('iot-register', () => {
     return outcome.ok ? '' : outcome.error;
   };
   const deviceAuthorizations = async () =>
-    ((await new AuthorizationsAPI(influx.influx).getAuthorizations({})).authorizations ?? []).filter((a) =>
+    ((await new AuthorizationsAPI(fixture.influx.influx).getAuthorizations({})).authorizations ?? []).filter((a) =>
       a.description?.startsWith('IoT Center: '),
     );
 
@@ -89,7 +70,7 @@ describe('iot-register', () => {
       },
       {
         id: 'dev1',
-        influx_url: influx.emulator.url,
+        influx_url: fixture.influx.emulator.url,
         influx_org: 'my-org',
         influx_bucket: 'my-bucket',
         influx_token: '***',
@@ -105,7 +86,7 @@ describe('iot-register', () => {
     const { payload } = await run({ deviceId: 'dev1' });
     const token = (payload as { influx_token: string }).influx_token;
     assert.notEqual(token, '***');
-    const api = clientFor(influx.emulator, token).getWriteApi('my-org', 'my-bucket', 'ms');
+    const api = clientFor(fixture.influx.emulator, token).getWriteApi('my-org', 'my-bucket', 'ms');
     api.writeRecord('environment,clientId=dev1 Temperature=20 1700000000000');
     await api.close();
   });
@@ -178,7 +159,7 @@ describe('iot-register', () => {
     const after = (await run({ deviceId: 'dev1', action: 'rotate' })).payload as { influx_token: string };
     assert.notEqual(after.influx_token, before.influx_token);
     assert.equal(lastStatus('r').text, 'new token for dev1');
-    const api = clientFor(influx.emulator, before.influx_token).getWriteApi('my-org', 'my-bucket', 'ms', {
+    const api = clientFor(fixture.influx.emulator, before.influx_token).getWriteApi('my-org', 'my-bucket', 'ms', {
       maxRetries: 0,
     });
     api.writeRecord('environment Temperature=1 1');
@@ -248,15 +229,11 @@ describe('iot-register', () => {
   });
 
   it('says when InfluxDB refuses the config node token', async () => {
-    const cfg = influxConfig(influx, {}, 'wrong-token');
-    await loadFlow(
-      [influxdbNode, registerNode],
-      [
-        cfg.node,
-        { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
-        ...watch('r'),
-      ],
-      cfg.credentials,
+    await fixture.deploy(
+      [registerNode],
+      [{ id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] }, ...watch('r')],
+      {},
+      'wrong-token',
     );
     assert.match(
       failure(await send('r', {})),

@@ -11,22 +11,19 @@ import path from 'node:path';
 import { InfluxDB } from '@influxdata/influxdb-client';
 import { SetupAPI } from '@influxdata/influxdb-client-apis';
 import { startEmulator, type RunningEmulator } from '../../emulator';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import writeNode = require('../../nodes/iot-write/iot-write');
 import type { InfluxConfigNode } from '../../nodes/iot-influxdb/types';
-import type { FlowNode, Onboarded, Outcome } from '../support/node-red';
+import type { FlowNode, Outcome } from '../support/node-red';
 import {
   helper,
-  influxConfig,
   lastStatus,
   loadFlow,
   nextMessage,
   send,
-  startOnboarded,
   TAB,
   TEST_TOKEN,
   until,
-  useNodeRed,
+  useNodeRedWithEmulator,
   waitForStatus,
   watch,
 } from '../support/node-red';
@@ -41,13 +38,8 @@ const reading = (i: number, extra: Record<string, unknown> = {}) => ({
 });
 
 describe('iot-write', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   quietClientLogs();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
   const writer = (fields: Partial<FlowNode> = {}): FlowNode => ({
     id: 'w',
@@ -66,17 +58,19 @@ describe('iot-write', () => {
     ...fields,
   });
   const load = async (fields: Partial<FlowNode> = {}, config: Partial<FlowNode> = {}, token?: string) => {
-    const cfg = influxConfig(influx, config, token);
-    await loadFlow(
-      [influxdbNode, writeNode],
-      [cfg.node, writer(fields), { id: 'out', type: 'helper', z: TAB }, ...watch('w')],
-      cfg.credentials,
+    await fixture.deploy(
+      [writeNode],
+      [writer(fields), { id: 'out', type: 'helper', z: TAB }, ...watch('w')],
+      config,
+      token,
     );
   };
   const ok = (outcome: Outcome) => assert.ok(outcome.ok, `expected done(), got ${outcome.ok ? '' : outcome.error}`);
   const pipeline = () => (helper.getNode('influx') as InfluxConfigNode).connection.pipeline();
   /** [measurement, clientId, Temperature] of every stored point, by time. */
-  const stored = async (server: { url: string } = influx.emulator): Promise<Array<[string, string, number]>> => {
+  const stored = async (
+    server: { url: string } = fixture.influx.emulator,
+  ): Promise<Array<[string, string, number]>> => {
     const rows = await new InfluxDB({ url: server.url, token: TEST_TOKEN })
       .getQueryApi('my-org')
       .collectRows<{ _measurement: string; clientId?: string; _value: number; _time: string }>(
@@ -84,7 +78,7 @@ describe('iot-write', () => {
       );
     return rows.sort((a, b) => a._time.localeCompare(b._time)).map((r) => [r._measurement, r.clientId ?? '', r._value]);
   };
-  const storedCount = async (server: { url: string } = influx.emulator) => (await stored(server)).length;
+  const storedCount = async (server: { url: string } = fixture.influx.emulator) => (await stored(server)).length;
 
   it('writes points that are queried back', async () => {
     await load();
