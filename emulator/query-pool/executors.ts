@@ -7,7 +7,7 @@
  */
 import { callerFluxContext, callerWriter, type FluxStores, readableBuckets } from '../handlers/flux-context';
 import { evaluate } from './evaluate';
-import { WorkerPool } from './pool';
+import { WorkerPool, type WorkerPoolOptions } from './pool';
 import type { QueryExecutor } from './types';
 
 export function inProcessExecutor(stores: FluxStores): QueryExecutor {
@@ -19,8 +19,13 @@ export function inProcessExecutor(stores: FluxStores): QueryExecutor {
   };
 }
 
-export function poolExecutor(stores: FluxStores, databaseFile: string, size: number): QueryExecutor {
-  const pool = new WorkerPool(databaseFile, size);
+export function poolExecutor(
+  stores: FluxStores,
+  databaseFile: string,
+  size: number,
+  options: WorkerPoolOptions = {},
+): QueryExecutor {
+  const pool = new WorkerPool(databaseFile, size, options);
   return {
     execute: (spec, emit, signal) =>
       pool.run({

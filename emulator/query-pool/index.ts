@@ -3,6 +3,7 @@
  * (worker threads for a database file, in-process for `:memory:`; see executors.ts).
  */
 import os from 'node:os';
+import type { ResourceLimits } from 'node:worker_threads';
 import type { FluxStores } from '../handlers/flux-context';
 import { QueryController } from './controller';
 import { inProcessExecutor, poolExecutor } from './executors';
@@ -15,6 +16,11 @@ export type { QuerySpec } from './types';
 export interface QueryServiceOptions extends QueryLimitOptions {
   /** Query worker threads; 0 = one per core but one (at least one), see defaultWorkerCount. */
   queryWorkers: number;
+  /**
+   * Heap limits of each query worker (Node's `resourceLimits`, e.g. `{ maxOldGenerationSizeMb: 64 }`); none by
+   * default. A query that passes them fails with a memory-limit error; the emulator and the other queries go on.
+   */
+  queryWorkerResourceLimits?: ResourceLimits;
 }
 
 export function createQueryService(
@@ -25,7 +31,11 @@ export function createQueryService(
   const limits = completeQueryLimits(options);
   if (databaseFile === ':memory:') return new QueryController(limits, inProcessExecutor(stores));
   const size = options.queryWorkers > 0 ? options.queryWorkers : defaultWorkerCount();
-  return new QueryController(limits, poolExecutor(stores, databaseFile, size));
+  const resourceLimits = options.queryWorkerResourceLimits;
+  return new QueryController(
+    limits,
+    poolExecutor(stores, databaseFile, size, resourceLimits ? { resourceLimits } : {}),
+  );
 }
 
 /**

@@ -3,9 +3,10 @@
  * a worker is started when a job needs one (up to `size`), so an emulator that is never queried
  * starts none. A worker whose job is cancelled is terminated (it may be deep in a synchronous
  * evaluation, so asking it to stop would not be heard) and replaced; a worker that dies on its own
- * answers its job with InfluxDB's internal error and is replaced too.
+ * answers its job with InfluxDB's internal error (or, past its heap limit, a memory-limit error) and is
+ * replaced too.
  */
-import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads';
+import { MessageChannel, type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads';
 import { ApiError } from '../errors';
 import type { WritableBucket } from '../flux/context';
 import { INTERNAL_ERROR_MESSAGE } from '../http/messages';
@@ -39,8 +40,18 @@ interface Pending {
   settle(error: ApiError | undefined): void;
 }
 
+export interface WorkerPoolOptions {
+  /**
+   * Heap limits of each worker (Node's Worker `resourceLimits`); none by default, so a worker may grow as the
+   * process may. A worker that passes them dies, and its query fails with a memory-limit error.
+   */
+  resourceLimits?: ResourceLimits;
+}
+
 interface Slot {
   worker: Worker;
+  /** Set when the worker ran out of its heap (see WorkerPoolOptions.resourceLimits). */
+  outOfMemory?: true;
   writePort: MessagePort;
   signal: Int32Array;
   /** Chunks of the current job the response has taken (see WorkerInit.flow). */
@@ -66,6 +77,7 @@ export class WorkerPool {
   constructor(
     private readonly databaseFile: string,
     private readonly size: number,
+    private readonly options: WorkerPoolOptions = {},
   ) {}
 
   /** Runs a job; resolves with the error its response must carry, if any. Never rejects. */
@@ -138,6 +150,7 @@ export class WorkerPool {
       ...(entry.execArgv ? { execArgv: entry.execArgv } : {}),
       workerData: { databaseFile: this.databaseFile, signal, flow, writePort: port2 },
       transferList: [port2],
+      ...(this.options.resourceLimits ? { resourceLimits: this.options.resourceLimits } : {}),
     });
     let exited!: () => void;
     const slot: Slot = {
@@ -152,6 +165,7 @@ export class WorkerPool {
     worker.on('message', (message: FromWorker) => this.onMessage(slot, message));
     port1.on('message', (call: WriteCall) => this.onWriteCall(slot, call));
     worker.on('error', (err) => {
+      if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') slot.outOfMemory = true;
       process.stderr.write(`influxdb emulator: query worker crashed: ${err.stack ?? err.message}\n`);
     });
     worker.on('exit', (code) => {
@@ -227,6 +241,20 @@ export class WorkerPool {
     pending.settle(canceledError());
   }
 
+  /**
+   * What a query that took its worker past the heap limit gets: Flux's memory-limit error (ResourceExhausted, 400
+   * `invalid`), naming the worker's limit, since the emulator cannot tell how much more it wanted.
+   */
+  private outOfMemoryError(): ApiError {
+    const limits = this.options.resourceLimits ?? {};
+    const heapMb = (limits.maxOldGenerationSizeMb ?? 0) + (limits.maxYoungGenerationSizeMb ?? 0);
+    const limit = heapMb > 0 ? `${heapMb} MB` : 'the heap';
+    return new ApiError(
+      'invalid',
+      `memory allocation limit reached: the query needed more than ${limit} of its query worker`,
+    );
+  }
+
   private onExit(slot: Slot, code: number): void {
     this.slots.splice(this.slots.indexOf(slot), 1);
     slot.writePort.close();
@@ -234,7 +262,7 @@ export class WorkerPool {
     slot.pending = undefined;
     if (!slot.retiring) {
       process.stderr.write(`influxdb emulator: query worker exited unexpectedly (code ${code}); starting another\n`);
-      pending?.settle(internalError());
+      pending?.settle(slot.outOfMemory ? this.outOfMemoryError() : internalError());
     }
     if (this.closed) return;
     // A worker that never got ready is not replaced at once: a worker that cannot start would loop.
