@@ -5,58 +5,50 @@ import registerNode = require('../../nodes/iot-register/iot-register');
 import writeNode = require('../../nodes/iot-write/iot-write');
 import { InfluxConnection } from '../../lib/connection/influx-connection';
 import type { InfluxConfigNode } from '../../nodes/iot-influxdb/types';
-import type { Onboarded } from '../support/node-red';
 import {
   helper,
   influxConfig,
   loadFlow,
   send,
-  startOnboarded,
   TAB,
-  useNodeRed,
+  useNodeRedWithEmulator,
   waitForStatus,
   watch,
 } from '../support/node-red';
 import { quietClientLogs } from '../support/emulator';
 
 describe('iot-influxdb', () => {
-  useNodeRed();
+  const fixture = useNodeRedWithEmulator({ lifetime: 'test' });
   quietClientLogs();
-  let influx: Onboarded;
-  beforeEach(async () => {
-    influx = await startOnboarded();
-  });
-  afterEach(() => influx.emulator.close());
 
   const configNode = (id = 'influx') => helper.getNode(id) as InfluxConfigNode;
 
   it('creates one connection that every node of the flow shares', async () => {
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, registerNode],
+    await fixture.deploy(
+      [registerNode],
       [
-        cfg.node,
         { id: 'r1', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
         { id: 'r2', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
       ],
-      cfg.credentials,
     );
     const connection = configNode().connection;
     assert.ok(connection instanceof InfluxConnection);
     assert.equal(connection.problem, undefined);
-    assert.deepEqual([connection.url, connection.org, connection.bucket], [influx.emulator.url, 'my-org', 'my-bucket']);
+    assert.deepEqual(
+      [connection.url, connection.org, connection.bucket],
+      [fixture.influx.emulator.url, 'my-org', 'my-bucket'],
+    );
   });
 
   it('closes its connection when the flow stops', async () => {
-    const cfg = influxConfig(influx);
-    await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
+    await fixture.deploy([], []);
     const connection = configNode().connection;
     await helper.unload();
     assert.equal(connection.isClosed, true);
   });
 
   it('replaces its connection on redeploy', async () => {
-    const cfg = influxConfig(influx);
+    const cfg = influxConfig(fixture.influx);
     await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
     const before = configNode().connection;
     await helper.setFlows(
@@ -72,9 +64,9 @@ describe('iot-influxdb', () => {
   });
 
   it('reads the token from an environment variable', async () => {
-    process.env.IOT_CENTER_TEST_TOKEN = influx.token;
+    process.env.IOT_CENTER_TEST_TOKEN = fixture.influx.token;
     try {
-      const cfg = influxConfig(influx, { tokenSource: 'env', tokenEnv: 'IOT_CENTER_TEST_TOKEN' }, '');
+      const cfg = influxConfig(fixture.influx, { tokenSource: 'env', tokenEnv: 'IOT_CENTER_TEST_TOKEN' }, '');
       await loadFlow([influxdbNode], [cfg.node], {});
       const connection = configNode().connection;
       assert.equal(connection.problem, undefined);
@@ -85,9 +77,9 @@ describe('iot-influxdb', () => {
   });
 
   it('also takes the variable written as ${NAME}', async () => {
-    process.env.IOT_CENTER_TEST_TOKEN = influx.token;
+    process.env.IOT_CENTER_TEST_TOKEN = fixture.influx.token;
     try {
-      const cfg = influxConfig(influx, { tokenSource: 'env', tokenEnv: '${IOT_CENTER_TEST_TOKEN}' }, '');
+      const cfg = influxConfig(fixture.influx, { tokenSource: 'env', tokenEnv: '${IOT_CENTER_TEST_TOKEN}' }, '');
       await loadFlow([influxdbNode], [cfg.node], {});
       assert.deepEqual(await configNode().connection.registry().list(), []);
     } finally {
@@ -96,7 +88,7 @@ describe('iot-influxdb', () => {
   });
 
   it('says which environment variable is missing, to the nodes that use it', async () => {
-    const cfg = influxConfig(influx, { tokenSource: 'env', tokenEnv: 'IOT_CENTER_NO_SUCH_VAR' }, '');
+    const cfg = influxConfig(fixture.influx, { tokenSource: 'env', tokenEnv: 'IOT_CENTER_NO_SUCH_VAR' }, '');
     await loadFlow(
       [influxdbNode, registerNode],
       [
@@ -118,20 +110,16 @@ describe('iot-influxdb', () => {
   });
 
   it('shows in the nodes when the server is not healthy, and when it is again', async () => {
-    const cfg = influxConfig(influx);
-    await loadFlow(
-      [influxdbNode, registerNode, writeNode],
+    await fixture.deploy(
+      [registerNode, writeNode],
       [
-        cfg.node,
         { id: 'r', type: 'iot-register', z: TAB, influxdb: 'influx', action: 'list', wires: [[]] },
         { id: 'w', type: 'iot-write', z: TAB, influxdb: 'influx', wires: [[]] },
       ],
-      cfg.credentials,
     );
     const connection = configNode().connection;
     await connection.checkHealth();
-    const port = influx.emulator.port;
-    await influx.emulator.close();
+    await fixture.influx.emulator.close();
     assert.equal((await connection.checkHealth()).status, 'fail');
     await waitForStatus('r', (s) => s.fill === 'red' && s.text === 'InfluxDB unreachable', 'iot-register shows it');
     await waitForStatus(
@@ -139,7 +127,7 @@ describe('iot-influxdb', () => {
       (s) => s.fill === 'red' && s.text === 'InfluxDB not healthy (0 waiting)',
       'iot-write shows it',
     );
-    influx = await startOnboarded({ port });
+    await fixture.restartEmulator();
     assert.equal((await connection.checkHealth()).status, 'pass');
     await waitForStatus(
       'w',
@@ -151,9 +139,9 @@ describe('iot-influxdb', () => {
   describe('test connection (editor)', () => {
     const form = (extra: Record<string, unknown> = {}) => ({
       id: 'influx',
-      url: influx.emulator.url,
-      org: influx.org,
-      bucket: influx.bucket,
+      url: fixture.influx.emulator.url,
+      org: fixture.influx.org,
+      bucket: fixture.influx.bucket,
       timeout: '10',
       rejectUnauthorized: true,
       caFile: '',
@@ -168,9 +156,8 @@ describe('iot-influxdb', () => {
     };
 
     it('checks health, org and bucket with the token typed in the form', async () => {
-      const cfg = influxConfig(influx);
-      await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
-      const result = await post(form({ id: 'not-deployed', token: influx.token }));
+      await fixture.deploy([], []);
+      const result = await post(form({ id: 'not-deployed', token: fixture.influx.token }));
       assert.deepEqual(
         result.checks.map((c) => [c.name, c.ok]),
         [
@@ -182,16 +169,14 @@ describe('iot-influxdb', () => {
     });
 
     it('uses the deployed token when the field is unchanged, and never sends it back', async () => {
-      const cfg = influxConfig(influx);
-      await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
+      await fixture.deploy([], []);
       const result = await post(form({ token: '__PWRD__' }));
       assert.equal(result.ok, true);
-      assert.ok(!JSON.stringify(result).includes(influx.token));
+      assert.ok(!JSON.stringify(result).includes(fixture.influx.token));
     });
 
     it('does not send the deployed token to another URL', async () => {
-      const cfg = influxConfig(influx);
-      await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
+      await fixture.deploy([], []);
       const result = await post(form({ token: '__PWRD__', url: 'http://127.0.0.2:9' }));
       assert.deepEqual(result, {
         ok: false,
@@ -207,16 +192,14 @@ describe('iot-influxdb', () => {
     });
 
     it('asks for the token when none is saved yet', async () => {
-      const cfg = influxConfig(influx);
-      await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
+      await fixture.deploy([], []);
       const result = await post(form({ id: 'new-node', token: '' }));
       assert.match(result.checks[0].message, /^no saved token to test with/);
     });
 
     it('says what the token cannot see', async () => {
-      const cfg = influxConfig(influx);
-      await loadFlow([influxdbNode], [cfg.node], cfg.credentials);
-      const result = await post(form({ token: influx.token, bucket: 'missing' }));
+      await fixture.deploy([], []);
+      const result = await post(form({ token: fixture.influx.token, bucket: 'missing' }));
       assert.equal(result.ok, false);
       assert.deepEqual(result.checks[2], {
         name: 'bucket',

@@ -129,6 +129,8 @@ export interface NodeRedWithEmulator {
    * takes them) and its module added to `modules`.
    */
   deploy(modules: NodeModule[], flow: FlowNode[], config?: Partial<FlowNode>, token?: string): Promise<void>;
+  /** Closes the emulator (if a test has not) and starts a fresh onboarded one on the same port: an outage ends. */
+  restartEmulator(): Promise<void>;
 }
 
 /**
@@ -163,6 +165,11 @@ export function useNodeRedWithEmulator(options: {
     deploy: async (modules, flow, config = {}, token) => {
       const cfg = influxConfig(fixture.influx, config, token);
       await loadFlow([influxdbNode, ...modules], [cfg.node, ...flow], cfg.credentials);
+    },
+    restartEmulator: async () => {
+      const port = fixture.influx.emulator.port;
+      await close();
+      running = await startOnboarded({ ...options.emulator, port });
     },
   };
   return fixture;
