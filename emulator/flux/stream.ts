@@ -1,7 +1,8 @@
 /**
  * A Flux table stream: computed lazily (nothing is read before a `yield` needs it) and at most once,
  * so a stream bound to a variable and used by two yields reads storage once. A stream that is still
- * `from() |> range() |> filter()` keeps that as a `PendingRead`, which is what push-down narrows.
+ * `from() |> range() |> filter()` keeps that as a `PendingRead`, which is what push-down narrows. A last result may
+ * instead be pulled table by table (TablePass), as far as its steps allow (see mapTables and KeyFacts).
  */
 import type { Bucket } from '../storage/types';
 import type { Loc } from './parser/ast';
@@ -190,10 +191,8 @@ export class TableStream {
       );
     }
     const step = keys;
-    /** The pass of the input with the output's key facts, or the answer computed whole from it (merged). */
-    const decide = (pass: TablePass): TablePass | KeyFacts => {
-      const facts = pass.keys && step.keys(pass.keys);
-      if (facts) return facts;
+    /** The answer computed whole from a pass over the input, tables that now share a key merged. */
+    const merged = (pass: TablePass): TablePass => {
       const tables = [...mapSequence(pass.tables, name, loc, perTable)];
       try {
         return { tables: mergeTablesByKey(tables), heldWhole: true };
@@ -206,10 +205,10 @@ export class TableStream {
       undefined,
       () => {
         const pass = this.pass();
-        const facts = decide(pass);
-        if (!isKeyFacts(facts)) return facts;
+        const facts = pass.keys && step.keys(pass.keys);
+        if (!facts) return merged(pass);
         const tables = mapSequence(pass.tables, name, loc, (t) => withoutPhantomRows(perTable(t)));
-        return { tables, keys: facts, ...(pass.heldWhole ? { heldWhole: true as const } : {}) };
+        return { tables, keys: facts, ...heldAsBefore(pass) };
       },
     );
     const { blocks } = step;
@@ -219,15 +218,15 @@ export class TableStream {
         const facts = pass.keys && step.keys(pass.keys);
         // Blocks are no tables to merge: the whole answer starts again from a pass over tables.
         if (!facts) return out.pass();
-        return { tables: blocks(pass.tables), keys: facts };
+        return { tables: blocks(pass.tables), keys: facts, ...heldAsBefore(pass) };
       };
     }
     return out;
   }
 }
 
-function isKeyFacts(value: TablePass | KeyFacts): value is KeyFacts {
-  return 'possible' in value;
+function heldAsBefore(pass: TablePass): { heldWhole?: true } {
+  return pass.heldWhole ? { heldWhole: true } : {};
 }
 
 function mapAll(tables: Iterable<Table>, perTable: (table: Table) => Table | Table[] | undefined): Table[] {

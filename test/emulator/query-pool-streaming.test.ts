@@ -160,6 +160,30 @@ describe('query pool: a raw query streams', () => {
   }
 });
 
+describe('query pool: a streamed step that fails', () => {
+  let env: FileEnv;
+  before(async () => {
+    env = await startFileBacked({ queryWorkers: 1 });
+    await seed(env, 3, 100);
+  });
+  after(() => env.close());
+
+  it('fails with the error, located, that the result computed whole gives', async () => {
+    const steps = '|> drop(columns: ["_start", "_stop"]) |> rename(columns: {nothere: "x"})';
+    const query = (flux: string) =>
+      rawRequest(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux' },
+        body: flux,
+      });
+    const streamed = await query(`${RAW} ${steps}`);
+    const whole = await query(`${RAW} ${steps} |> yield(name: "whole")\nbuckets() |> yield(name: "after")`);
+    assert.equal(streamed.status, 400);
+    assert.match(streamed.body, /runtime error @1:\d+-1:\d+: rename: rename error: column \\"nothere\\" doesn't exist/);
+    assert.deepEqual([streamed.status, streamed.body], [whole.status, whole.body]);
+  });
+});
+
 describe('query pool: the memory limit counts what a streamed answer holds at once', () => {
   // One row block of these steps holds at most about 4096 rows of up to 56 bytes: under the limit, unlike any answer.
   const LIMIT = 250_000;

@@ -3,6 +3,8 @@
  * (stdlib/universe/schema_mutators.go, set.go). Group keys follow the columns (a dropped key column leaves the
  * key, a renamed one is renamed in it), and tables that end up sharing a key are merged (tables/merge.ts).
  * `keep`/`drop` ignore columns that do not exist; `rename` and `duplicate` of a missing column are errors.
+ * keep, drop and rename let a last result go table by table when no two tables can end up with one key (removing,
+ * renaming).
  */
 import { FluxError } from '../interpreter/errors';
 import { Args, builtin } from '../interpreter/functions';

@@ -3,6 +3,7 @@
  * record's properties sorted by label, typed by the first non-null value (a property null in every row takes
  * the input column's type);
  * group-key columns that survive stay in the key, and rows are regrouped if their values now differ.
+ * `{r with ...}` setting no key column keeps every key, so a last result goes table by table (or block by block).
  */
 import { columnTypeOf, rowRecord, valueToCell } from '../interpreter/cells';
 import { atRuntime, FluxError } from '../interpreter/errors';
