@@ -34,6 +34,8 @@ const FIGURES = [
   'raw-memory-bucket-stream-rss',
   'raw-memory-bucket-whole-heap',
   'raw-memory-bucket-whole-rss',
+  'raw-memory-bucket-keep-map-stream-heap',
+  'raw-memory-bucket-keep-map-stream-rss',
   ...[0, 3, 10].flatMap((viewers) =>
     ['write-p50', 'write-p99', 'health-p50', 'health-p99'].map((metric) => `mixed.${viewers}-viewers.${metric}`),
   ),
