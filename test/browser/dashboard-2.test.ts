@@ -214,9 +214,8 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     await stopped.waitFor(/virtual_device is silent: no entry for \d+ s/, 60_000);
     // A few more checks (every 2 s) while it stays silent: no second notification.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
-    // One alert, unless a point reached InfluxDB late and the device came back for a moment (then a pair more).
-    const states = assertHealthAlerts(await stopped.texts(), 'virtual_device', 'silent');
-    assert.ok(states[0] === 'silent' && states.length <= 3, `one alert: ${JSON.stringify(states)}`);
+    // One alert, even if the last point made before Stop reached InfluxDB after it.
+    assertHealthAlerts(await stopped.texts(), 'virtual_device', ['silent']);
     await page.goto(`${dashboardUrl}/devices`);
     await health.filter({ hasText: /^silent$/ }).waitFor({ timeout: 30_000 });
     // As on node-red-dashboard: silent in bold red, in the table's own font, the expected interval on hover.
@@ -233,8 +232,7 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     await page.getByRole('button', { name: 'Start' }).click();
     await started.waitFor(/virtual_device writes again/, 60_000);
     await new Promise((resolve) => setTimeout(resolve, 7_000));
-    const recovered = assertHealthAlerts(await started.texts(), 'virtual_device', 'back');
-    assert.ok(recovered.length === 1 || recovered.length === 3, `one recovery: ${JSON.stringify(recovered)}`);
+    assertHealthAlerts(await started.texts(), 'virtual_device', ['back']);
     await page.goto(`${dashboardUrl}/devices`);
     await health.filter({ hasText: /^ok$/ }).waitFor({ timeout: 30_000 });
   });

@@ -257,10 +257,8 @@ describe('dashboard of the example flow (Chromium)', function () {
     // A few more checks (every 2 s) while the health holds: nothing repeats.
     await new Promise((resolve) => setTimeout(resolve, 7_000));
     // A toast reads "Device health <what happened>" (its topic, then its payload).
-    // Silent once and back once, unless a point reached InfluxDB late and made a silent/back pair more.
-    const states = assertHealthAlerts(await toasts.texts(), 'virtual_device', 'back');
-    assert.equal(states[0], 'silent');
-    assert.ok(states.length === 2 || states.length === 4, JSON.stringify(states));
+    // Silent once and back once.
+    assertHealthAlerts(await toasts.texts(), 'virtual_device', ['silent', 'back']);
   });
 
   it('fits a phone (390 px): nothing wider than the screen, every gauge and the devices table in view', async () => {
