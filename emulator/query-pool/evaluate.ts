@@ -52,8 +52,11 @@ export async function evaluate(
   for (const result of outcome.results) {
     try {
       if (dialect) {
-        midResult = true;
-        encodeResultTo(result, dialect, out, (table) => account.charge(table, result.pulled));
+        // Mid-result from its first table on: a pulled result failing before it has one ends as one computed whole.
+        encodeResultTo(result, dialect, out, (table) => {
+          midResult = true;
+          account.charge(table, result.pulled);
+        });
         midResult = false;
       } else for (const table of result.tables) account.charge(table, result.pulled);
     } catch (err) {

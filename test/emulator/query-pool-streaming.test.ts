@@ -182,6 +182,25 @@ describe('query pool: a streamed step that fails', () => {
     assert.match(streamed.body, /runtime error @1:\d+-1:\d+: rename: rename error: column \\"nothere\\" doesn't exist/);
     assert.deepEqual([streamed.status, streamed.body], [whole.status, whole.body]);
   });
+
+  it('after an earlier result, ends the answer with the same in-band error as the result computed whole', async () => {
+    const ok = `${FIXED} |> filter(fn: (r) => r.dev == "d1") |> yield(name: "ok")`;
+    const broken = `${RAW} |> drop(columns: ["_start", "_stop"]) |> rename(columns: {nothere: "x"})`;
+    const query = (flux: string) =>
+      rawRequest(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${env.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: flux, dialect: { annotations: ['datatype', 'group', 'default'] } }),
+      });
+    const streamed = await query(`${ok}\n${broken}`);
+    const whole = await query(`${ok}\n${broken} |> yield(name: "broken")\nbuckets() |> yield(name: "after")`);
+    assert.equal(streamed.status, 200);
+    assert.match(
+      streamed.body,
+      /,d1\r\n\r\n#datatype,string,string\r\n#group,true,true\r\n#default,,\r\n,error,reference\r\n/,
+    );
+    assert.equal(streamed.body, whole.body);
+  });
 });
 
 describe('query pool: the memory limit counts what a streamed answer holds at once', () => {
