@@ -6,8 +6,8 @@ import { PointBatch } from '../storage/point-batch';
 
 /** Batches kept for reuse: a write parses and stores without awaiting, so one is mostly enough. */
 const MAX_KEPT = 2;
-/** A batch grown past this many fields (a rare huge body, 13 MB of arrays) is left to the collector. */
-const MAX_KEPT_FIELDS = 1 << 20;
+/** A batch grown past this many points or fields (a rare huge body, 13 MB or more of arrays) is not kept. */
+const MAX_KEPT_CAPACITY = 1 << 20;
 
 export class PointBatchPool {
   private readonly free: PointBatch[] = [];
@@ -21,6 +21,6 @@ export class PointBatchPool {
   release(batch: PointBatch): void {
     if (this.free.includes(batch)) throw new Error('PointBatchPool: a batch was released twice');
     batch.clear();
-    if (this.free.length < MAX_KEPT && batch.fieldCapacity <= MAX_KEPT_FIELDS) this.free.push(batch);
+    if (this.free.length < MAX_KEPT && batch.capacity <= MAX_KEPT_CAPACITY) this.free.push(batch);
   }
 }

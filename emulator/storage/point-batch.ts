@@ -61,9 +61,9 @@ export class PointBatch {
     this.whole.length = 0;
   }
 
-  /** Fields the arrays hold without growing. */
-  get fieldCapacity(): number {
-    return this.fieldTypes.length;
+  /** Points or fields (whichever is more) the arrays hold without growing. */
+  get capacity(): number {
+    return Math.max(this.pointSeries.length, this.fieldTypes.length);
   }
 
   addSeries(measurement: string, tags: [string, string][]): number {

@@ -86,6 +86,19 @@ describe('line protocol batches reused between writes (PointBatchPool)', () => {
     assert.deepStrictEqual(contents(b), contents(parseWriteBody(fleetBody(4, 100, 4), 'ns', NOW).batch));
   });
 
+  it('keeps no batch that a huge body grew, so that one such body does not hold its memory for good', () => {
+    const pool = new PointBatchPool();
+    const huge = pool.acquire();
+    // As parsing a body of over a million lines would grow it.
+    huge.reserve(2 ** 20 + 1, 0);
+    pool.release(huge);
+    assert.notEqual(pool.acquire(), huge);
+    const usual = pool.acquire();
+    parseWriteBody(fleetBody(5, 200, 4), 'ns', NOW, { into: usual });
+    pool.release(usual);
+    assert.equal(pool.acquire(), usual);
+  });
+
   it('refuses a batch released twice, and parsing into a batch that is not empty', () => {
     const pool = new PointBatchPool();
     const batch = pool.acquire();
