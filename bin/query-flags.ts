@@ -1,6 +1,7 @@
 /**
  * `iot-center emulator`'s query flags: influxd 2.7's query controller flags under their names, with
- * their defaults (cmd/influxd/launcher/cmd.go), plus `--query-workers`, the emulator's thread count.
+ * their defaults (cmd/influxd/launcher/cmd.go), plus the emulator's own `--query-workers` (thread count) and
+ * `--query-worker-heap-mb` (each thread's heap limit).
  * Values are checked here as whole numbers; how they combine is checked when the emulator starts, with
  * influxd's `invalid controller config` messages.
  */
@@ -23,9 +24,12 @@ export const QUERY_OPTIONS = {
   'query-memory-bytes': countOption('0', { help: 'Most bytes one query may use; 0 = unlimited' }),
   'query-max-memory-bytes': countOption('0', { help: 'Most bytes all queries may use together; 0 = unlimited' }),
   'query-workers': countOption('0', { help: 'Query threads for a --data-dir folder; 0 = one per core but one' }),
+  'query-worker-heap-mb': countOption('0', {
+    help: "Heap of each query thread in MB (a query past it fails); 0 = Node's",
+  }),
 };
 
-const KEYS: Record<keyof typeof QUERY_OPTIONS, keyof QueryServiceOptions> = {
+const KEYS: Record<Exclude<keyof typeof QUERY_OPTIONS, 'query-worker-heap-mb'>, keyof QueryServiceOptions> = {
   'query-concurrency': 'queryConcurrency',
   'query-queue-size': 'queryQueueSize',
   'query-initial-memory-bytes': 'queryInitialMemoryBytes',
@@ -37,9 +41,11 @@ const KEYS: Record<keyof typeof QUERY_OPTIONS, keyof QueryServiceOptions> = {
 /** The emulator's query options from the flags given; the emulator's defaults for the others. */
 export function queryOptionsFrom(values: OptionValues<typeof QUERY_OPTIONS>): Partial<QueryServiceOptions> {
   const out: Partial<QueryServiceOptions> = {};
-  for (const [flag, key] of Object.entries(KEYS) as Array<[keyof typeof QUERY_OPTIONS, keyof QueryServiceOptions]>) {
+  for (const [flag, key] of Object.entries(KEYS) as Array<[keyof typeof KEYS, keyof QueryServiceOptions]>) {
     const value = values[flag];
     if (value !== undefined) out[key] = value;
   }
+  const heapMb = values['query-worker-heap-mb'];
+  if (heapMb) out.queryWorkerResourceLimits = { maxOldGenerationSizeMb: heapMb };
   return out;
 }

@@ -163,6 +163,10 @@ describe('query controller limits', () => {
         queryMaxMemoryBytes: 65536,
         queryWorkers: 2,
       });
+      assert.deepEqual(parse(['--query-worker-heap-mb', '64']), {
+        queryWorkerResourceLimits: { maxOldGenerationSizeMb: 64 },
+      });
+      assert.deepEqual(parse(['--query-worker-heap-mb', '0']), {});
       assert.throws(() => parse(['--query-queue-size=-1']), /--query-queue-size must be a whole number/);
     });
   });
