@@ -5,6 +5,7 @@
 import { ApiError, ErrorCode } from '../../errors';
 import type { Loc } from '../parser/ast';
 import { formatLoc } from '../parser/ast';
+import { isStackOverflow } from '../parser/parse';
 
 export class FluxError extends Error {
   constructor(
@@ -46,9 +47,17 @@ function unlocated(e: unknown): { message: string; code: ErrorCode } | undefined
   return undefined;
 }
 
+/**
+ * What a query that overflows the evaluator's stack is told. The parser bounds how deep a script nests, but
+ * functions calling functions or pipelines built on pipelines through variables are nested only when they run.
+ */
+export const EVALUATION_TOO_DEEP =
+  'Program is nested too deep to evaluate: its function calls or pipelines run thousands of levels deep';
+
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
   if (e instanceof FluxError) return new ApiError(e.code, e.message);
+  if (isStackOverflow(e)) return new ApiError('invalid', EVALUATION_TOO_DEEP);
   const message = e instanceof Error ? e.message : String(e);
   return new ApiError('internal error', `flux engine: ${message}`);
 }

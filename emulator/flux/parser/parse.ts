@@ -2,12 +2,9 @@
 import type { FluxFile, Loc } from './ast';
 import { toFluxFile } from './convert';
 import { fluxWasm, FluxWasmTrap } from './flux-wasm';
-import { collectSyntaxErrors, FluxSyntaxError } from './syntax-errors';
+import { collectSyntaxErrors, FluxSyntaxError, NESTED_TOO_DEEP } from './syntax-errors';
 
 export type ParseOutcome = { ok: true; file: FluxFile } | { ok: false; errors: FluxSyntaxError[] };
-
-/** The parser's own words for a script nested deeper than it goes (flux parser `depth` guard). */
-export const NESTED_TOO_DEEP = 'Program is nested too deep';
 
 export function parseFlux(source: string): ParseOutcome {
   try {
@@ -16,8 +13,9 @@ export function parseFlux(source: string): ParseOutcome {
     if (errors.length > 0) return { ok: false, errors };
     return { ok: true, file: toFluxFile(raw) };
   } catch (e) {
-    // Nesting the parser's own guard misses (long unary or binary chains, pipes) overflows the
-    // parser's stack in wasm, or the JavaScript stack of the walks over its AST.
+    // Nesting far past Flux's limits (thousands of unary minuses, operators, pipes) can overflow the
+    // parser's stack in wasm, or the JavaScript stack of the wasm glue building its tree, before
+    // collectSyntaxErrors gets to count the depth.
     if (e instanceof FluxWasmTrap || isStackOverflow(e)) {
       return { ok: false, errors: [{ message: NESTED_TOO_DEEP, loc: wholeSource(source) }] };
     }

@@ -1,10 +1,22 @@
 /**
  * Collects the syntax errors of a parsed file the way Flux's `ast::check` does: `errors` carried by any
- * node, `BadStatement`/`BadExpression` nodes, and objects that mix `{a}` with `{a: 1}`. The parser never
- * throws, so this walk is the only way to know a script is malformed.
+ * node, `BadStatement`/`BadExpression` nodes, objects that mix `{a}` with `{a: 1}`, and nodes nested
+ * deeper than MAX_NODE_DEPTH. The parser never throws, so this walk is the only way to know a script is
+ * malformed. The walk keeps its own stack: a script of any depth is checked without recursion, and
+ * once it passes, every later recursive stage (conversion, type check, evaluation) is bounded by the limit.
  */
 import type { Loc } from './ast';
 import { formatLoc } from './ast';
+
+/** Flux's own message for a program nested past its limits (parser `depth_guard`, `ast::check`). */
+export const NESTED_TOO_DEEP = 'Program is nested too deep';
+
+/**
+ * `ast::check`'s MAX_DEPTH (flux v0.196 libflux/flux-core/src/ast/check/mod.rs): a node deeper than this,
+ * counting the package as 1 and the file as 2, is an error and its children are not checked.
+ */
+export const MAX_NODE_DEPTH = 180;
+const FILE_DEPTH = 2;
 
 export interface FluxSyntaxError {
   message: string;
@@ -15,7 +27,21 @@ type Json = { [key: string]: unknown };
 
 export function collectSyntaxErrors(root: unknown): FluxSyntaxError[] {
   const found: FluxSyntaxError[] = [];
-  walk(root, found);
+  // Depth-first, in source order: each entry is a value and the depth of the nodes it holds.
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: root, depth: FILE_DEPTH }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { value, depth } = next;
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) pending.push({ value: value[i], depth });
+    } else if (isJson(value)) {
+      if (depth > MAX_NODE_DEPTH) found.push({ message: NESTED_TOO_DEEP, loc: locOf(value) });
+      else {
+        checkNode(value, found);
+        const children = childrenOf(value);
+        for (let i = children.length - 1; i >= 0; i--) pending.push({ value: children[i], depth: depth + 1 });
+      }
+    }
+  }
   return found;
 }
 
@@ -24,12 +50,7 @@ export function describeSyntaxErrors(found: FluxSyntaxError[]): string {
   return 'compilation failed: ' + found.map((e) => `error ${formatLoc(e.loc)}: ${e.message}`).join('\n\n');
 }
 
-function walk(node: unknown, found: FluxSyntaxError[]): void {
-  if (Array.isArray(node)) {
-    for (const child of node) walk(child, found);
-    return;
-  }
-  if (!isJson(node)) return;
+function checkNode(node: Json, found: FluxSyntaxError[]): void {
   const at = locOf(node);
   if (Array.isArray(node.errors)) {
     for (const e of node.errors) {
@@ -46,9 +67,18 @@ function walk(node: unknown, found: FluxSyntaxError[]): void {
   }
   if (node.type === 'ObjectExpression' && Array.isArray(node.properties))
     checkObjectProperties(node.properties, at, found);
+}
+
+/** The child nodes Flux's AST walk visits: not locations, errors or comments; a dict entry is its key and value. */
+function childrenOf(node: Json): unknown[] {
+  const children: unknown[] = [];
   for (const [key, child] of Object.entries(node)) {
-    if (key !== 'location' && key !== 'errors' && typeof child === 'object') walk(child, found);
+    if (key === 'location' || key === 'errors' || key === 'comments' || typeof child !== 'object') continue;
+    if (node.type === 'DictExpression' && key === 'elements' && Array.isArray(child)) {
+      for (const entry of child) if (isJson(entry)) children.push(entry.key, entry.val);
+    } else children.push(child);
   }
+  return children;
 }
 
 function checkObjectProperties(properties: unknown[], at: Loc, found: FluxSyntaxError[]): void {
