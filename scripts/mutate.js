@@ -46,7 +46,12 @@ const TARGETS = [
   {
     name: 'write-pipeline',
     mutate: ['lib/write/pipeline.ts'],
-    testFiles: ['test/lib/write-pipeline-retry.test.ts', 'test/lib/write-pipeline-behaviour.test.ts'],
+    testFiles: [
+      'test/lib/write-pipeline.test.ts',
+      'test/lib/write-pipeline-retry.test.ts',
+      'test/lib/write-pipeline-behaviour.test.ts',
+      'test/lib/write-pipeline-mutants.test.ts',
+    ],
   },
 ];
 
