@@ -2,15 +2,21 @@
  * Issue 11 item 3: the example dashboard's queries on a fleet of 100 devices × 30 days at one minute (4.3 M points,
  * 7 fields each; quick: 10 devices × 2 days), each next to a hand-written SQL query over the same SQLite file.
  * The data is built once per run through the store's own write method, a day of the fleet per transaction (the
- * bulk path, not HTTP), in a file of its own; a second bucket holds one device alone, for the growth figure.
+ * bulk path, not HTTP), into the database of an `iot-center emulator` folder whose buckets were made through its
+ * API (bench/served-fleet.ts); a second bucket holds the measured device alone, for the growth figure.
  *
- * "Ours" is what a query worker does for `POST /api/v2/query`: the Flux engine on a read-only connection to the
- * file, then the annotated CSV (emulator/query-pool/evaluate.ts), without the thread hop. The peer is one SQL
- * statement that gives the same answer, its rows read into JavaScript. Each iteration runs both, in alternating
- * order, and the ratio is taken pair by pair; the medians are the p50s, p95 is in the note.
+ * "Ours" is what a dashboard waits for: `POST /api/v2/query` over HTTP to the built emulator on that folder
+ * (authentication, the query worker thread, the annotated CSV read to its last byte, on a keep-alive connection).
+ * The same Flux evaluated in this process (the engine on a read-only connection, then the CSV, as a query worker
+ * does) is in each figure's note, so that the HTTP part is visible; the growth figure compares it with the same
+ * in the solo bucket, so that HTTP's fixed cost does not hide growth. The peer is one SQL statement that gives the
+ * same answer, its rows read into JavaScript. Each iteration is a dashboard's round: every query once, each over
+ * HTTP, in-process, as SQL (and in the solo bucket) in a rotating order; ratios are taken pair by pair; the medians
+ * are the p50s, p95 is in the note. Before timing, each query's answer over HTTP must equal the in-process one.
+ * Then the emulator's RSS holding the fleet (item 5).
  *
- * Alone: `node --import tsx bench/queries.ts [--quick] [--runs N] [--data FILE]` (--data keeps the built file
- * and reuses it when it exists, for profiling with `node --cpu-prof`).
+ * Alone: `node --import tsx bench/queries.ts [--quick] [--runs N] [--data DIR]` (--data keeps the emulator's
+ * folder and reuses it when it holds a database, for profiling with `node --cpu-prof`).
  */
 import type { Database } from 'better-sqlite3';
 import fs from 'node:fs';
@@ -23,6 +29,17 @@ import { encodeResults } from '../emulator/flux/csv/encode';
 import { runFlux, type FluxContext } from '../emulator/flux/engine';
 import { openReadOnlyPoints, openStorage } from '../emulator/storage/sqlite/open';
 import type { Bucket, FieldValue, Point, PointStore } from '../emulator/storage/types';
+import { ensureBuilt } from '../test/browser/support/build';
+import { type EmulatorOnDir, procStatusMB, startEmulatorOnDir } from './harness';
+import {
+  createServedBuckets,
+  databaseOf,
+  type FluxOverHttp,
+  fluxOverHttp,
+  hasDatabase,
+  type ServedBuckets,
+  servedBuckets,
+} from './served-fleet';
 import { type BenchOptions, type Figure, figure, pairRatios, progress, summarize, timed } from './stats';
 
 const MINUTE_NS = 60_000_000_000n;
@@ -53,15 +70,36 @@ export interface QueryDataset {
   points: number;
 }
 
-/** The fleet bucket (`devices` devices) and the solo bucket (device-0 alone), `days` days at one minute. */
+// A fixed clock, on a minute: the same data and the same windows on every run.
+const DATASET_NOW_NS = 1_780_000_000_000_000_000n - (1_780_000_000_000_000_000n % MINUTE_NS);
+
+/**
+ * The fleet bucket (`devices` devices) and the solo bucket (device-0 alone), `days` days at one minute, in a
+ * database file of their own (fixed bucket ids, no emulator metadata): for in-process measurements.
+ */
 export function buildDataset(file: string, devices: number, days: number): QueryDataset {
-  const minutes = days * 24 * 60;
-  // A fixed clock, on a minute: the same data and the same windows on every run.
-  const nowNs = 1_780_000_000_000_000_000n - (1_780_000_000_000_000_000n % MINUTE_NS);
-  const dataset = { devices, days, nowNs, file, points: 0 };
-  if (fs.existsSync(file)) return { ...dataset, points: minutes * (devices + 1) };
+  const dataset = { devices, days, nowNs: DATASET_NOW_NS, file, points: 0 };
+  if (fs.existsSync(file)) return { ...dataset, points: days * 1440 * (devices + 1) };
   const dir = fs.mkdtempSync(path.join(path.dirname(file), 'iot-bench-build-'));
-  const storage = openStorage(dir);
+  dataset.points = writeFleet(dir, devices, days, { fleet: FLEET.id, solo: SOLO.id });
+  fs.renameSync(path.join(dir, 'influxd.sqlite'), file);
+  fs.rmSync(dir, { recursive: true, force: true });
+  return dataset;
+}
+
+/** The device the one-device queries ask for, which the solo bucket also holds alone: one in the middle. */
+export function measuredDevice(devices: number): number {
+  return Math.floor(devices / 2);
+}
+
+/**
+ * Writes the fleet and solo points into the database of `dataDir` (created if missing) with these bucket ids,
+ * through the store's own write method, with no other connection writing; returns how many points.
+ */
+export function writeFleet(dataDir: string, devices: number, days: number, ids: { fleet: string; solo: string }) {
+  const minutes = days * 24 * 60;
+  const nowNs = DATASET_NOW_NS;
+  const storage = openStorage(dataDir);
   // The time index (retention's) is built once at the end: one sort instead of 30 M scattered inserts
   // (about a third of the build). A second connection drops it; the store's statements re-prepare.
   const indexSql = withSqlite(storage.file, (db) => {
@@ -80,7 +118,8 @@ export function buildDataset(file: string, devices: number, days: number): Query
     ['clientId', `device-${d}`],
   ];
   const fleetTags = Array.from({ length: devices }, (_, d) => tagsOf(d));
-  const soloTags = tagsOf(0);
+  const soloDevice = measuredDevice(devices);
+  const soloTags = tagsOf(soloDevice);
   const point = (tags: [string, string][], d: number, m: number): Point => {
     const timeMs = Number(nowNs / 1_000_000n) - (minutes - m) * 60_000;
     const fields = new Map<string, FieldValue>();
@@ -93,24 +132,23 @@ export function buildDataset(file: string, devices: number, days: number): Query
     return { measurement: 'environment', tags, fields, time: BigInt(timeMs) * 1_000_000n };
   };
   const started = Date.now();
+  let points = 0;
   for (let day = 0; day < days; day++) {
     const fleet: Point[] = [];
     const solo: Point[] = [];
     // Device by device: each series' rows go in in key order (a fifth faster than minute by minute).
     for (let d = 0; d < devices; d++)
       for (let m = day * 1440; m < (day + 1) * 1440; m++) fleet.push(point(fleetTags[d], d, m));
-    for (let m = day * 1440; m < (day + 1) * 1440; m++) solo.push(point(soloTags, 0, m));
-    storage.points.write(FLEET.id, fleet, 0, nowNs);
-    storage.points.write(SOLO.id, solo, 0, nowNs);
-    dataset.points += fleet.length + solo.length;
+    for (let m = day * 1440; m < (day + 1) * 1440; m++) solo.push(point(soloTags, soloDevice, m));
+    storage.points.write(ids.fleet, fleet, 0, nowNs);
+    storage.points.write(ids.solo, solo, 0, nowNs);
+    points += fleet.length + solo.length;
     if (day % 5 === 4)
       progress(`queries: built ${day + 1} of ${days} days (${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }
   storage.close();
-  withSqlite(path.join(dir, 'influxd.sqlite'), (db) => db.exec(indexSql));
-  fs.renameSync(path.join(dir, 'influxd.sqlite'), file);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return dataset;
+  withSqlite(storage.file, (db) => db.exec(indexSql));
+  return points;
 }
 
 function withSqlite<T>(file: string, use: (db: Database) => T): T {
@@ -124,22 +162,22 @@ function withSqlite<T>(file: string, use: (db: Database) => T): T {
   }
 }
 
-function fluxContext(points: PointStore, nowNs: bigint): FluxContext {
-  const buckets = [FLEET, SOLO];
+function fluxContext(points: PointStore, nowNs: bigint, served: ServedBuckets): FluxContext {
+  const buckets = [served.fleet, served.solo];
   return {
     now: nowNs,
-    orgID: ORG_ID,
+    orgID: served.fleet.orgID,
     points,
     findBucket: (ref) => buckets.find((b) => (ref.id !== undefined ? b.id === ref.id : b.name === ref.name)),
     listBuckets: () => buckets,
   };
 }
 
-/** What a query worker does: evaluate, then the CSV body. Returns its length (so nothing is optimised away). */
-async function fluxToCsv(source: string, ctx: FluxContext): Promise<number> {
+/** What a query worker does: evaluate, then the CSV body (returned, so that nothing is optimised away). */
+async function fluxToCsv(source: string, ctx: FluxContext): Promise<string> {
   const outcome = await runFlux(source, ctx);
   if (outcome.error) throw outcome.error;
-  return encodeResults(outcome.results, DIALECT).length;
+  return encodeResults(outcome.results, DIALECT);
 }
 
 interface QueryCase {
@@ -242,41 +280,103 @@ function percentile(values: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-export async function benchQueries(options: BenchOptions, dataFile?: string): Promise<Figure[]> {
+/** Starts the emulator on a folder holding the fleet, building the fleet first when the folder has no database. */
+async function serveDataset(
+  dataDir: string,
+  devices: number,
+  days: number,
+): Promise<{ emulator: EmulatorOnDir; buckets: ServedBuckets }> {
+  if (!hasDatabase(dataDir)) {
+    let points = 0;
+    const buildMs = await timed(async () => {
+      const { fleet, solo } = await createServedBuckets(dataDir);
+      points = writeFleet(dataDir, devices, days, { fleet: fleet.id, solo: solo.id });
+    });
+    progress(
+      `queries: ${devices} devices × ${days} days (${points.toLocaleString('en-US')} points) in ${(buildMs / 1000).toFixed(0)} s`,
+    );
+  }
+  const emulator = await startEmulatorOnDir(dataDir);
+  try {
+    return { emulator, buckets: await servedBuckets(emulator.url) };
+  } catch (e) {
+    await emulator.close();
+    throw e;
+  }
+}
+
+/** A bulk-built store must answer as one written over HTTP: the emulator's CSV is the in-process one, byte for byte. */
+async function checkSameAnswer(c: QueryCase, http: FluxOverHttp, ctx: FluxContext): Promise<void> {
+  const overHttp = (await http.query(c.flux, ctx.now)).toString('utf8');
+  const inProcess = await fluxToCsv(c.flux, ctx);
+  if (overHttp !== inProcess || inProcess.length === 0) {
+    throw new Error(
+      `bench: ${c.id}: the emulator's answer (${overHttp.length} chars) is not the in-process one (${inProcess.length} chars)`,
+    );
+  }
+}
+
+/** Runs each of `steps` once, in an order that rotates with `i`. */
+async function rotated(i: number, steps: (() => Promise<void>)[]): Promise<void> {
+  for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]();
+}
+
+export async function benchQueries(options: BenchOptions, keptDataDir?: string): Promise<Figure[]> {
   const devices = options.quick ? 10 : 100;
   const days = options.quick ? 2 : 30;
   const iterations = options.quick ? 3 : Math.max(10, options.runs * 4);
-  const keep = dataFile !== undefined;
-  const file = dataFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-queries-')), 'q.sqlite');
-  let built: QueryDataset | undefined;
-  const buildMs = await timed(() => (built = buildDataset(file, devices, days)));
-  const dataset = built as QueryDataset;
-  progress(
-    `queries: ${devices} devices × ${days} days (${dataset.points.toLocaleString('en-US')} points) in ${(buildMs / 1000).toFixed(0)} s`,
-  );
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
-  const db = new Sqlite(file, { readonly: true });
-  const ctx = fluxContext(openReadOnlyPoints(file), dataset.nowNs);
+  const dataDir = keptDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-queries-'));
   const figures: Figure[] = [];
+  let served: { emulator: EmulatorOnDir; buckets: ServedBuckets } | undefined;
+  let db: Database | undefined;
+  let http: FluxOverHttp | undefined;
   try {
-    const device = `device-${Math.floor(devices / 2)}`;
-    const fleetCases = cases(db, FLEET, dataset.nowNs, device);
-    for (const c of fleetCases) {
-      const ours: number[] = [];
-      const peer: number[] = [];
-      await fluxToCsv(c.flux, ctx); // warm-up: statements prepared, pages cached
-      for (let i = 0; i < iterations; i++) {
-        if (i % 2 === 0) {
-          ours.push(await timed(() => fluxToCsv(c.flux, ctx)));
-          peer.push(await timed(c.sql));
-        } else {
-          peer.push(await timed(c.sql));
-          ours.push(await timed(() => fluxToCsv(c.flux, ctx)));
-        }
+    served = await serveDataset(dataDir, devices, days);
+    const { emulator, buckets } = served;
+    const nowNs = DATASET_NOW_NS;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Sqlite = require('better-sqlite3') as typeof import('better-sqlite3');
+    db = new Sqlite(databaseOf(dataDir), { readonly: true });
+    const ctx = fluxContext(openReadOnlyPoints(databaseOf(dataDir)), nowNs, buckets);
+    const client = (http = fluxOverHttp(emulator));
+    const device = `device-${measuredDevice(devices)}`;
+    const fleetCases = cases(db, buckets.fleet, nowNs, device);
+    // Growth: the three one-device queries against the same in a bucket of that device alone, in-process (the
+    // engine and storage whose growth this is; HTTP would add the same to both and hide it).
+    const soloCases = cases(db, buckets.solo, nowNs, device).slice(0, 3);
+    const measured = fleetCases.map(() => ({
+      overHttp: [] as number[],
+      inProcess: [] as number[],
+      peer: [] as number[],
+    }));
+    const solo = soloCases.map(() => [] as number[]);
+    // Also the warm-up: statements prepared, pages cached, the query thread's code compiled.
+    for (const c of fleetCases) await checkSameAnswer(c, client, ctx);
+    for (const c of soloCases) await fluxToCsv(c.flux, ctx);
+    // A dashboard's round: every query once, each as ours over HTTP, in-process, SQL (and alone in the solo bucket),
+    // in an order that rotates.
+    for (let i = 0; i < iterations; i++) {
+      for (const [k, c] of fleetCases.entries()) {
+        const m = measured[k];
+        const steps = [
+          async () => void m.overHttp.push(await timed(() => client.query(c.flux, nowNs))),
+          async () => void m.inProcess.push(await timed(() => fluxToCsv(c.flux, ctx))),
+          async () => void m.peer.push(await timed(c.sql)),
+        ];
+        const alone = soloCases[k];
+        if (alone) steps.push(async () => void solo[k].push(await timed(() => fluxToCsv(alone.flux, ctx))));
+        await rotated(i + k, steps);
       }
-      const p95 = percentile(ours, 95);
-      progress(`${c.id}: p50 ${summarize(ours).median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms`);
+    }
+    for (const [k, c] of fleetCases.entries()) {
+      const { overHttp, inProcess, peer } = measured[k];
+      const p95 = percentile(overHttp, 95);
+      const local = summarize(inProcess);
+      const overhead = pairRatios(overHttp, inProcess);
+      progress(
+        `${c.id}: over HTTP p50 ${summarize(overHttp).median.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms; ` +
+          `in-process p50 ${local.median.toFixed(1)} ms, p95 ${percentile(inProcess, 95).toFixed(1)} ms`,
+      );
       figures.push(
         figure({
           id: c.id,
@@ -284,38 +384,47 @@ export async function benchQueries(options: BenchOptions, dataFile?: string): Pr
           what: `${c.what}, ${devices} devices × ${days} days`,
           unit: 'ms',
           better: 'lower',
-          ours: summarize(ours),
-          oursName: 'Flux engine + annotated CSV (query worker, in-process)',
+          ours: summarize(overHttp),
+          oursName: 'POST /api/v2/query to `iot-center emulator` over HTTP (query worker, CSV read to the last byte)',
           peer: summarize(peer),
           peerName: 'hand-written SQL on the same file',
-          ratio: pairRatios(ours, peer),
+          ratio: pairRatios(overHttp, peer),
           target: { of: 'value', op: '<=', value: c.target },
-          note: `p95 ${p95.toFixed(1)} ms over ${iterations} iterations; p95 of the SQL ${percentile(peer, 95).toFixed(1)} ms`,
+          note:
+            `p95 ${p95.toFixed(1)} ms over ${iterations} iterations; the same Flux in-process (engine + CSV, no ` +
+            `HTTP, no thread hop): p50 ${local.median.toFixed(1)} ms, p95 ${percentile(inProcess, 95).toFixed(1)} ms, ` +
+            `HTTP/in-process ${overhead.median.toFixed(2)}× (${overhead.min.toFixed(2)}–${overhead.max.toFixed(2)}); ` +
+            `p95 of the SQL ${percentile(peer, 95).toFixed(1)} ms`,
         }),
       );
     }
-    // Growth: the three one-device queries in the fleet bucket against the same in a bucket of that device alone.
-    const soloCases = cases(db, SOLO, dataset.nowNs, 'device-0').slice(0, 3);
-    const fleetDevice0 = cases(db, FLEET, dataset.nowNs, 'device-0').slice(0, 3);
-    const all = async (cs: QueryCase[]) => {
-      for (const c of cs) await fluxToCsv(c.flux, ctx);
-    };
-    const fleetRuns: number[] = [];
-    const soloRuns: number[] = [];
-    for (let i = 0; i < iterations; i++) {
-      if (i % 2 === 0) {
-        fleetRuns.push(await timed(() => all(fleetDevice0)));
-        soloRuns.push(await timed(() => all(soloCases)));
-      } else {
-        soloRuns.push(await timed(() => all(soloCases)));
-        fleetRuns.push(await timed(() => all(fleetDevice0)));
-      }
-    }
+    // Item 5: the emulator holding the fleet, after the dashboard's query set (and its peak meanwhile).
+    const rss = procStatusMB(emulator.pid, 'VmRSS');
+    const peak = procStatusMB(emulator.pid, 'VmHWM');
+    if (rss === undefined || peak === undefined) throw new Error(`bench: no /proc status for pid ${emulator.pid}`);
+    progress(`queries: emulator RSS ${rss.toFixed(0)} MB (peak ${peak.toFixed(0)} MB) after the query set`);
+    figures.push(
+      figure({
+        id: 'memory.emulator-fleet',
+        item: 5,
+        what: `emulator RSS holding ${devices} devices × ${days} days after the dashboard query set`,
+        unit: 'MB',
+        better: 'lower',
+        ours: summarize([rss]),
+        oursName: "`iot-center emulator` process on the fleet's folder",
+        target: { of: 'value', op: '<=', value: 300 },
+        note: `peak RSS (VmHWM) ${peak.toFixed(0)} MB; after ${iterations + 1} runs of each of the 4 queries`,
+      }),
+    );
+    // Per iteration, the three queries' in-process times in each bucket, each pair measured side by side.
+    const sumOf = (runs: number[][]) => runs[0].map((_, i) => runs.reduce((sum, r) => sum + r[i], 0));
+    const fleetRuns = sumOf(measured.slice(0, soloCases.length).map((m) => m.inProcess));
+    const soloRuns = sumOf(solo);
     figures.push(
       figure({
         id: 'queries.growth',
         item: 3,
-        what: `one device's three queries (fieldsAsCols 7d, hourly mean 30d, last values) in a ${devices}-device bucket against a 1-device bucket`,
+        what: `one device's three queries (fieldsAsCols 7d, hourly mean 30d, last values) in a ${devices}-device bucket against a 1-device bucket, in-process`,
         unit: 'ms',
         better: 'lower',
         ours: summarize(fleetRuns),
@@ -327,8 +436,10 @@ export async function benchQueries(options: BenchOptions, dataFile?: string): Pr
       }),
     );
   } finally {
-    db.close();
-    if (!keep) fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    http?.close();
+    db?.close();
+    await served?.emulator.close();
+    if (keptDataDir === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
   }
   return figures;
 }
@@ -337,6 +448,7 @@ if (require.main === module) {
   const i = process.argv.indexOf('--runs');
   const d = process.argv.indexOf('--data');
   const quick = process.argv.includes('--quick');
+  ensureBuilt(); // the emulator runs as installed (dist/)
   benchQueries(
     { quick, runs: i > 0 ? Number(process.argv[i + 1]) : quick ? 1 : 5 },
     d > 0 ? path.resolve(process.argv[d + 1]) : undefined,
@@ -345,7 +457,7 @@ if (require.main === module) {
       for (const f of figures) {
         const r = f.ratio ? `${f.ratio.median.toFixed(2)}×` : '';
         process.stdout.write(
-          `${f.id}: ${f.ours.median.toFixed(1)} ms (${f.ours.min.toFixed(1)}–${f.ours.max.toFixed(1)}) peer ${f.peer?.median.toFixed(1)} ms ratio ${r} met ${f.met} ${f.note ?? ''}\n`,
+          `${f.id}: ${f.ours.median.toFixed(1)} ${f.unit} (${f.ours.min.toFixed(1)}–${f.ours.max.toFixed(1)}) peer ${f.peer?.median.toFixed(1)} ${f.unit} ratio ${r} met ${f.met} ${f.note ?? ''}\n`,
         );
       }
       process.exit(0);

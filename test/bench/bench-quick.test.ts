@@ -20,6 +20,7 @@ const FIGURES = [
   'backfill.week',
   'memory.emulator',
   'memory.node-red',
+  'memory.emulator-fleet',
   'startup.gauges',
   'queries.fields-as-cols',
   'queries.downsampled',
