@@ -26,16 +26,33 @@ export interface EmulatorProcess {
   close(): Promise<void>;
 }
 
-/** Starts `iot-center emulator` on a fresh data directory and onboards it. */
+/**
+ * Starts `iot-center emulator` on a fresh data directory and onboards it. If either fails, the process is
+ * stopped and the directory removed.
+ */
 export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-emulator-'));
   const cli = runBuiltCli(['emulator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir]);
   const child = cli.child;
-  const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/, 60_000);
-  const setup = await new SetupAPI(new InfluxDB({ url })).postSetup({
-    body: { org: ORG, bucket: 'default', username: 'bench', password: 'password1', token: TOKEN },
-  });
-  const orgID = setup.org?.id ?? '';
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await cli.exited();
+    }
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  let url: string;
+  let orgID: string;
+  try {
+    [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/, 60_000);
+    const setup = await new SetupAPI(new InfluxDB({ url })).postSetup({
+      body: { org: ORG, bucket: 'default', username: 'bench', password: 'password1', token: TOKEN },
+    });
+    orgID = setup.org?.id ?? '';
+  } catch (e) {
+    await stop();
+    throw e;
+  }
   const buckets = new BucketsAPI(new InfluxDB({ url, token: TOKEN }));
   const emulator: EmulatorProcess = {
     url,
@@ -48,48 +65,11 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
     },
     async close() {
       runningEmulators.delete(emulator.pid);
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      fs.rmSync(dataDir, { recursive: true, force: true });
+      await stop();
     },
   };
   runningEmulators.set(emulator.pid, emulator);
   return emulator;
-}
-
-export interface EmulatorOnDir {
-  url: string;
-  pid: number;
-  /** What it printed, for when something fails. */
-  output(): string;
-  /** Stops it (its data directory stays). */
-  close(): Promise<void>;
-}
-
-/** Starts `iot-center emulator` on a data directory as it is: neither onboarded nor removed here. */
-export async function startEmulatorOnDir(dataDir: string): Promise<EmulatorOnDir> {
-  const cli = runBuiltCli(['emulator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir]);
-  const child = cli.child;
-  try {
-    const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/, 60_000);
-    return {
-      url,
-      pid: child.pid ?? 0,
-      output: () => cli.output(),
-      async close() {
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM');
-          await cli.exited();
-        }
-      },
-    };
-  } catch (e) {
-    child.kill('SIGKILL');
-    throw e;
-  }
 }
 
 /** Resident set size of a process, in MB (Linux /proc; else undefined). */
@@ -179,7 +159,12 @@ export async function startNodeRed(): Promise<EmbeddedNodeRed> {
   const nodeMethods = SPIED_NODE_METHODS.map((name) => [name, nodePrototype[name]] as const);
   const userDir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-node-red-'));
   helper.settings({ userDir, logging: { console: { level: 'off' } } });
-  await helper.startServer();
+  try {
+    await helper.startServer();
+  } catch (e) {
+    fs.rmSync(userDir, { recursive: true, force: true });
+    throw e;
+  }
   const counts = new Map<string, { done: number; failed: number }>();
   const requireNode = (id: string): Node => {
     const n = helper.getNode(id);
