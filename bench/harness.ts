@@ -72,6 +72,38 @@ export async function startEmulatorProcess(): Promise<EmulatorProcess> {
   return emulator;
 }
 
+export interface EmulatorOnDir {
+  url: string;
+  pid: number;
+  /** What it printed, for when something fails. */
+  output(): string;
+  /** Stops it (its data directory stays). */
+  close(): Promise<void>;
+}
+
+/** Starts `iot-center emulator` on a data directory as it is: neither onboarded nor removed here. */
+export async function startEmulatorOnDir(dataDir: string): Promise<EmulatorOnDir> {
+  const cli = runBuiltCli(['emulator', '--host', '127.0.0.1', '--port', '0', '--data-dir', dataDir]);
+  const child = cli.child;
+  try {
+    const [, url] = await cli.waitFor(/listening on (http:\/\/\S+)/, 60_000);
+    return {
+      url,
+      pid: child.pid ?? 0,
+      output: () => cli.output(),
+      async close() {
+        if (child.exitCode === null && child.signalCode === null) {
+          child.kill('SIGTERM');
+          await cli.exited();
+        }
+      },
+    };
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+}
+
 /** Resident set size of a process, in MB (Linux /proc; else undefined). */
 export function rssMB(pid: number): number | undefined {
   return procStatusMB(pid, 'VmRSS');
