@@ -129,6 +129,27 @@ describe('write pipeline: rules found by mutation testing', () => {
     assert.equal(p.stats.lastError?.code, 'unavailable');
   });
 
+  it('resolves flush() after close() sent everything', async () => {
+    const p = pipeline({ closeTimeout: 500 });
+    p.write(points(1, 2));
+    await p.close();
+    assert.equal(p.stats.written, 2);
+    await p.flush();
+    assert.equal(server.received.length, 1);
+  });
+
+  it('tells no failed lines for a 422 that does not say how many points it dropped', async () => {
+    server.script = () => ({ status: 422, code: 'unprocessable entity', message: 'some points were not kept' });
+    const p = pipeline({ batchSize: 2 });
+    const failed: unknown[] = [];
+    p.on('failed', (f) => failed.push(f));
+    p.write(points(1, 2));
+    await eventually(() => p.stats.written === 2, 'the batch counts as written');
+    assert.deepEqual(failed, []);
+    assert.equal(p.stats.failed, 0);
+    assert.equal(p.stats.lastError?.code, 'partial-write');
+  });
+
   it('keeps the server’s error as the last problem while it retries, through every spool write', async () => {
     let refuse = true;
     server.script = () => (refuse ? unavailable : ok);
