@@ -16,8 +16,9 @@ export interface Results {
 }
 
 const HOW_TO_READ = `How to read it:
-- Every figure is the median of several runs, with the smallest and largest in brackets. Ratios are taken pair by
-  pair within one run (ours and its peer run back to back on the same emulator, in a rotating order), then
+- A figure is the median of its runs, with the smallest and largest in brackets. Under 3 runs the cell says how many:
+  "(1 run)" is one measurement, not a median, and a median of 2 runs is their mean. Ratios are taken pair by pair
+  within one run (ours and its peer back to back, which goes first alternating or rotating from run to run), then
   summarised; they are never a ratio of medians. The machine is shared, so the spread is wide: compare within a row.
 - **Write throughput** (item 1): msgs of one IoT Center \`environment\` point each (7 fields, 100 devices), handed to the
   node by the embedded Node-RED, timed until the emulator acknowledged every point. \`iot-write\` (its defaults:
@@ -37,10 +38,12 @@ const HOW_TO_READ = `How to read it:
 - **Memory** (item 5): the emulator's RSS after the write, backfill and ingest load and the Node-RED memory run's
   queries; Node-RED's RSS in a process of its own (\`bench/node-red-memory.ts\`: the compiled host as \`iot-center
   start\` runs it, the example's iot-write fed the 100-device load one fleet-minute per msg, then the dashboard's
-  query set per device), read from /proc.
-- **Raw-query memory** (item 5): a raw \`from |> range\` over the whole bucket, evaluated and encoded as a query worker
-  does (output dropped), each in a fresh process: the live heap (after a full GC, sampled while encoding) and peak RSS
-  over 30 days against 1 day, streamed (today) and computed whole (before).
+  query set per device), read from /proc. The emulator holding the 100 devices × 30 days of the query benchmark is
+  read after its query set (its points were bulk-written while it was stopped, so no ingest is in that figure).
+- **Raw-query memory** (item 5): a raw \\`from |> range\\` over the whole bucket (2 devices), evaluated and encoded as a
+  query worker does (output dropped), each in a fresh process of the built code, over 30 days against 1 day, streamed
+  (today) and computed whole (before): the live heap (full collections forced while encoding, the heap after them
+  sampled) and, in a process that forces none, the peak RSS.
 - **Start-up** (item 6): \`iot-center start\` from the built package on a fresh folder, until the example
   dashboard's five gauges show numbers in Chromium.`;
 
@@ -129,9 +132,11 @@ function renderQueries(figures: readonly Figure[]): string {
   return `
 ## Dashboard queries (item 3)
 
-\`bench/queries.ts\` (also alone: \`node --import tsx bench/queries.ts [--data FILE]\`): the example dashboard's presets
-through the Flux engine and the annotated CSV (what a query worker does, in-process), each beside a hand-written SQL
-query on the same file (the growth row: one device's three queries in a 100-device bucket against a 1-device one).
+\`bench/queries.ts\` (also alone: \`node --import tsx bench/queries.ts [--data DIR]\`): the example dashboard's presets
+as a dashboard waits for them, \`POST /api/v2/query\` over HTTP to \`iot-center emulator\` on the fleet's folder (query
+worker, annotated CSV read to the last byte; the same Flux evaluated in-process is in each figure's note), each beside
+a hand-written SQL query on the same file (the growth row, in-process: one device's three queries in a 100-device
+bucket against a 1-device one).
 
 | query | ours p50 (min–max) | SQL p50 | ratio ours/SQL | target | met |
 |---|---|---|---|---|---|
@@ -151,6 +156,13 @@ function renderMixedLoad(figures: readonly Figure[]): string {
     return s ? formatSummary(s, 'ms') : '—';
   };
   const metrics = ['write-p50', 'write-p99', 'health-p50', 'health-p99'];
+  const samples = [0, 3, 10]
+    .map((viewers) => {
+      const notes = ['write-p99', 'health-p99'].map((m) => detail.find((d) => d.id === `mixed.${viewers}-viewers.${m}`)?.note);
+      return notes.every(Boolean) ? `- ${viewers} viewers: writes ${notes[0]}; /health ${notes[1]}.` : '';
+    })
+    .filter(Boolean)
+    .join('\n');
   const rows = [0, 3, 10].flatMap((viewers) =>
     (['ours', 'peer'] as const).map(
       (side) =>
@@ -163,12 +175,13 @@ function renderMixedLoad(figures: readonly Figure[]): string {
 \`bench/mixed-load.ts\`: \`iot-center emulator\` in its own process holding 100 devices × 2 days at one minute (quick: 10 ×
 1); one writer posts 1,000 fresh points every 0.5 s, a probe asks /health every 100 ms, and 0, 3 or 10 dashboard
 viewers (another process) loop the example dashboard's queries (last values and downsampled series of their device over
-a day, the device list over 30 days). Latency is send to last byte; p50/p99 per run, median (min–max) of the runs.
+a day, the device list over 30 days). Latency is send to last byte; p50/p99 per run over that run's samples (counts
+below: under 100 samples a p99 is the run's slowest), median (min–max) of the runs.
 Targets with 3 viewers (main table): write p99 ≤ 200 ms, /health p99 ≤ 100 ms, no failed request. The peer is the
 in-memory emulator, which evaluates queries on the thread that accepts writes.
 
 | viewers | emulator | write p50 | write p99 | /health p50 | /health p99 |
 |---|---|---|---|---|---|
 ${rows.join('\n')}
-`;
+${samples ? `\nSamples per run:\n${samples}\n` : ''}`;
 }
