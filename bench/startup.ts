@@ -1,10 +1,11 @@
 /**
  * Item 6: start-up. `iot-center start` (from the built package, as installed) on a fresh folder and free
- * ports, timed from the spawn until the example dashboard's gauges show numbers in Chromium. With
- * `--quick` (or without Chromium) the end is the dashboard page answering, flows deployed.
+ * ports, timed from the spawn until the example dashboard's gauges show readings in Chromium. With
+ * `--quick` the end is the dashboard page answering, flows deployed; a full run without Chromium fails.
  */
 import fs from 'node:fs';
 import { launchChromium, CHROMIUM } from '../test/browser/support/browser';
+import { waitForGaugeReadings } from '../test/browser/support/dashboard-gauges';
 import { startStack } from '../test/support/stack';
 import { type BenchOptions, type Figure, figure, progress, summarize } from './stats';
 
@@ -13,19 +14,8 @@ async function gaugesShowData(dashboardUrl: string, deadlineMs: number): Promise
   try {
     const page = await browser.context.newPage();
     await page.goto(`${dashboardUrl.replace(/\/$/, '')}/#!/0`);
-    // As the dashboard test reads them: every gauge shows a third number, its value.
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll('.nr-dashboard-gauge').length >= 5 &&
-        Array.from(document.querySelectorAll('.nr-dashboard-gauge')).every(
-          (gauge) =>
-            Array.from(gauge.querySelectorAll('svg text')).filter((t) =>
-              /^-?[\d,]+(\.\d)?$/.test((t.textContent ?? '').trim()),
-            ).length >= 3,
-        ),
-      undefined,
-      { timeout: Math.max(1000, deadlineMs - Date.now()) },
-    );
+    // As the dashboard test reads them: each of the five gauges shows a reading, not its placeholder min.
+    await waitForGaugeReadings(page, 5, Math.max(1000, deadlineMs - Date.now()));
   } finally {
     await browser.close();
   }
@@ -41,12 +31,16 @@ async function dashboardAnswers(dashboardUrl: string, deadlineMs: number): Promi
 }
 
 export async function benchStartup(options: BenchOptions): Promise<Figure[]> {
-  const browser = !options.quick && fs.existsSync(CHROMIUM);
+  const browser = !options.quick;
+  if (browser && !fs.existsSync(CHROMIUM)) {
+    // The target is for gauges showing data: the dashboard merely answering would measure less and pass it.
+    throw new Error(`bench: start-up needs Chromium at ${CHROMIUM} (or run with --quick)`);
+  }
   const runs = options.quick ? 1 : 3;
   const times: number[] = [];
   for (let run = 0; run < runs; run++) {
     const start = Date.now();
-    const stack = await startStack('bench-start');
+    const stack = await startStack('bench-start', [], {}, { built: true });
     try {
       if (browser) await gaugesShowData(stack.dashboardUrl, start + 120_000);
       else await dashboardAnswers(stack.dashboardUrl, start + 120_000);

@@ -57,7 +57,7 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
     assert.ok(!deployed.some((n) => n.type.startsWith('ui_')), 'no node-red-dashboard widget');
   });
 
-  it('shows the five gauges with numbers, and needles pointing at them on IoT Center’s ranges', async () => {
+  it('shows the five gauges with readings, and needles pointing at them on IoT Center’s ranges', async () => {
     await page.goto(dashboardUrl);
     await page.waitForURL(/\/dashboard\/home$/);
     await waitForGaugeNumbers(page);
@@ -368,12 +368,23 @@ async function waitForSpan(page: Page, ok: (span: number) => boolean, what: stri
   }
 }
 
-/** Waits until the five gauges print numbers (a viewer's first answer reached it). */
+/**
+ * Waits until the five gauges print readings (a viewer's first answer reached it). Before any msg a gauge
+ * prints its min as the value ("0" beside limits "0" and "40"), so the value must differ from the min; a real
+ * reading exactly at the min (the generator's floor, rare) only defers the pass to the next one.
+ */
 async function waitForGaugeNumbers(page: Page): Promise<void> {
   await page.waitForFunction(
     () => {
-      const values = Array.from(document.querySelectorAll('.nrdb-ui-gauge-value > span'));
-      return values.length === 5 && values.every((v) => /^-?[\d,]+(\.\d+)?$/.test(v.textContent?.trim() ?? ''));
+      const gauges = Array.from(document.querySelectorAll('.nrdb-ui-widget.nrdb-ui-gauge'));
+      return (
+        gauges.length === 5 &&
+        gauges.every((gauge) => {
+          const value = gauge.querySelector('.nrdb-ui-gauge-value > span')?.textContent?.trim() ?? '';
+          const min = gauge.querySelector('#limits text')?.textContent?.trim() ?? '';
+          return /^-?[\d,]+(\.\d+)?$/.test(value) && Number(value.replace(/,/g, '')) !== Number(min);
+        })
+      );
     },
     undefined,
     { timeout: 60_000 },

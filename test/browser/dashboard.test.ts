@@ -8,6 +8,7 @@ import type { Locator, Page } from 'playwright-core';
 import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
 import { startStack, type TestStack } from '../support/stack';
 import { PACKAGE_ROOT } from './support/build';
+import { waitForGaugeReadings } from './support/dashboard-gauges';
 import { quickDeviceHealth, redeployWith } from './support/flows';
 import { assertHealthAlerts, recordToasts } from './support/toasts';
 
@@ -37,7 +38,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     await stack?.stop();
   });
 
-  it('shows the five gauges with numbers', async () => {
+  it('shows the five gauges with readings', async () => {
     await page.goto(`${baseUrl}/ui/#!/0`);
     const gauges = page.locator('md-card:has(.nr-dashboard-gauge)');
     await page.waitForFunction(() => document.querySelectorAll('.nr-dashboard-gauge').length >= 5, undefined, {
@@ -45,19 +46,7 @@ describe('dashboard of the example flow (Chromium)', function () {
     });
     for (const title of GAUGES)
       assert.equal(await gauges.filter({ hasText: title }).count(), 1, `one "${title}" gauge`);
-    // justgage draws the value as SVG text ("21.4", "1,009.8"; ppm as "1,136") beside its min and max labels:
-    // wait until each gauge shows a third number, its value.
-    await page.waitForFunction(
-      () =>
-        Array.from(document.querySelectorAll('.nr-dashboard-gauge')).every(
-          (gauge) =>
-            Array.from(gauge.querySelectorAll('svg text')).filter((t) =>
-              /^-?[\d,]+(\.\d)?$/.test((t.textContent ?? '').trim()),
-            ).length >= 3,
-        ),
-      undefined,
-      { timeout: 60_000 },
-    );
+    await waitForGaugeReadings(page, GAUGES.length, 60_000);
   });
 
   it('draws a line in each of the five charts', async () => {

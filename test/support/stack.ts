@@ -1,13 +1,14 @@
 /**
  * `iot-center start` as the e2e and dashboard tests run it: a fresh folder, free ports, no INFLUX_URL, the
- * built package (Node-RED loads dist/), and a stop that Ctrl-Cs the command and removes the folder.
+ * built package (Node-RED loads dist/), and a stop that Ctrl-Cs the command and removes the folder. The
+ * command itself runs from sources through tsx, or as installed (dist/bin) with `{ built: true }`.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../bin/ports';
 import { ensureBuilt } from '../browser/support/build';
-import { CliProcess, runCli } from './cli';
+import { CliProcess, runBuiltCli, runCli } from './cli';
 
 export interface TestStack {
   cli: CliProcess;
@@ -23,11 +24,13 @@ export async function startStack(
   name: string,
   extraArgs: string[] = [],
   env: NodeJS.ProcessEnv = {},
+  options: { built?: boolean } = {},
 ): Promise<TestStack> {
   ensureBuilt();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iot-${name}-`));
   const ports = ['--port', String(await freePort()), '--emulator-port', String(await freePort())];
-  const cli = runCli(['start', ...ports, '--dir', dir, ...extraArgs], { INFLUX_URL: '', ...env });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `iot-${name}-`));
+  const run = options.built ? runBuiltCli : runCli;
+  const cli = run(['start', ...ports, '--dir', dir, ...extraArgs], { INFLUX_URL: '', ...env });
   const stop = async () => {
     if (cli.child.exitCode === null) {
       cli.child.kill('SIGINT');
