@@ -16,7 +16,7 @@
  * Then the emulator's RSS holding the fleet (item 5).
  *
  * Alone: `node --import tsx bench/queries.ts [--quick] [--runs N] [--data DIR]` (--data keeps the emulator's
- * folder and reuses it when it holds a database, for profiling with `node --cpu-prof`).
+ * folder and reuses it when it holds a whole fleet of that size, for profiling with `node --cpu-prof`).
  */
 import type { Database } from 'better-sqlite3';
 import fs from 'node:fs';
@@ -36,7 +36,8 @@ import {
   databaseOf,
   type FluxOverHttp,
   fluxOverHttp,
-  hasDatabase,
+  holdsFleet,
+  markFleetBuilt,
   type ServedBuckets,
   servedBuckets,
 } from './served-fleet';
@@ -286,12 +287,14 @@ async function serveDataset(
   devices: number,
   days: number,
 ): Promise<{ emulator: EmulatorOnDir; buckets: ServedBuckets }> {
-  if (!hasDatabase(dataDir)) {
+  if (!holdsFleet(dataDir, devices, days)) {
+    if (fs.existsSync(databaseOf(dataDir))) throw new Error(`bench: ${dataDir} holds a fleet cut short; remove it`);
     let points = 0;
     const buildMs = await timed(async () => {
       const { fleet, solo } = await createServedBuckets(dataDir);
       points = writeFleet(dataDir, devices, days, { fleet: fleet.id, solo: solo.id });
     });
+    markFleetBuilt(dataDir, devices, days);
     progress(
       `queries: ${devices} devices × ${days} days (${points.toLocaleString('en-US')} points) in ${(buildMs / 1000).toFixed(0)} s`,
     );

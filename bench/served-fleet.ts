@@ -68,8 +68,22 @@ export function databaseOf(dataDir: string): string {
   return path.join(dataDir, DATABASE_FILE);
 }
 
-export function hasDatabase(dataDir: string): boolean {
-  return fs.existsSync(databaseOf(dataDir));
+/** Written once the fleet is in: a folder without it (a build cut short) is never reused. */
+const BUILT_FILE = 'bench-fleet.json';
+
+/** Whether `dataDir` holds a whole fleet of this size (throws if it holds one of another size). */
+export function holdsFleet(dataDir: string, devices: number, days: number): boolean {
+  const file = path.join(dataDir, BUILT_FILE);
+  if (!fs.existsSync(file)) return false;
+  const built = JSON.parse(fs.readFileSync(file, 'utf8')) as { devices: number; days: number };
+  if (built.devices !== devices || built.days !== days) {
+    throw new Error(`bench: ${dataDir} holds ${built.devices} devices × ${built.days} days; remove it or pick another`);
+  }
+  return true;
+}
+
+export function markFleetBuilt(dataDir: string, devices: number, days: number): void {
+  fs.writeFileSync(path.join(dataDir, BUILT_FILE), JSON.stringify({ devices, days }));
 }
 
 /** The dialect @influxdata/influxdb-client's QueryApi sends. */
