@@ -40,7 +40,7 @@ const HOW_TO_READ = `How to read it:
   start\` runs it, the example's iot-write fed the 100-device load one fleet-minute per msg, then the dashboard's
   query set per device), read from /proc. The emulator holding the 100 devices × 30 days of the query benchmark is
   read after its query set (its points were bulk-written while it was stopped, so no ingest is in that figure).
-- **Raw-query memory** (item 5): a raw \\`from |> range\\` over the whole bucket (2 devices), evaluated and encoded as a
+- **Raw-query memory** (item 5): a raw \`from |> range\` over the whole bucket (2 devices), evaluated and encoded as a
   query worker does (output dropped), each in a fresh process of the built code, over 30 days against 1 day, streamed
   (today) and computed whole (before): the live heap (full collections forced while encoding, the heap after them
   sampled) and, in a process that forces none, the peak RSS.
@@ -146,6 +146,12 @@ ${QUERIES_NOTES}
 `;
 }
 
+/** "the 2 runs (a median of 2 is their mean)": how many runs the mixed-load cells summarise, said once. */
+function runsOf(detail: readonly Figure[]): string {
+  const n = detail[0]?.ours.runs.length ?? 0;
+  return n === 1 ? 'the 1 run (one measurement)' : n === 2 ? 'the 2 runs (a median of 2 is their mean)' : `${n} runs`;
+}
+
 /** Issue 16: writes and /health while 0, 3 and 10 dashboards query, ours against the in-process peer. */
 function renderMixedLoad(figures: readonly Figure[]): string {
   const detail = figures.filter((f) => f.section === 'mixed');
@@ -153,12 +159,14 @@ function renderMixedLoad(figures: readonly Figure[]): string {
   const cell = (viewers: number, metric: string, side: 'ours' | 'peer') => {
     const f = detail.find((d) => d.id === `mixed.${viewers}-viewers.${metric}`);
     const s = f?.[side];
-    return s ? formatSummary(s, 'ms') : '—';
+    return s ? formatSummary(s, 'ms', { countRuns: false }) : '—';
   };
   const metrics = ['write-p50', 'write-p99', 'health-p50', 'health-p99'];
   const samples = [0, 3, 10]
     .map((viewers) => {
-      const notes = ['write-p99', 'health-p99'].map((m) => detail.find((d) => d.id === `mixed.${viewers}-viewers.${m}`)?.note);
+      const notes = ['write-p99', 'health-p99'].map(
+        (m) => detail.find((d) => d.id === `mixed.${viewers}-viewers.${m}`)?.note,
+      );
       return notes.every(Boolean) ? `- ${viewers} viewers: writes ${notes[0]}; /health ${notes[1]}.` : '';
     })
     .filter(Boolean)
@@ -176,7 +184,7 @@ function renderMixedLoad(figures: readonly Figure[]): string {
 1); one writer posts 1,000 fresh points every 0.5 s, a probe asks /health every 100 ms, and 0, 3 or 10 dashboard
 viewers (another process) loop the example dashboard's queries (last values and downsampled series of their device over
 a day, the device list over 30 days). Latency is send to last byte; p50/p99 per run over that run's samples (counts
-below: under 100 samples a p99 is the run's slowest), median (min–max) of the runs.
+below: under 100 samples a p99 is the run's slowest), median (min–max) of ${runsOf(detail)}.
 Targets with 3 viewers (main table): write p99 ≤ 200 ms, /health p99 ≤ 100 ms, no failed request. The peer is the
 in-memory emulator, which evaluates queries on the thread that accepts writes.
 

@@ -1,6 +1,6 @@
 /**
- * What every benchmark file shares: timing, the summary of several runs (median, min, max), ratios taken
- * pair by pair within one run, the targets, and the table that `npm run bench` prints and BENCHMARKS.md holds.
+ * What every benchmark file shares: timing, the summary of the runs (median, min, max), ratios taken pair by pair
+ * within one run, the targets, and the table that `npm run bench` prints and BENCHMARKS.md holds.
  */
 import os from 'node:os';
 
@@ -11,6 +11,8 @@ export interface Summary {
   max: number;
   /** Every run, in the order they ran. */
   runs: number[];
+  /** Set when the one value is a count summed over this many runs (e.g. failed requests), not one run's figure. */
+  sumOfRuns?: number;
 }
 
 /** What a figure is held against: its ratio to the peer, or its own value. */
@@ -93,14 +95,22 @@ export function figure(f: Omit<Figure, 'met'>): Figure {
 function formatNumber(n: number, unit: string): string {
   if (unit === 'ms' || unit === 's') return n >= 100 ? Math.round(n).toLocaleString('en-US') : n.toFixed(1);
   if (unit === 'MB') return Math.round(n).toLocaleString('en-US');
+  // Counts (failed requests) and other whole numbers.
+  if (Number.isInteger(n)) return n.toLocaleString('en-US');
   if (n >= 1000) return Math.round(n).toLocaleString('en-US');
   return n >= 10 ? n.toFixed(0) : n.toFixed(2);
 }
 
-/** `median (min–max) unit`. */
-export function formatSummary(s: Summary, unit: string): string {
-  const spread = s.runs.length > 1 ? ` (${formatNumber(s.min, unit)}–${formatNumber(s.max, unit)})` : '';
-  return `${formatNumber(s.median, unit)}${spread} ${unit}`;
+/**
+ * `median (min–max) unit`; under 3 runs it says how many (a median of 2 is their mean), and a single value says it
+ * is one run (or a sum over several), not a median. A table that says the count once passes countRuns: false.
+ */
+export function formatSummary(s: Summary, unit: string, { countRuns = true } = {}): string {
+  const n = s.runs.length;
+  const spread = n > 1 ? ` (${formatNumber(s.min, unit)}–${formatNumber(s.max, unit)})` : '';
+  const runs = (k: number) => `${k} run${k === 1 ? '' : 's'}`;
+  const count = !countRuns ? '' : s.sumOfRuns ? ` (sum over ${runs(s.sumOfRuns)})` : n < 3 ? ` (${runs(n)})` : '';
+  return `${formatNumber(s.median, unit)}${spread} ${unit}${count}`;
 }
 
 function formatRatio(s: Summary): string {
