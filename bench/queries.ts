@@ -309,14 +309,16 @@ async function serveDataset(
 }
 
 /** A bulk-built store must answer as one written over HTTP: the emulator's CSV is the in-process one, byte for byte. */
-async function checkSameAnswer(c: QueryCase, http: FluxOverHttp, ctx: FluxContext): Promise<void> {
-  const overHttp = (await http.query(c.flux, ctx.now)).toString('utf8');
+async function checkSameAnswer(c: QueryCase, http: FluxOverHttp, ctx: FluxContext): Promise<number> {
+  const body = await http.query(c.flux, ctx.now);
+  const overHttp = body.toString('utf8');
   const inProcess = await fluxToCsv(c.flux, ctx);
   if (overHttp !== inProcess || inProcess.length === 0) {
     throw new Error(
       `bench: ${c.id}: the emulator's answer (${overHttp.length} chars) is not the in-process one (${inProcess.length} chars)`,
     );
   }
+  return body.length;
 }
 
 /** Runs each of `steps` once, in an order that rotates with `i`. */
@@ -354,7 +356,8 @@ export async function benchQueries(options: BenchOptions, keptDataDir?: string):
     }));
     const solo = soloCases.map(() => [] as number[]);
     // Also the warm-up: statements prepared, pages cached, the query thread's code compiled.
-    for (const c of fleetCases) await checkSameAnswer(c, client, ctx);
+    const answerBytes: number[] = [];
+    for (const c of fleetCases) answerBytes.push(await checkSameAnswer(c, client, ctx));
     for (const c of soloCases) await fluxToCsv(c.flux, ctx);
     // A dashboard's round: every query once, each as ours over HTTP, in-process, SQL (and alone in the solo bucket),
     // in an order that rotates.
@@ -362,7 +365,12 @@ export async function benchQueries(options: BenchOptions, keptDataDir?: string):
       for (const [k, c] of fleetCases.entries()) {
         const m = measured[k];
         const steps = [
-          async () => void m.overHttp.push(await timed(() => client.query(c.flux, nowNs))),
+          async () => {
+            let bytes = 0;
+            m.overHttp.push(await timed(async () => (bytes = (await client.query(c.flux, nowNs)).length)));
+            // A timed answer is the whole answer checked above, not an error cut short.
+            if (bytes !== answerBytes[k]) throw new Error(`bench: ${c.id}: ${bytes} bytes, not ${answerBytes[k]}`);
+          },
           async () => void m.inProcess.push(await timed(() => fluxToCsv(c.flux, ctx))),
           async () => void m.peer.push(await timed(c.sql)),
         ];
