@@ -370,8 +370,9 @@ async function waitForSpan(page: Page, ok: (span: number) => boolean, what: stri
 
 /**
  * Waits until the five gauges print readings (a viewer's first answer reached it). Before any msg a gauge
- * prints its min as the value ("0" beside limits "0" and "40"), so the value must differ from the min; a real
- * reading exactly at the min (the generator's floor, rare) only defers the pass to the next one.
+ * prints 0 (seen on the real page: "0" beside limits 970 and 1050), or its min (`value ?? min` in ui-gauge),
+ * so neither counts; a real reading at 0 or the min (the generator's floor, rare) only defers the pass to the
+ * next one.
  */
 async function waitForGaugeNumbers(page: Page): Promise<void> {
   await page.waitForFunction(
@@ -382,7 +383,8 @@ async function waitForGaugeNumbers(page: Page): Promise<void> {
         gauges.every((gauge) => {
           const value = gauge.querySelector('.nrdb-ui-gauge-value > span')?.textContent?.trim() ?? '';
           const min = gauge.querySelector('#limits text')?.textContent?.trim() ?? '';
-          return /^-?[\d,]+(\.\d+)?$/.test(value) && Number(value.replace(/,/g, '')) !== Number(min);
+          const number = Number(value.replace(/,/g, ''));
+          return /^-?[\d,]+(\.\d+)?$/.test(value) && number !== 0 && number !== Number(min);
         })
       );
     },
