@@ -108,10 +108,19 @@ async function main(): Promise<void> {
   const bucket = 'bucket-memory';
   await new BucketsAPI(new InfluxDB({ url, token })).postBuckets({ body: { orgID, name: bucket, retentionRules: [] } });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-memory-'));
-  const flowFile = path.join(dir, 'memory-flow.json');
-  fs.writeFileSync(flowFile, JSON.stringify(memoryFlow()));
   let nodeRed: RunningNodeRed | undefined;
+  let cleaned: Promise<void> | undefined;
+  cleanUp = () =>
+    (cleaned ??= (async () => {
+      try {
+        await nodeRed?.stop();
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    })());
   try {
+    const flowFile = path.join(dir, 'memory-flow.json');
+    fs.writeFileSync(flowFile, JSON.stringify(memoryFlow()));
     const port = await freePort();
     nodeRed = await startNodeRed({
       packageRoot: ROOT,
@@ -149,10 +158,16 @@ async function main(): Promise<void> {
     const peakMB = procStatusMB(pid, 'VmHWM');
     process.stdout.write(`${JSON.stringify({ rssMB, peakMB, points: points.length, queries })}\n`);
   } finally {
-    await nodeRed?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await cleanUp();
   }
 }
+
+/** Stops Node-RED and removes the folder; set once they exist. */
+let cleanUp = (): Promise<void> => Promise.resolve();
+// memory.ts ends a run past its time limit with SIGTERM: the Node-RED child and the folder must not outlive it.
+process.once('SIGTERM', () => {
+  void cleanUp().finally(() => process.exit(143));
+});
 
 /** The example's iot-write sends on its interval: polls until the bucket holds every point. */
 async function waitForPoints(url: string, token: string, org: string, bucket: string, count: number): Promise<void> {
