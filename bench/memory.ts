@@ -38,7 +38,8 @@ function nodeRedMemory(emulatorPid: number, options: BenchOptions): NodeRedMemor
     { cwd: ROOT, encoding: 'utf8', timeout: 300_000 },
   );
   if (child.status !== 0) {
-    throw new Error(`bench: the Node-RED memory run failed (${child.status}):\n${child.stdout}\n${child.stderr}`);
+    const why = child.error?.message ?? `exit ${child.status ?? child.signal}`;
+    throw new Error(`bench: the Node-RED memory run failed (${why}):\n${child.stdout}\n${child.stderr}`);
   }
   return JSON.parse(child.stdout.trim().split('\n').pop() ?? '') as NodeRedMemory;
 }
