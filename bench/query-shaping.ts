@@ -1,6 +1,7 @@
 /**
  * Issue 16 (Node-RED part): how long shaping a 10,000-row query result holds the event loop, shaped in
- * slices as iot-query does (row-shaper.ts) against shaping it in one go (shape.ts), pair by pair per run.
+ * slices as iot-query does (row-shaper.ts) against shaping it in one go (shape.ts), pair by pair per run, which
+ * of the two goes first alternating by run.
  * The figure is the longest gap between two turns of the event loop while the result is shaped: what
  * Node-RED's editor and other flows wait at worst. Rows are pivoted (fieldsAsCols) and shaped for
  * node-red-dashboard's chart, the heaviest shape (a sort of 30,000 points).
@@ -57,9 +58,11 @@ export async function benchQueryShaping(options: BenchOptions): Promise<Figure[]
   const ours: number[] = [];
   const peer: number[] = [];
   const runs = options.quick ? 1 : Math.max(options.runs, 5);
+  // Which goes first alternates by run, so that neither always meets the heap the other left.
   for (let run = 0; run < runs; run++) {
-    ours.push(await longestStall(() => shapeRowsInSlices(rows, 'chart')));
-    peer.push(await longestStall(() => shapeResult(rows, 'chart')));
+    const inSlices = async () => ours.push(await longestStall(() => shapeRowsInSlices(rows, 'chart')));
+    const inOneGo = async () => peer.push(await longestStall(() => shapeResult(rows, 'chart')));
+    for (const side of run % 2 === 0 ? [inSlices, inOneGo] : [inOneGo, inSlices]) await side();
   }
   progress(
     `query shaping: longest stall ${summarize(ours).median.toFixed(1)} ms in slices, ` +
