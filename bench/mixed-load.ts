@@ -189,15 +189,18 @@ const METRICS: Record<Metric, { what: string; p: number; samples: (f: Figures) =
 };
 
 /**
- * How many samples a run's percentile is over, e.g. "p99 of 16 writes per run (the slowest)": a phase of a few
- * seconds holds few writes, and under 100 samples a p99 is the slowest one.
+ * How many samples a run's percentile is over, e.g. "p99 over 16 writes per run (ours), 15–16 (peer): the slowest":
+ * a phase of a few seconds holds few writes, and under 100 samples a p99 is the slowest one.
  */
-function samplesNote(metric: Metric, runs: Figures[]): string {
+function samplesNote(metric: Metric, ours: Figures[], peer?: Figures[]): string {
   const { p, samples, unit } = METRICS[metric];
-  const counts = runs.map((f) => samples(f).length);
-  const [least, most] = [Math.min(...counts), Math.max(...counts)];
-  const slowest = p === 99 && most <= 100 ? ' (the slowest)' : '';
-  return `p${p} of ${least === most ? least : `${least}–${most}`} ${unit} per run${slowest}`;
+  const counts = (runs: Figures[]) => runs.map((f) => samples(f).length);
+  const range = (runs: Figures[]) => {
+    const [least, most] = [Math.min(...counts(runs)), Math.max(...counts(runs))];
+    return least === most ? `${least}` : `${least}–${most}`;
+  };
+  const slowest = p === 99 && Math.max(...counts([...ours, ...(peer ?? [])])) <= 100 ? ': the slowest' : '';
+  return `p${p} over ${range(ours)} ${unit} per run${peer ? ` (ours), ${range(peer)} (peer)` : ''}${slowest}`;
 }
 
 export async function benchMixedLoad(options: BenchOptions): Promise<Figure[]> {
@@ -252,8 +255,7 @@ export async function benchMixedLoad(options: BenchOptions): Promise<Figure[]> {
   const of = (name: 'ours' | 'peer', viewers: number, metric: Metric) =>
     runsOf(name, viewers).map((f) => percentile(METRICS[metric].samples(f), METRICS[metric].p));
   const note = (viewers: number, metric: Metric) =>
-    `ours: ${samplesNote(metric, runsOf('ours', viewers))}; peer: ${samplesNote(metric, runsOf('peer', viewers))}; ` +
-    `${runs} run${runs === 1 ? '' : 's'} of ${seconds} s each`;
+    samplesNote(metric, runsOf('ours', viewers), runsOf('peer', viewers));
   const figures: Figure[] = [];
   for (const viewers of VIEWERS) {
     for (const metric of Object.keys(METRICS) as Metric[]) {

@@ -167,7 +167,7 @@ function renderMixedLoad(figures: readonly Figure[]): string {
       const notes = ['write-p99', 'health-p99'].map(
         (m) => detail.find((d) => d.id === `mixed.${viewers}-viewers.${m}`)?.note,
       );
-      return notes.every(Boolean) ? `- ${viewers} viewers: writes ${notes[0]}; /health ${notes[1]}.` : '';
+      return notes.every(Boolean) ? `- ${viewers} viewers: ${notes[0]}; ${notes[1]}.` : '';
     })
     .filter(Boolean)
     .join('\n');
