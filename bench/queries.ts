@@ -82,9 +82,12 @@ export function buildDataset(file: string, devices: number, days: number): Query
   const dataset = { devices, days, nowNs: DATASET_NOW_NS, file, points: 0 };
   if (fs.existsSync(file)) return { ...dataset, points: days * 1440 * (devices + 1) };
   const dir = fs.mkdtempSync(path.join(path.dirname(file), 'iot-bench-build-'));
-  dataset.points = writeFleet(dir, devices, days, { fleet: FLEET.id, solo: SOLO.id });
-  fs.renameSync(path.join(dir, 'influxd.sqlite'), file);
-  fs.rmSync(dir, { recursive: true, force: true });
+  try {
+    dataset.points = writeFleet(dir, devices, days, { fleet: FLEET.id, solo: SOLO.id });
+    fs.renameSync(path.join(dir, 'influxd.sqlite'), file);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
   return dataset;
 }
 

@@ -137,61 +137,64 @@ export async function benchRawQueryMemory(quick: boolean, dataFile?: string): Pr
   const file = dataFile ?? path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iot-bench-raw-')), 'raw.sqlite');
   // Loaded here, not at the top: the child loads this file and should hold no more than a query worker does.
   const { buildDataset } = await import('./queries');
-  const { nowNs } = buildDataset(file, devices, days);
-  const figures: Figure[] = [];
-  const shapes = [
-    { what: 'bucket', id: 'bucket', steps: '', whole: false, runs: { heap: 1, rss: rssRuns } },
-    { what: 'bucket', id: 'bucket', steps: '', whole: true, runs: { heap: 1, rss: 1 } },
-    {
-      what: 'bucket through keep and map',
-      id: 'bucket-keep-map',
-      steps: DASHBOARD_STEPS,
-      whole: false,
-      runs: { heap: 1, rss: 1 },
-    },
-  ];
-  const labels: Record<Measure, string> = {
-    heap: 'live heap (after a full GC, sampled while encoding)',
-    rss: 'peak RSS (no forced GC)',
-  };
-  for (const { what, id: shape, steps, whole, runs } of shapes) {
-    const how = whole ? 'computed whole (before)' : 'streamed';
-    for (const measure of ['heap', 'rss'] as const) {
-      const short: number[] = [];
-      const long: number[] = [];
-      let chars = 0;
-      for (let run = 0; run < runs[measure]; run++) {
-        short.push(inChild(child, file, nowNs, rawQuery(1) + steps, whole, measure).mb);
-        const m = inChild(child, file, nowNs, rawQuery(days) + steps, whole, measure);
-        long.push(m.mb);
-        chars = m.chars;
+  try {
+    const { nowNs } = buildDataset(file, devices, days);
+    const figures: Figure[] = [];
+    const shapes = [
+      { what: 'bucket', id: 'bucket', steps: '', whole: false, runs: { heap: 1, rss: rssRuns } },
+      { what: 'bucket', id: 'bucket', steps: '', whole: true, runs: { heap: 1, rss: 1 } },
+      {
+        what: 'bucket through keep and map',
+        id: 'bucket-keep-map',
+        steps: DASHBOARD_STEPS,
+        whole: false,
+        runs: { heap: 1, rss: 1 },
+      },
+    ];
+    const labels: Record<Measure, string> = {
+      heap: 'live heap (after a full GC, sampled while encoding)',
+      rss: 'peak RSS (no forced GC)',
+    };
+    for (const { what, id: shape, steps, whole, runs } of shapes) {
+      const how = whole ? 'computed whole (before)' : 'streamed';
+      for (const measure of ['heap', 'rss'] as const) {
+        const short: number[] = [];
+        const long: number[] = [];
+        let chars = 0;
+        for (let run = 0; run < runs[measure]; run++) {
+          short.push(inChild(child, file, nowNs, rawQuery(1) + steps, whole, measure).mb);
+          const m = inChild(child, file, nowNs, rawQuery(days) + steps, whole, measure);
+          long.push(m.mb);
+          chars = m.chars;
+        }
+        const mb = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
+        progress(
+          `raw-query-memory: whole ${what}, ${how}, ${measure}: 1 day ${mb(short)} MB; ${days} days ${mb(long)} MB`,
+        );
+        figures.push(
+          figure({
+            id: `raw-memory-${shape}-${whole ? 'whole' : 'stream'}-${measure}`,
+            item: 5,
+            what:
+              `raw query, whole ${devices}-device ${what}, ${how}: ${labels[measure]} over ${days} days ` +
+              `(peer: over 1 day), ${(chars / 1e6).toFixed(0)} MB of CSV`,
+            unit: 'MB',
+            better: 'lower',
+            ours: summarize(long),
+            oursName: `${days} days`,
+            peer: summarize(short),
+            peerName: '1 day',
+            ratio: pairRatios(long, short),
+            // The point of streaming: the live heap of a streamed answer does not grow with its range.
+            target: !whole && measure === 'heap' ? { of: 'ratio', op: '<=', value: 1.5 } : undefined,
+          }),
+        );
       }
-      const mb = (values: number[]) => values.map((v) => v.toFixed(0)).join(', ');
-      progress(
-        `raw-query-memory: whole ${what}, ${how}, ${measure}: 1 day ${mb(short)} MB; ${days} days ${mb(long)} MB`,
-      );
-      figures.push(
-        figure({
-          id: `raw-memory-${shape}-${whole ? 'whole' : 'stream'}-${measure}`,
-          item: 5,
-          what:
-            `raw query, whole ${devices}-device ${what}, ${how}: ${labels[measure]} over ${days} days ` +
-            `(peer: over 1 day), ${(chars / 1e6).toFixed(0)} MB of CSV`,
-          unit: 'MB',
-          better: 'lower',
-          ours: summarize(long),
-          oursName: `${days} days`,
-          peer: summarize(short),
-          peerName: '1 day',
-          ratio: pairRatios(long, short),
-          // The point of streaming: the live heap of a streamed answer does not grow with its range.
-          target: !whole && measure === 'heap' ? { of: 'ratio', op: '<=', value: 1.5 } : undefined,
-        }),
-      );
     }
+    return figures;
+  } finally {
+    if (!dataFile) fs.rmSync(path.dirname(file), { recursive: true, force: true });
   }
-  if (!dataFile) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-  return figures;
 }
 
 if (require.main === module) {
