@@ -9,7 +9,7 @@
  * In `npm run bench` as `rawmemory` (the whole bucket, 2 devices × 30 days; one run each but the streamed bucket's
  * peak RSS, 3; quick: 1 × 2, 1 run). Alone: `node --import tsx bench/raw-query-memory.ts [--quick] [--data FILE]`.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -105,8 +105,6 @@ function builtChild(): string {
   const built = path.join(REPO, 'dist', 'bench', 'raw-query-memory.js');
   const mtime = (f: string) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : 0);
   const fresh = () => mtime(built) >= mtime(path.join(REPO, 'bench', 'raw-query-memory.ts'));
-  // ensureBuilt watches the package's sources, not bench/. tsc emits even when another file has a type error.
-  if (!fresh()) spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', REPO], { stdio: 'ignore' });
   if (!fresh()) throw new Error(`${built} is older than its source: run npm run build`);
   return built;
 }
