@@ -25,14 +25,17 @@ const HOW_TO_READ = `How to read it:
   batches of 5,000, flush after 1 s, every line spooled to disk before \`done()\`; the last msg carries \`flush\`) runs
   next to node-red-contrib-influxdb 0.7's \`influxdb out\` in 2.0 mode, in the same Node-RED against the same emulator,
   fed the same points in its own msg shape; it writes and flushes each msg on its own, so it is given the first
-  5,000 msgs (quick: 500) of the same list. The ceiling is the raw \`WriteApi\` of @influxdata/influxdb-client with
-  batches of 5,000, no Node-RED, nothing on disk, several requests in flight.
+  5,000 msgs (quick: 500) of the same list. The ceiling is the raw \`WriteApi\` of @influxdata/influxdb-client, no
+  Node-RED, nothing on disk, several requests in flight, in its fastest batch (5,000, 10,000 or 20,000, each tried in
+  rounds before the runs); when that is not 5,000, iot-write also runs in that batch (a row of its own).
 - **Ingest** (item 2): the emulator as its own process takes gzip'd batches of 5,000 lines from 4 concurrent writers
   over HTTP (gunzip, parse, check permissions, field types and retention, store, one transaction per request); the
   ceiling is the same rows inserted straight into SQLite (the emulator's schema, WAL, \`synchronous = NORMAL\`) with
   one prepared statement in one transaction, series numbered beforehand.
 - **Parse** (item 2): the emulator's line-protocol parser (OSS's scanner: escapes, types, every OSS error message)
-  against a bare \`split\` of the same bytes into lines and fields, which checks nothing.
+  against a bare \`split\` of the same bytes into lines and fields, which checks nothing: one large body, 5,000-line
+  bodies in sequence into pooled batches (what the write handler does), and the same while the process holds a
+  million live objects (a busy emulator's heap; split under the same heap).
 - **Backfill** (item 4): a \`virtual-device\` wired to \`iot-write\`, told to backfill a device with no data: the
   7 days at one minute, until written (the last flush acknowledged).
 - **Memory** (item 5): the emulator's RSS after the write, backfill and ingest load and the Node-RED memory run's
@@ -49,14 +52,17 @@ const HOW_TO_READ = `How to read it:
 
 /** Where the time goes: kept by hand from the profiles (\`node --cpu-prof\`) of the run recorded here. */
 export const WHERE_THE_TIME_GOES = `Where the time goes. Writing is bounded by the emulator: a write request is
-read, gunzipped, parsed and stored inside one SQLite transaction. The parser reads plain lines (no quote, no
+read, gunzipped, parsed and stored inside one SQLite transaction. The parser reads the body in 64 KiB windows (a
+whole 1.8 MB body as one string was held outside the JS heap and, with a batch's fresh typed arrays, forced full
+collections: 12 in 200 bodies next to a million live objects, now 0–1; batches are pooled). It reads plain lines (no quote, no
 backslash, a series key already seen in the body) on a fast path straight into a compact batch (series once each;
 times, field keys, types and values in typed arrays, no per-point or per-field objects) and leaves anything unusual
 to the exact OSS-derived parser; the writer inserts from those arrays. WAL checkpoints run in a background thread,
 not inside a write's commit. What remains per write is SQLite's B-tree work for one row per field value in the
-\`(series, time)\` primary key: a 1,000-point request touches the pages of ~700 series and writes ~6.6 MB of WAL,
-about the same per request whatever its size, which is why iot-write now sends batches of 5,000 by default
-(InfluxDB's recommended size): with the old default of 1,000 it reached 0.6× of the raw client, with 5,000 ~0.9×. On the Node-RED side iot-write escapes
+\`(series, time)\` primary key (~17 µs of CPU per 7-field point) and a fixed ~8 ms per request (the commit writes
+the pages of the ~700 series a fleet request touches), which is why iot-write sends batches of 5,000 by default
+(InfluxDB's recommended size; with the old default of 1,000 it reached 0.6× of the raw client). iot-write has one
+request in flight; the raw client pipelines its batches. On the Node-RED side iot-write escapes
 names once and remembers them (33 -> 5 µs per point) and spools all msgs of one event-loop turn with one disk write.
 The peer \`influxdb out\` makes one HTTP request per msg, so it is bounded by request overhead.`;
 
@@ -75,7 +81,7 @@ ${status}${results.note ? `\n\n${results.note}` : ''}
 
 ${renderTable(results.figures.filter((f) => !f.section))}
 
-Reproduce: \`npm ci && npm run bench\` (about 4 minutes on 2 cores; Chromium at /usr/bin/chromium or \`CHROMIUM_PATH\`
+Reproduce: \`npm ci && npm run bench\` (under 5 minutes on 2 cores, after a build if dist/ is older than the sources; Chromium at /usr/bin/chromium or \`CHROMIUM_PATH\`
 for the start-up figure). \`npm run bench -- --quick\` runs a small version of each in under 30 s (no browser);
 \`npm test\` runs it and checks only that every figure is produced. The raw figures, every run included, are in
 \`bench/results/latest.json\`. One file per measurement in \`bench/\`: \`write-throughput.ts\`, \`ingest.ts\`, \`parse.ts\`,
@@ -100,11 +106,16 @@ function renderParts(parts: Record<string, number> | undefined): string {
 }
 
 /** Kept by hand: the targets a run misses, their measured cause and what it would take. */
-export const WHAT_IS_LEFT = `- Parse: the ratio holds for bodies parsed with little else alive; with a large live heap the typed arrays' external
-  memory brings full collections (a 5,000-line body next to a million live objects: 0.36×). Reusing the batch's arrays
-  between bodies would remove that.
-- Writes still run on the thread that answers /health: the mixed load's /health p99 is the longest write transaction
-  (~40–90 ms here; more on a loaded machine). A writer thread that owns every point write would free it.`;
+export const WHAT_IS_LEFT = `- Writes still run on the thread that answers /health: the mixed load's /health p99 is the longest write transaction
+  (~40–90 ms here; more on a loaded machine). A writer thread that owns every point write would free it.
+- iot-write sends one batch at a time: the emulator idles while iot-write takes the next batch and the request
+  travels. Two batches in flight (acknowledged in order) would keep it busy, as the raw client's pipelining does.
+- Streaming covers the last result's raw reads and the steps that cannot merge tables (filter, drop/keep/rename
+  when no two tables can share a key, map with \`{r with ...}\` setting no key column); a regrouping step
+  (group, pivot, union, sort) and every yield but the last are still computed whole (bounded by
+  \`--query-memory-bytes\` and \`--query-worker-heap-mb\`).
+- The fleet-dataset build (100 devices × 30 days through the store's write, time index made at the end) is about a
+  fifth of the run.`;
 
 /** Kept by hand from the query work's profiles: what changed in the dashboard queries and what is left. */
 export const QUERIES_NOTES = `What changed: selectors (\`last\`, \`first\`, \`max\`/\`min\` of \`_time\`) after \`from |> range |> filter\` read one
