@@ -25,12 +25,22 @@ const TARGETS = [
   },
   {
     name: 'lineprotocol-parse',
-    mutate: ['emulator/lineprotocol/parse.ts'],
+    // point-batch.ts only for clear(), which the pool relies on (the rest is the storage's).
+    mutate: [
+      'emulator/lineprotocol/parse.ts',
+      'emulator/lineprotocol/bytes.ts',
+      'emulator/lineprotocol/batch-pool.ts',
+      'emulator/storage/point-batch.ts:55-62',
+    ],
     testFiles: [
       'test/emulator/lineprotocol.test.ts',
       'test/emulator/lineprotocol.roundtrip.test.ts',
       'test/emulator/lineprotocol-edges.test.ts',
       'test/emulator/lineprotocol-plain.test.ts',
+      'test/emulator/lineprotocol-bytes.test.ts',
+      'test/emulator/lineprotocol-windows.test.ts',
+      'test/emulator/lineprotocol-batch-pool.test.ts',
+      'test/emulator/lineprotocol-mutants.test.ts',
     ],
   },
   {
