@@ -99,6 +99,20 @@ describe('line protocol batches reused between writes (PointBatchPool)', () => {
     assert.equal(pool.acquire(), usual);
   });
 
+  it('keeps two batches at most (one write parses while another is stored), and one grown to exactly 2^20', () => {
+    const pool = new PointBatchPool();
+    const batches = [pool.acquire(), pool.acquire(), pool.acquire()];
+    for (const batch of batches) pool.release(batch);
+    // The first two released are kept (handed out last in, first out); the third is dropped.
+    assert.equal(pool.acquire(), batches[1]);
+    assert.equal(pool.acquire(), batches[0]);
+    assert.ok(!batches.includes(pool.acquire()));
+    const large = pool.acquire();
+    large.reserve(2 ** 20, 2 ** 20);
+    pool.release(large);
+    assert.equal(pool.acquire(), large);
+  });
+
   it('refuses a batch released twice, and parsing into a batch that is not empty', () => {
     const pool = new PointBatchPool();
     const batch = pool.acquire();

@@ -2,10 +2,11 @@
  * What the windows and the batch estimate are for, beyond the points they give (mutation testing,
  * `npm run mutate`, showed these unchecked): no window is larger than asked unless one line needs it,
  * a long line's larger window does not outlast it, and a uniform body's batch is sized from its first
- * lines instead of grown by doubling.
+ * lines instead of grown by doubling; and the UTF-8 rules of bytes.ts byte by byte.
  */
 import assert from 'node:assert/strict';
-import { Body } from '../../emulator/lineprotocol/bytes';
+import fc from 'fast-check';
+import { Body, goDecode, goQuote, goQuoteBytes } from '../../emulator/lineprotocol/bytes';
 import { parseWriteBody } from '../../emulator/lineprotocol/parse';
 
 const NOW = 1_767_225_600_000_000_000n;
@@ -77,8 +78,121 @@ describe('line protocol windows and batch sizing (kills mutants of parse.ts)', (
       assert.deepEqual(errors, []);
       assert.equal(batch.fieldCount, 6000 * 3 - 3);
       // Doubling from 1024 fields would end at 32768; the estimate (5% slack) stays near 18000.
-      assert.ok(batch.capacity >= batch.fieldCount, `capacity ${batch.capacity}`);
-      assert.ok(batch.capacity <= 18000 * 1.1, `capacity ${batch.capacity} in windows of ${windowBytes} bytes`);
+      const [points, fields] = [batch.pointSeries.length, batch.fieldTypes.length];
+      assert.ok(points >= 6000 && points <= 6000 * 1.1, `room for ${points} points in windows of ${windowBytes} bytes`);
+      assert.ok(fields >= 18000 - 3 && fields <= 18000 * 1.1, `room for ${fields} fields in windows of ${windowBytes}`);
     }
+  });
+});
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Go's utf8.DecodeRune, from WHATWG's strict decoder (which refuses the same overlongs, surrogates and
+ * code points above U+10FFFF): the length of the valid sequence at `i`, or 0.
+ */
+function validLength(bytes: Uint8Array, i: number): number {
+  for (let n = 1; n <= 4 && i + n <= bytes.length; n++) {
+    try {
+      if ([...strictUtf8.decode(bytes.subarray(i, i + n))].length === 1) return n;
+    } catch {
+      // not a whole sequence of n bytes
+    }
+  }
+  return 0;
+}
+
+/** Runes of the bytes as Go ranges over them: a valid sequence as its rune, else each byte as U+FFFD. */
+function goRunes(bytes: Uint8Array): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < bytes.length;) {
+    const n = validLength(bytes, i);
+    out.push(n ? strictUtf8.decode(bytes.subarray(i, i + n)) : '\ufffd');
+    i += n || 1;
+  }
+  return out;
+}
+
+/** Bytes that decide UTF-8 validity: ends of each lead and continuation range, ASCII, 0xff. */
+const edgeByte = fc.constantFrom(
+  0x00,
+  0x41,
+  0x7f,
+  0x80,
+  0x8f,
+  0x90,
+  0x9f,
+  0xa0,
+  0xbf,
+  0xc0,
+  0xc1,
+  0xc2,
+  0xc3,
+  0xdf,
+  0xe0,
+  0xe1,
+  0xec,
+  0xed,
+  0xee,
+  0xef,
+  0xf0,
+  0xf1,
+  0xf3,
+  0xf4,
+  0xf5,
+  0xff,
+);
+
+describe('line protocol bytes as Go decodes and quotes them (kills mutants of bytes.ts)', () => {
+  it('decodes each valid UTF-8 sequence as its rune and each other byte as one U+FFFD', () => {
+    fc.assert(
+      fc.property(fc.array(edgeByte, { maxLength: 12 }), fc.nat(3), (picked, from) => {
+        const bytes = Uint8Array.from(picked);
+        const latin1 = Buffer.from(bytes).toString('latin1');
+        const a = Math.min(from, bytes.length);
+        assert.equal(goDecode(latin1, a, bytes.length), goRunes(bytes.subarray(a)).join(''));
+      }),
+      { seed: 20261207, numRuns: 5000 },
+    );
+  });
+
+  it('tells valid sequences from invalid ones at each edge of the UTF-8 ranges', () => {
+    const cases: [number[], string][] = [
+      [[0x7f], '\x7f'],
+      [[0x80], '\ufffd'],
+      [[0xc1, 0xbf], '\ufffd\ufffd'],
+      [[0xc2, 0x80], '\u0080'],
+      [[0xdf, 0xbf], '\u07ff'],
+      [[0xc2, 0xc0], '\ufffd\ufffd'],
+      [[0xe0, 0x9f, 0xbf], '\ufffd\ufffd\ufffd'],
+      [[0xe0, 0xa0, 0x80], '\u0800'],
+      [[0xed, 0x9f, 0xbf], '\ud7ff'],
+      [[0xed, 0xa0, 0x80], '\ufffd\ufffd\ufffd'],
+      [[0xef, 0xbf, 0xbf], '\uffff'],
+      [[0xf0, 0x8f, 0xbf, 0xbf], '\ufffd\ufffd\ufffd\ufffd'],
+      [[0xf0, 0x90, 0x80, 0x80], '\u{10000}'],
+      [[0xf4, 0x8f, 0xbf, 0xbf], '\u{10ffff}'],
+      [[0xf4, 0x90, 0x80, 0x80], '\ufffd\ufffd\ufffd\ufffd'],
+      [[0xf5, 0x80, 0x80, 0x80], '\ufffd\ufffd\ufffd\ufffd'],
+      [[0xe2, 0x82], '\ufffd\ufffd'],
+      [[0xf0, 0x9f, 0x98], '\ufffd\ufffd\ufffd'],
+      [[0xc3, 0xa9, 0xff, 0xc3, 0xa9], 'é\ufffdé'],
+    ];
+    for (const [bytes, text] of cases) {
+      const latin1 = Buffer.from(bytes).toString('latin1');
+      assert.equal(goDecode(latin1, 0, bytes.length), text, Buffer.from(bytes).toString('hex'));
+    }
+    // A sequence cut by the end of the range given is invalid even if the bytes go on after it.
+    assert.equal(goDecode(Buffer.from([0x41, 0xc3, 0xa9]).toString('latin1'), 0, 2), 'A\ufffd');
+  });
+
+  it('quotes as Go’s %q: control escapes, \\x below 0x80, \\u and \\U above, invalid bytes as \\x', () => {
+    assert.equal(goQuote('\x07\b\f\n\r\t\v'), '"\\a\\b\\f\\n\\r\\t\\v"');
+    assert.equal(goQuote('\x00\x1f\x7f'), '"\\x00\\x1f\\x7f"');
+    assert.equal(goQuote('\u0080\u00ad'), '"\\u0080\\u00ad"');
+    assert.equal(goQuote('\u{e0001}'), '"\\U000e0001"');
+    assert.equal(goQuote('aé€\u{10000}"\\'), '"aé€\u{10000}\\"\\\\"');
+    const bytes = Buffer.from([0x61, 0xff, 0xc3, 0xa9, 0xe2, 0x82]).toString('latin1');
+    assert.equal(goQuoteBytes(bytes, 0, 6), '"a\\xffé\\xe2\\x82"');
   });
 });
