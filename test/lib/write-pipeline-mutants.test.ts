@@ -87,6 +87,14 @@ describe('write pipeline: rules found by mutation testing', () => {
       await next.persisted;
     });
 
+    it('resolves persisted for a call that accepted nothing while no group waits', async () => {
+      const p = pipeline();
+      const refused = p.writeGrouped({ fields: {} });
+      assert.equal(refused.accepted, 0);
+      await refused.persisted;
+      assert.equal(p.stats.invalid, 1);
+    });
+
     it('puts the group in the spool by itself, without flush(), write() or close()', async () => {
       const p = pipeline({ batchSize: 2 });
       await p.writeGrouped(points(1, 2)).persisted;
