@@ -156,6 +156,30 @@ describe('line protocol bytes as Go decodes and quotes them (kills mutants of by
     );
   });
 
+  it('quotes each invalid byte as \\x.. and each valid sequence as its rune alone would be', () => {
+    // goDecode hands valid stretches to WHATWG's decoder, which hides a wrong sequence length there; %q does not.
+    const quoteRune = (rune: string) => goQuote(rune).slice(1, -1);
+    const hex = (b: number) => `\\x${b.toString(16).padStart(2, '0')}`;
+    fc.assert(
+      fc.property(fc.array(edgeByte, { maxLength: 12 }), (picked) => {
+        const bytes = Uint8Array.from(picked);
+        const expected: string[] = [];
+        for (let i = 0; i < bytes.length;) {
+          const n = validLength(bytes, i);
+          expected.push(n ? quoteRune(strictUtf8.decode(bytes.subarray(i, i + n))) : hex(bytes[i]));
+          i += n || 1;
+        }
+        const latin1 = Buffer.from(bytes).toString('latin1');
+        assert.equal(goQuoteBytes(latin1, 0, bytes.length), `"${expected.join('')}"`);
+      }),
+      { seed: 20261207, numRuns: 5000 },
+    );
+    // A valid rune of each length is quoted as itself, not byte by byte.
+    for (const rune of ['\u0080', '\u00e9', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\u{10000}', '\u{10ffff}']) {
+      assert.doesNotMatch(goQuote(rune), /\\x/, `U+${rune.codePointAt(0)?.toString(16)}`);
+    }
+  });
+
   it('tells valid sequences from invalid ones at each edge of the UTF-8 ranges', () => {
     const cases: [number[], string][] = [
       [[0x7f], '\x7f'],
