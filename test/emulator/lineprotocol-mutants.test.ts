@@ -209,6 +209,12 @@ describe('line protocol bytes as Go decodes and quotes them (kills mutants of by
     }
     // A sequence cut by the end of the range given is invalid even if the bytes go on after it.
     assert.equal(goDecode(Buffer.from([0x41, 0xc3, 0xa9]).toString('latin1'), 0, 2), 'A\ufffd');
+    assert.equal(goQuoteBytes(Buffer.from([0x41, 0xc3, 0xa9]).toString('latin1'), 0, 2), '"A\\xc3"');
+    // goDecode hands valid-looking stretches to WHATWG, which hides an overlong taken as valid; %q shows it.
+    assert.equal(
+      goQuoteBytes(Buffer.from([0xf0, 0x8f, 0xbf, 0xbf]).toString('latin1'), 0, 4),
+      '"\\xf0\\x8f\\xbf\\xbf"',
+    );
   });
 
   it('quotes as Go’s %q: control escapes, \\x below 0x80, \\u and \\U above, invalid bytes as \\x', () => {
