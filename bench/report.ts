@@ -108,8 +108,13 @@ function renderParts(parts: Record<string, number> | undefined): string {
 /** Kept by hand: the targets a run misses, their measured cause and what it would take. */
 export const WHAT_IS_LEFT = `- Writes still run on the thread that answers /health: the mixed load's /health p99 is the longest write transaction
   (~40–90 ms here; more on a loaded machine). A writer thread that owns every point write would free it.
-- iot-write sends one batch at a time: the emulator idles while iot-write takes the next batch and the request
-  travels. Two batches in flight (acknowledged in order) would keep it busy, as the raw client's pipelining does.
+- \`write.vs-ceiling\` is on the edge of its target. Against the raw client in its fastest batch iot-write reached
+  0.76× in the recorded run (the client's fastest batch was 20,000; iot-write in batches of 20,000 too: 0.72×, so
+  the batch size is not the cause), and 0.85× in a write-only run right after it where 5,000 was the client's fastest
+  (\`npm run bench -- --only write\`; 20,000 and 5,000 are within noise of each other). The cause: iot-write has one
+  request in flight and settles each batch (spool acknowledgement, stats, flush waiters) before it takes the next,
+  so the emulator idles between requests; the raw client pipelines its batches. What it would take: two batches in
+  flight, acknowledged in order (the spool acknowledges by count from its head), retries and close() kept to one.
 - Streaming covers the last result's raw reads and the steps that cannot merge tables (filter, drop/keep/rename
   when no two tables can share a key, map with \`{r with ...}\` setting no key column); a regrouping step
   (group, pivot, union, sort) and every yield but the last are still computed whole (bounded by
