@@ -61,7 +61,6 @@ export async function benchBackfill(
           precision: 'ms',
         },
         { id: 'bench-progress', type: 'helper', z: TAB },
-        ...red.watch(['bench-write']),
       ],
       { influx: { token: TOKEN } },
     );

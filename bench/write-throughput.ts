@@ -157,12 +157,6 @@ export async function loadWriteFlow(
         bucket: peer,
         precisionV18FluxV20: 'ms',
       },
-      ...red.watch([
-        'bench-iot-write',
-        'bench-iot-write-batches-of-1000',
-        'bench-iot-write-tuned-batch',
-        'bench-influxdb-out',
-      ]),
     ],
     { influx: { token: TOKEN }, 'peer-cfg': { token: TOKEN } },
   );
