@@ -21,7 +21,8 @@ const HOW_TO_READ = `How to read it:
   within one run (ours and its peer back to back, which goes first alternating or rotating from run to run), then
   summarised; they are never a ratio of medians. The machine is shared, so the spread is wide: compare within a row.
 - **Write throughput** (item 1): msgs of one IoT Center \`environment\` point each (7 fields, 100 devices), handed to the
-  node by the embedded Node-RED, timed until the emulator acknowledged every point. \`iot-write\` (its defaults:
+  node by the embedded Node-RED, timed until the emulator acknowledged every point (each msg's \`done()\` counted through
+  Node-RED's \`onComplete\` hook; complete nodes would deep-clone every msg, a cost of the measuring). \`iot-write\` (its defaults:
   batches of 5,000, flush after 1 s, every line spooled to disk before \`done()\`; the last msg carries \`flush\`) runs
   next to node-red-contrib-influxdb 0.7's \`influxdb out\` in 2.0 mode, in the same Node-RED against the same emulator,
   fed the same points in its own msg shape; it writes and flushes each msg on its own, so it is given the first
@@ -62,7 +63,9 @@ not inside a write's commit. What remains per write is SQLite's B-tree work for 
 \`(series, time)\` primary key (~17 µs of CPU per 7-field point) and a fixed ~8 ms per request (the commit writes
 the pages of the ~700 series a fleet request touches), which is why iot-write sends batches of 5,000 by default
 (InfluxDB's recommended size; with the old default of 1,000 it reached 0.6× of the raw client). iot-write has one
-request in flight; the raw client pipelines its batches. On the Node-RED side iot-write escapes
+request in flight (the raw client pipelines its batches) and still keeps up with the client in its fastest batch:
+the emulator's work per request (~90 ms for 5,000 points) dwarfs the gap between requests (the next body's join and
+gzip, ~13 ms). On the Node-RED side iot-write escapes
 names once and remembers them (33 -> 5 µs per point) and spools all msgs of one event-loop turn with one disk write.
 The peer \`influxdb out\` makes one HTTP request per msg, so it is bounded by request overhead.`;
 
@@ -108,16 +111,6 @@ function renderParts(parts: Record<string, number> | undefined): string {
 /** Kept by hand: the targets a run misses, their measured cause and what it would take. */
 export const WHAT_IS_LEFT = `- Writes still run on the thread that answers /health: the mixed load's /health p99 is the longest write transaction
   (~40–90 ms here; more on a loaded machine). A writer thread that owns every point write would free it.
-- \`write.vs-ceiling\` is on the edge of its target. Against the raw client in its fastest batch iot-write reached
-  0.76× in the recorded run (the client's fastest batch was 20,000; iot-write in batches of 20,000 too: 0.72×, so
-  the batch size is not the cause), and 0.85× in a write-only run right after it where 5,000 was the client's fastest
-  (\`npm run bench -- --only write\`; 20,000 and 5,000 are within noise of each other). The cause: iot-write has one
-  request in flight and settles each batch (spool acknowledgement, stats, flush waiters) before it takes the next,
-  so the emulator idles between requests while the next body is joined and gzipped (the client library's transport
-  gzips it in the thread pool: 11–13 ms for 5,000 lines, 1.9 MB → 0.2 MB, against ~90 ms of the emulator's work per
-  request); the raw client pipelines its batches. What it would take: the next batch's body prepared (joined and
-  gzipped) while one is in flight, or two batches in flight acknowledged in order (the spool acknowledges by count
-  from its head), retries and close() kept to one.
 - Streaming covers the last result's raw reads and the steps that cannot merge tables (filter, drop/keep/rename
   when no two tables can share a key, map with \`{r with ...}\` setting no key column); a regrouping step
   (group, pivot, union, sort) and every yield but the last are still computed whole (bounded by
