@@ -8,13 +8,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { WritePipelineConfig } from '../../lib/write/options';
-import type { CircuitNotice, FailedLines, RetryNotice, WriteStats } from '../../lib/write/pipeline';
-import { WritePipeline } from '../../lib/write/pipeline';
+import type { CircuitNotice, FailedLines, RetryNotice, WriteStats, WritePipeline } from '../../lib/write/pipeline';
 import { openSpool } from '../../lib/write/spool';
 import type { Script, ScriptedInflux } from '../support/scripted-influx';
 import {
   eventually,
-  hurriedClock,
+  scriptedPipeline,
   linesOf,
   ok,
   points,
@@ -30,16 +29,7 @@ describe('write pipeline: behaviour', () => {
   let dirs: string[];
 
   const pipeline = (extra: Partial<WritePipelineConfig> = {}): WritePipeline => {
-    const p = new WritePipeline({
-      url: server.url,
-      token: 't',
-      org: 'o',
-      bucket: 'b',
-      flushInterval: 10,
-      clock: hurriedClock,
-      random: () => 0,
-      ...extra,
-    });
+    const p = scriptedPipeline(server.url, extra);
     pipelines.push(p);
     return p;
   };

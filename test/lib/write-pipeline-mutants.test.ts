@@ -5,10 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import type { WritePipelineConfig } from '../../lib/write/options';
-import type { WriteStats } from '../../lib/write/pipeline';
-import { WritePipeline } from '../../lib/write/pipeline';
+import type { WritePipeline, WriteStats } from '../../lib/write/pipeline';
 import type { ScriptedInflux } from '../support/scripted-influx';
-import { eventually, hurriedClock, linesOf, ok, points, startScriptedInflux } from '../support/scripted-influx';
+import { eventually, scriptedPipeline, linesOf, ok, points, startScriptedInflux } from '../support/scripted-influx';
 
 const unavailable = { status: 503, code: 'unavailable', message: 'busy' };
 
@@ -17,16 +16,7 @@ describe('write pipeline: rules found by mutation testing', () => {
   let pipelines: WritePipeline[];
 
   const pipeline = (extra: Partial<WritePipelineConfig> = {}): WritePipeline => {
-    const p = new WritePipeline({
-      url: server.url,
-      token: 't',
-      org: 'o',
-      bucket: 'b',
-      flushInterval: 0,
-      clock: hurriedClock,
-      random: () => 0,
-      ...extra,
-    });
+    const p = scriptedPipeline(server.url, { flushInterval: 0, ...extra });
     pipelines.push(p);
     return p;
   };

@@ -15,7 +15,7 @@ import type { Script, ScriptedInflux } from '../support/scripted-influx';
 import {
   eventually,
   freePort,
-  hurriedClock,
+  scriptedPipeline,
   linesOf,
   ok,
   points,
@@ -32,16 +32,7 @@ describe('write pipeline: retries and failures', () => {
   let dirs: string[];
 
   const pipeline = (extra: Partial<WritePipelineConfig> = {}): WritePipeline => {
-    const p = new WritePipeline({
-      url: server.url,
-      token: 't',
-      org: 'o',
-      bucket: 'b',
-      flushInterval: 10,
-      clock: hurriedClock,
-      random: () => 0,
-      ...extra,
-    });
+    const p = scriptedPipeline(server.url, extra);
     pipelines.push(p);
     return p;
   };

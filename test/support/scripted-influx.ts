@@ -3,7 +3,8 @@
  * 400 naming lines, a reply that never comes — to drive the write pipeline through what a healthy
  * emulator never does. It records every request (gunzipped) and how many were in flight at once.
  */
-import type { Clock } from '../../lib/write/options';
+import type { Clock, WritePipelineConfig } from '../../lib/write/options';
+import { WritePipeline } from '../../lib/write/pipeline';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
@@ -171,4 +172,18 @@ export function trackingClock(): { clock: Clock; live: Set<unknown> } {
     },
   };
   return { clock, live };
+}
+
+/** A pipeline against a scripted server with the tests' defaults: a hurried clock, no jitter, flush after 10 ms. */
+export function scriptedPipeline(url: string, extra: Partial<WritePipelineConfig> = {}): WritePipeline {
+  return new WritePipeline({
+    url,
+    token: 't',
+    org: 'o',
+    bucket: 'b',
+    flushInterval: 10,
+    clock: hurriedClock,
+    random: () => 0,
+    ...extra,
+  });
 }
