@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchChromium, PageProblems, saveScreenshot, TestBrowser, watchPage } from './support/browser';
+import { launchChromium, openPhonePage, PageProblems, saveScreenshot, TestBrowser, watchPage } from './support/browser';
 import { chartStates, chooseOption, dismissOfflineToast, gaugeReadings, needleOnValue } from './support/dashboard-2';
 import { quickDeviceHealth, redeployWith } from './support/flows';
 import { assertHealthAlerts, recordToasts } from './support/toasts';
@@ -238,12 +238,8 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
   });
 
   it('shows the devices table on a phone (390 px) as cards, without sideways scrolling', async () => {
-    const phone = await browser.context
-      .browser()
-      ?.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-    const context = phone ?? browser.context;
-    const small = await context.newPage();
-    if (!phone) await small.setViewportSize({ width: 390, height: 844 });
+    const phone = await openPhonePage(browser);
+    const small = phone.page;
     const smallProblems = watchPage(small);
     try {
       await small.goto(`${dashboardUrl}/devices`);
@@ -267,8 +263,7 @@ describe('Dashboard 2.0 variant of the example (Chromium)', function () {
       await saveScreenshot(small, 'dashboard-2-devices-phone');
       assert.deepEqual(smallProblems.errors, []);
     } finally {
-      await small.close();
-      await phone?.close();
+      await phone.close();
     }
   });
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { launchChromium, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
+import { launchChromium, openPhonePage, saveScreenshot, TestBrowser, watchPage, PageProblems } from './support/browser';
 import { startStack, type TestStack } from '../support/stack';
 import { PACKAGE_ROOT } from './support/build';
 import { waitForGaugeReadings } from './support/dashboard-gauges';
@@ -251,12 +251,8 @@ describe('dashboard of the example flow (Chromium)', function () {
   });
 
   it('fits a phone (390 px): nothing wider than the screen, every gauge and the devices table in view', async () => {
-    const phone = await browser.context
-      .browser()
-      ?.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
-    const context = phone ?? browser.context;
-    const small = await context.newPage();
-    if (!phone) await small.setViewportSize({ width: 390, height: 844 });
+    const phone = await openPhonePage(browser);
+    const small = phone.page;
     try {
       for (const tab of ['0', '1', '2']) {
         await small.goto(`${baseUrl}/ui/#!/${tab}`);
@@ -300,8 +296,7 @@ describe('dashboard of the example flow (Chromium)', function () {
       for (const box of boxes) assert.ok(box.width > 50 && box.left >= 0 && box.right <= 390, JSON.stringify(box));
       await saveScreenshot(small, 'dashboard-phone');
     } finally {
-      await small.close();
-      await phone?.close();
+      await phone.close();
     }
   });
 

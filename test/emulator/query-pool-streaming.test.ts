@@ -4,9 +4,8 @@
  * in bench/raw-query-memory.ts), and the answer is the one the engine gives when it computes the result whole.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { rawRequest } from '../support/emulator';
-import { type FileEnv, seed, startFileBacked, T0 } from '../support/query-pool';
+import { type FileEnv, queryRequest, seed, startFileBacked, T0 } from '../support/query-pool';
 
 const SERIES = 10;
 const POINTS = 20_000;
@@ -75,11 +74,7 @@ describe('query pool: a raw query streams', () => {
   it('sends its first bytes before the last series is read: a point written meanwhile is in the answer', async () => {
     const late = `${T0 + BigInt(POINTS) * 60_000_000_000n}`;
     const body = await new Promise<string>((resolve, reject) => {
-      const req = http.request(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
-        method: 'POST',
-        agent: false,
-        headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux' },
-      });
+      const req = queryRequest(env);
       req.on('error', reject);
       req.on('response', (res) => {
         const chunks: Buffer[] = [];

@@ -4,10 +4,9 @@
  * and the emulator goes on with a fresh worker.
  */
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import type { Point } from '../../emulator/storage/types';
 import { rawRequest } from '../support/emulator';
-import { type FileEnv, startFileBacked, T0 } from '../support/query-pool';
+import { type FileEnv, queryRequest, startFileBacked, T0 } from '../support/query-pool';
 
 const HEAP_MB = 32;
 const SERIES = 16;
@@ -21,11 +20,7 @@ function summarize(
   flux: string,
 ): Promise<{ status: number; bytes: number; rows: number; sum: number; tail: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
-      method: 'POST',
-      agent: false,
-      headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux' },
-    });
+    const req = queryRequest(env);
     req.on('error', reject);
     req.on('response', (res) => {
       let bytes = 0;

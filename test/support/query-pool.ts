@@ -52,12 +52,17 @@ export interface PendingQuery {
   abandon(): void;
 }
 
-export function postQuery(env: Onboarded, flux: string): PendingQuery {
-  const req = http.request(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
+/** A POST /api/v2/query of the env's org on a connection of its own; the caller reads the answer and ends it. */
+export function queryRequest(env: Onboarded): http.ClientRequest {
+  return http.request(`${env.emulator.url}/api/v2/query?org=${env.org}`, {
     method: 'POST',
     agent: false,
     headers: { authorization: `Token ${env.token}`, 'content-type': 'application/vnd.flux' },
   });
+}
+
+export function postQuery(env: Onboarded, flux: string): PendingQuery {
+  const req = queryRequest(env);
   const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
     req.on('response', (res) => {
       const chunks: Buffer[] = [];

@@ -3,7 +3,7 @@
  * (push-down), one table per series and field shaped like InfluxDB's reader, then every filter
  * evaluated on the rows.
  */
-import type { SeriesData, SeriesKey, SeriesSelector } from '../../storage/types';
+import type { PointStore, SeriesData, SeriesKey, SeriesSelector } from '../../storage/types';
 import { atRuntime, FluxError } from '../interpreter/errors';
 import type { Runtime } from '../interpreter/values';
 import { intersect, Narrowing, narrowingOfPredicate, toSelectorHints } from '../pushdown';
@@ -108,16 +108,28 @@ function executeRead(read: PendingRead, runtime: Runtime, only?: 'first' | 'last
  * the one before was used, so a long range is never held whole. The bounds are resolved (and fail) at the call.
  */
 function readSeriesOneByOne(read: PendingRead, runtime: Runtime): TablePass {
+  return passSeriesByKey(read, runtime, function* (points, one, key, bounds) {
+    const s = onlySeries(points.read(one), key);
+    if (s) yield* applyReadFilters(read, [seriesTable(s, bounds)], runtime);
+  });
+}
+
+/**
+ * The read's series keys, each turned into tables by `tablesOf` only when the tables before were used; the bounds
+ * and the selector are resolved (and fail) at the call, the key facts come from the keys.
+ */
+function passSeriesByKey(
+  read: PendingRead,
+  runtime: Runtime,
+  tablesOf: (points: PointStore, one: SeriesSelector, key: SeriesKey, bounds: Bounds) => Iterable<Table>,
+): TablePass {
   const bounds = readBounds(read, runtime);
   const selector = readSelector(read, bounds);
   if (!selector) return { tables: [], keys: NO_KEYS };
   const { points } = runtime.context;
   const keys = points.seriesKeys(selector);
   const tables = (function* () {
-    for (const key of keys) {
-      const s = onlySeries(points.read(seriesSelector(selector, key)), key);
-      if (s) yield* applyReadFilters(read, [seriesTable(s, bounds)], runtime);
-    }
+    for (const key of keys) yield* tablesOf(points, seriesSelector(selector, key), key, bounds);
   })();
   return { tables, ...keyFactsOf(keys) };
 }
@@ -154,40 +166,30 @@ const BLOCK_ROWS = 4096n;
  * length follows the density of the one before; an empty slice jumps to the series' next point.
  */
 function readRowBlocks(read: PendingRead, runtime: Runtime): TablePass {
-  const bounds = readBounds(read, runtime);
-  const selector = readSelector(read, bounds);
-  if (!selector) return { tables: [], keys: NO_KEYS };
-  const { points } = runtime.context;
-  const keys = points.seriesKeys(selector);
-  const tables = (function* () {
-    for (const key of keys) {
-      const one = seriesSelector(selector, key);
-      let started = false;
-      let from = one.start;
-      let span = 1_000_000_000n;
-      while (from < one.stop) {
-        const to = from + span < one.stop ? from + span : one.stop;
-        const slice = onlySeries(points.read({ ...one, start: from, stop: to }), key);
-        if (!slice) {
-          const next = onlySeries(points.read({ ...one, start: to, only: 'first' }), key);
-          if (!next) break;
-          from = next.times[0];
-          span *= 8n;
-          continue;
-        }
-        for (const t of applyReadFilters(read, [seriesTable(slice, bounds)], runtime)) {
-          yield started ? { ...t, continuesPrevious: true as const } : t;
-          started = true;
-        }
-        const rows = BigInt(slice.times.length);
-        span =
-          rows >= BLOCK_ROWS ? (span * BLOCK_ROWS) / rows : span * (BLOCK_ROWS / rows < 8n ? BLOCK_ROWS / rows : 8n);
-        if (span < 1n) span = 1n;
-        from = to;
+  return passSeriesByKey(read, runtime, function* (points, one, key, bounds) {
+    let started = false;
+    let from = one.start;
+    let span = 1_000_000_000n;
+    while (from < one.stop) {
+      const to = from + span < one.stop ? from + span : one.stop;
+      const slice = onlySeries(points.read({ ...one, start: from, stop: to }), key);
+      if (!slice) {
+        const next = onlySeries(points.read({ ...one, start: to, only: 'first' }), key);
+        if (!next) break;
+        from = next.times[0];
+        span *= 8n;
+        continue;
       }
+      for (const t of applyReadFilters(read, [seriesTable(slice, bounds)], runtime)) {
+        yield started ? { ...t, continuesPrevious: true as const } : t;
+        started = true;
+      }
+      const rows = BigInt(slice.times.length);
+      span = rows >= BLOCK_ROWS ? (span * BLOCK_ROWS) / rows : span * (BLOCK_ROWS / rows < 8n ? BLOCK_ROWS / rows : 8n);
+      if (span < 1n) span = 1n;
+      from = to;
     }
-  })();
-  return { tables, ...keyFactsOf(keys) };
+  });
 }
 
 /** The selector narrowed to one series (a series with more tags matches it too: onlySeries leaves it out). */

@@ -81,3 +81,17 @@ export async function saveScreenshot(page: Page, name: string, copyTo?: string):
   }
   return file;
 }
+
+/** A page the size of a phone (390 × 844, touch), in a context of its own when it can be; close() closes both. */
+export async function openPhonePage(browser: TestBrowser): Promise<{ page: Page; close(): Promise<void> }> {
+  const phone = await browser.context.browser()?.newContext({ viewport: { width: 390, height: 844 }, isMobile: true });
+  const page = await (phone ?? browser.context).newPage();
+  if (!phone) await page.setViewportSize({ width: 390, height: 844 });
+  return {
+    page,
+    close: async () => {
+      await page.close();
+      await phone?.close();
+    },
+  };
+}
