@@ -25,12 +25,24 @@ files.forEach((f) => mocha.addFile(f));
 
 let passed = 0;
 let failed = 0;
+// One line per failure, repeated just above the last line: CI logs are often read from their tail, and
+// mocha's own failure report sits far above it once another stage has run.
+const failures = [];
 const runner = mocha.run();
 runner.on('pass', () => passed++);
-runner.on('fail', () => failed++);
+runner.on('fail', (test, err) => {
+  failed++;
+  const file = test.file ? path.relative(root, test.file) : 'unknown file';
+  const message = String((err && err.message) || err)
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 300);
+  failures.push(`failed test: ${test.fullTitle()} (${file}): ${message}`);
+});
 runner.on('end', () => {
   // mocha prints its summary first; the plain line below is what CI reads, so it must be last.
   setImmediate(() => {
+    if (failures.length) process.stdout.write(`\n${failures.join('\n')}\n`);
     process.stdout.write(`\n${passed} passed, ${failed} failed\n`);
     process.exit(failed > 0 || passed === 0 ? 1 : 0);
   });
