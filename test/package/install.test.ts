@@ -113,13 +113,16 @@ function installInto(userDir: string, pkg: PackedPackage): void {
   // The palette manager's own arguments (@node-red/registry installer.js), plus --ignore-scripts and a cache mode.
   const npmInstall = (cacheMode: '--offline' | '--prefer-offline') => {
     const args = ['install', '--no-audit', '--no-update-notifier', '--no-fund', '--save', '--save-prefix=~'];
-    args.push('--omit=dev', '--engine-strict', '--ignore-scripts', cacheMode, pkg.tarball);
+    // An explicit log level: under `npm test --silent` the inherited npm_config_loglevel=silent would hide the
+    // ENOTCACHED that the retry below looks for (CI failed so on a fresh machine, with an empty message).
+    args.push('--omit=dev', '--engine-strict', '--ignore-scripts', '--loglevel=error', cacheMode, pkg.tarball);
     try {
       execFileSync('npm', args, { cwd: userDir, env: cleanEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       return undefined;
     } catch (e) {
-      const failure = e as { stdout?: string; stderr?: string };
-      return `npm ${args.join(' ')} failed:\n${failure.stdout ?? ''}\n${failure.stderr ?? ''}`;
+      const failure = e as { status?: number | null; stdout?: string; stderr?: string };
+      const status = `exit status ${failure.status ?? 'none'}`;
+      return `npm ${args.join(' ')} failed (${status}):\n${failure.stdout ?? ''}\n${failure.stderr ?? ''}`;
     }
   };
   // `npm ci` caches the tarballs but not always the registry metadata (the lockfile has no URLs to skip it
