@@ -38,11 +38,18 @@ export async function seed(env: Onboarded, series: number, points: number): Prom
   await writeApi.close();
 }
 
-/** Reads everything and maps it `stages` times: its cost grows with the data and the stages, not with a timer. */
+/**
+ * Reads everything and maps it `stages` times: its cost grows with the data and the stages, not with a timer.
+ * At most 100 stages to a statement, so that any number of stages stays within Flux's depth limit (a pipeline
+ * of 180 steps is too deep, and is turned away before it runs).
+ */
 export function slowQuery(stages: number): string {
-  let flux = `from(bucket: "my-bucket") |> range(start: 0)`;
-  for (let k = 0; k < stages; k++) flux += ` |> map(fn: (r) => ({r with _value: r._value + 1.0}))`;
-  return `${flux} |> count()`;
+  const statements = [`s0 = from(bucket: "my-bucket") |> range(start: 0)`];
+  for (let k = 0; k < stages; k += 100) {
+    const steps = ` |> map(fn: (r) => ({r with _value: r._value + 1.0}))`.repeat(Math.min(100, stages - k));
+    statements.push(`s${statements.length} = s${statements.length - 1}${steps}`);
+  }
+  return `${statements.join('\n')}\ns${statements.length - 1} |> count()`;
 }
 
 export interface PendingQuery {
