@@ -323,8 +323,9 @@ add('iotc2.inj.devices', 'inject', 150, 900, [['iotc2.reg.list']], name='every 3
 add('iotc2.reg.list', 'iot-register', 360, 880, [['iotc2.chg.devices']], name='list devices', influxdb=CFG,
     action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False, registerOnGet=False,
     includeToken=False, format='json')
-add('iotc2.chg.devices', 'change', 560, 880, [['iotc2.q.lastseen']], name='keep list',
-    rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'}])
+add('iotc2.chg.devices', 'change', 560, 880, [['iotc2.q.lastseen']], name='keep list, note the time',
+    rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'},
+           {'t': 'set', 'p': 'checkedAt', 'pt': 'msg', 'to': '', 'tot': 'date'}])
 add('iotc2.q.lastseen', 'iot-query', 760, 880, [['iotc2.fn.table']], name='last entries', influxdb=CFG,
     source='preset', preset='lastSeen', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
     range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',

@@ -376,8 +376,9 @@ add('iotc.inj.devices', 'inject', 150, 880, [['iotc.reg.list']], name='every 30 
 add('iotc.reg.list', 'iot-register', 360, 860, [['iotc.chg.devices']], name='list devices', influxdb='iotc.cfg',
     action='list', deviceId='deviceId', deviceIdType='msg', grantRead=False, registerOnGet=False,
     includeToken=False, format='json')
-add('iotc.chg.devices', 'change', 560, 860, [['iotc.q.lastseen']], name='keep list',
-    rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'}])
+add('iotc.chg.devices', 'change', 560, 860, [['iotc.q.lastseen']], name='keep list, note the time',
+    rules=[{'t': 'move', 'p': 'payload', 'pt': 'msg', 'to': 'devices', 'tot': 'msg'},
+           {'t': 'set', 'p': 'checkedAt', 'pt': 'msg', 'to': '', 'tot': 'date'}])
 add('iotc.q.lastseen', 'iot-query', 760, 860, [['iotc.fn.table']], name='last entries', influxdb='iotc.cfg',
     source='preset', preset='lastSeen', flux='', bucket='', bucketType='str', deviceId='', deviceIdType='str',
     range='-30d', rangeType='str', every='', everyType='str', fields='', fieldsType='str', fn='', format='rows',

@@ -1,8 +1,9 @@
 /**
- * Device health in the example dashboards: the devices section's nodes (iot-register list → keep list →
- * lastSeen preset) run in Node-RED against the emulator, and their msg goes through the flow's "table rows and
- * health" function with a controlled clock: a silent device raises exactly one alert, and one more when it
- * writes again; a redeploy or a restart raises nothing twice; a removed device leaves every list.
+ * Device health in the example dashboards: the devices section's nodes (iot-register list → keep list, note the
+ * time → lastSeen preset) run in Node-RED against the emulator, and their msg goes through the flow's "table rows
+ * and health" function with a controlled clock: a silent device raises exactly one alert, and one more when it
+ * writes again; a redeploy or a restart raises nothing twice; a check that stalls raises nothing early; a removed
+ * device leaves every list.
  */
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
@@ -74,20 +75,23 @@ for (const [file, prefix] of [
     }
 
     /**
-     * The example's function, as Node-RED runs it, with `Date.now()` at `clockMs`, the given flow context and the
-     * tab's environment variables (with `envChanges` as a user would make them).
+     * The example's function, as Node-RED runs it, for a check that began at `clockMs` (msg.checkedAt, which the
+     * flow's change node set) and reaches the function `stallMs` later (`Date.now()`), with the given flow context
+     * and the tab's environment variables (with `envChanges` as a user would make them).
      */
     function tableRows(
       msg: NodeMessage,
       clockMs: number,
       context: Map<string, unknown>,
       envChanges: Record<string, unknown> = {},
+      stallMs = 0,
     ): { rows: Row[]; alerts: Alert[] } {
       class ClockDate extends Date {
         static override now(): number {
-          return clockMs;
+          return clockMs + stallMs;
         }
       }
+      msg = { ...msg, checkedAt: clockMs } as NodeMessage;
       const flow = { get: (k: string) => context.get(k), set: (k: string, v: unknown) => void context.set(k, v) };
       const values = tabEnv(envChanges);
       const env = { get: (name: string) => values[name] };
@@ -102,8 +106,13 @@ for (const [file, prefix] of [
     /** One refresh of the devices section: the msg with msg.devices and the lastSeen rows. */
     async function refresh(): Promise<NodeMessage> {
       const arrived = nextMessage('health-in');
-      helper.getNode(`${prefix}.reg.list`)?.receive({ payload: Date.now() } as NodeMessage);
-      return arrived;
+      const before = Date.now();
+      helper.getNode(`${prefix}.reg.list`)?.receive({ payload: before } as NodeMessage);
+      const msg = await arrived;
+      // The change node notes when the check began, before the query.
+      const { checkedAt } = msg as NodeMessage & { checkedAt?: unknown };
+      assert.ok(typeof checkedAt === 'number' && checkedAt >= before && checkedAt <= Date.now(), String(checkedAt));
+      return msg;
     }
 
     async function writePoint(deviceId: string, ms: number): Promise<void> {
@@ -220,6 +229,27 @@ for (const [file, prefix] of [
           ['dev-slow', 'ok', 60],
           ['virtual_device', 'ok', 60],
         ],
+      );
+    });
+
+    it('counts ages from when the check began, so that a check stalled after its query raises nothing early', async () => {
+      const context = new Map<string, unknown>();
+      await send('reg', { deviceId: 'virtual_device' } as NodeMessage);
+      const t1 = Date.now();
+      await writePoint('virtual_device', t1);
+      const ok = tableRows(await refresh(), t1 + 5_000, context);
+      assert.deepEqual(
+        ok.rows.map((r) => r.health),
+        ['ok'],
+      );
+      // Begun 29 s after the entry (3 intervals of 10 s not yet over), the check reaches the function 5 s later:
+      // what its query read was fresh when it began.
+      const stalled = tableRows(await refresh(), t1 + 29_000, context, {}, 5_000);
+      assert.deepEqual([stalled.rows.map((r) => r.health), stalled.alerts], [['ok'], []]);
+      const late = tableRows(await refresh(), t1 + 31_000, context, {}, 5_000);
+      assert.deepEqual(
+        late.alerts.map((a) => a.payload),
+        ['virtual_device is silent: no entry for 31 s'],
       );
     });
 
