@@ -1,5 +1,5 @@
 /**
- * Builtins on plain values: `now`, the type conversions, `length`, `contains`, `die`; and `yield`,
+ * Builtins on plain values: `now`, the type conversions, `display`, `length`, `contains`, `die`; and `yield`,
  * which names a result of the script.
  */
 import {
@@ -11,11 +11,12 @@ import {
   toTimeValue,
   toUintValue,
 } from '../interpreter/convert';
+import { displayValue } from '../interpreter/display';
 import { FluxError } from '../interpreter/errors';
 import { builtin } from '../interpreter/functions';
 import { binaryOperation } from '../interpreter/operators';
 import type { FluxFunction, Value } from '../interpreter/values';
-import { bool, int, stream, time, typeName } from '../interpreter/values';
+import { bool, int, str, stream, time, typeName } from '../interpreter/values';
 
 export const now = builtin({
   name: 'now',
@@ -37,10 +38,18 @@ export const conversions: Record<string, FluxFunction> = {
   duration: conversion('duration', toDurationValue),
 };
 
+export const display = builtin({
+  name: 'display',
+  params: ['v'],
+  required: ['v'],
+  run: (args) => str(displayValue(args.value('v'))),
+});
+
 export const length = builtin({
   name: 'length',
+  // `arr` is Flux's pipe parameter (`(<-arr: [A]) => int`): `length(arr: a)` and `a |> length()` both work.
   params: ['arr'],
-  required: ['arr'],
+  pipe: 'arr',
   run(args) {
     const arr = args.value('arr');
     if (arr.type !== 'array') throw new FluxError(`argument arr must be an array, got ${typeName(arr)}`);

@@ -5,7 +5,6 @@
 export const UNSUPPORTED_UNIVERSE = new Set([
   'bytes',
   'cov',
-  'display',
   'holtWinters',
   'pearsonr',
   'sleep',

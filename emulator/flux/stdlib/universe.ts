@@ -38,7 +38,7 @@ import { STRINGS } from './strings';
 import { first, last, max, min } from './selectors';
 import { buckets, from } from './source';
 import { to } from './to';
-import { contains, conversions, die, length, now, yieldResult } from './basics';
+import { contains, conversions, die, display, length, now, yieldResult } from './basics';
 import { aggregateWindow, window } from './window';
 import { MATH, MATH_CONSTANTS } from './math';
 import { BITWISE } from './bitwise';
@@ -105,6 +105,7 @@ const BUILTINS: Record<string, FluxFunction> = {
   length,
   contains,
   die,
+  display,
   ...conversions,
   fill,
   difference,
