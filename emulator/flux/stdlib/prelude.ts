@@ -75,6 +75,10 @@ tripleEMA = (n, tables=<-) =>
         |> exponentialMovingAverage(n: n)
         |> map(fn: (r) => ({r with _value: 3.0 * r.__ema1 - 3.0 * r.__ema2 + r._value}))
         |> drop(columns: ["__ema1", "__ema2"])
+cov = (x, y, on, pearsonr=false) =>
+    join(tables: {x: x, y: y}, on: on)
+        |> covariance(pearsonr: pearsonr, columns: ["_value_x", "_value_y"])
+pearsonr = (x, y, on) => cov(x: x, y: y, on: on, pearsonr: true)
 truncateTimeColumn = (timeColumn="_time", unit, tables=<-) =>
     tables
         |> map(fn: (r) => ({r with _time: date.truncate(t: r._time, unit: unit)}))
