@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict';
-import influxdbNode = require('../../nodes/iot-influxdb/iot-influxdb');
 import virtualDeviceNode = require('../../nodes/virtual-device/virtual-device');
 import writeNode = require('../../nodes/iot-write/iot-write');
-import { influxConfig, loadFlow, type Onboarded, startOnboarded, TAB, until, useNodeRed } from '../support/node-red';
+import { TAB, until, useNodeRedWithEmulator } from '../support/node-red';
 
 describe('virtual-device started on deploy', () => {
-  useNodeRed();
-  let influx: Onboarded;
-
-  before(async () => {
-    influx = await startOnboarded();
-  });
-  after(() => influx.emulator.close());
+  const fixture = useNodeRedWithEmulator({ lifetime: 'describe' });
 
   it('sends its first point only once the whole flow exists, so a write node created after it gets it', async () => {
-    const cfg = influxConfig(influx);
     // The device comes first in the flow: Node-RED creates it before iot-write. With an hour's interval,
     // only the immediate first point can land within the test.
-    await loadFlow(
-      [influxdbNode, virtualDeviceNode, writeNode],
+    await fixture.deploy(
+      [virtualDeviceNode, writeNode],
       [
-        cfg.node,
         {
           id: 'vd',
           type: 'virtual-device',
@@ -50,8 +41,8 @@ describe('virtual-device started on deploy', () => {
           wires: [[]],
         },
       ],
-      cfg.credentials,
     );
+    const { influx } = fixture;
     let rows: unknown[] = [];
     await until(async () => {
       rows = await influx.influx
