@@ -80,6 +80,10 @@ export function toExpression(raw: unknown): Expression {
       return { kind: 'FloatLiteral', value: Number(node.value), loc: at };
     case 'StringLiteral':
       return { kind: 'StringLiteral', value: str(node.value), loc: at };
+    // A label (`.myLabel`) names a column for the type checker; Flux runs it as the string literal of its name
+    // (libflux semantic/flatbuffers push_string_literal), so `string(v: .a)` is "a" and `.a` goes wherever a string does.
+    case 'LabelLiteral':
+      return { kind: 'StringLiteral', value: str(node.value), loc: at };
     case 'BooleanLiteral':
       return { kind: 'BooleanLiteral', value: node.value === true, loc: at };
     case 'StringExpression':
