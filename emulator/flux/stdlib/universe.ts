@@ -61,7 +61,7 @@ import {
 import { integral } from './integral';
 import { keyValues } from './key-values';
 import { chandeMomentumOscillator, kaufmansAMA, relativeStrengthIndex } from './momentum';
-import { exponentialMovingAverage, movingAverage } from './moving-averages';
+import { exponentialMovingAverage, movingAverage, tripleExponentialDerivative } from './moving-averages';
 import { reduce } from './reduce';
 import { stateTracking } from './state-tracking';
 import { findColumn, findRecord, getColumn, getRecord, tableFind } from './table-functions';
@@ -119,6 +119,7 @@ const BUILTINS: Record<string, FluxFunction> = {
   stateTracking,
   movingAverage,
   exponentialMovingAverage,
+  tripleExponentialDerivative,
   chandeMomentumOscillator,
   kaufmansAMA,
   relativeStrengthIndex,

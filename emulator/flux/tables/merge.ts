@@ -11,7 +11,7 @@ import { keyMap, makeTable } from './build';
 import { keyId } from './keys';
 
 /** Flux's names for column types, as its schema-collision error writes them. */
-const FLUX_TYPE: Record<ColumnType, string> = {
+export const FLUX_TYPE: Record<ColumnType, string> = {
   string: 'string',
   long: 'int',
   unsignedLong: 'uint',
