@@ -57,6 +57,24 @@ describe('flux engine: display(v:), as Flux v0.196 values/display.go', () => {
     );
   });
 
+  it('shows bytes as 0x and lower-case hex, dictionaries as [k: v] in key order ([:] when empty)', async () => {
+    assert.equal(await shown('bytes(v: "abc")'), '0x616263');
+    assert.equal(await shown('bytes(v: "")'), '0x');
+    assert.equal(await shown('[:]'), '[:]');
+    assert.equal(await shown('["b": 2, "a": 1]'), '[a: 1, b: 2]');
+    assert.equal(await shown('[2: "two", 10: "ten", -1: "minus one"]'), '[-1: minus one, 2: two, 10: ten]');
+  });
+
+  // Every level of nesting adds an indent, on one line or not (values/display.go): the array inside the
+  // one-line dictionary d is two levels deep.
+  it('lays out a dictionary of more than three entries one a line, after ", " (a trailing space, as Go)', async () => {
+    assert.equal(await shown('["d": 4, "c": 3, "b": 2, "a": 1]'), '[\n    a: 1, \n    b: 2, \n    c: 3, \n    d: 4\n]');
+    assert.equal(
+      await shown('{b: bytes(v: "abc"), s: "str", a: [1, 2, 3], d: ["a": [1, 2, 3, 4]]}'),
+      '{\n    a: [1, 2, 3],\n    b: 0x616263,\n    d: [a: [\n            1,\n            2,\n            3,\n            4\n        ]],\n    s: str\n}',
+    );
+  });
+
   it('refuses a missing v, and a function (whose type the emulator does not keep)', async () => {
     await assert.rejects(displayed('display()'), /missing required argument v/);
     await assert.rejects(shown('(x) => x'), /display of a function is not supported by the emulator/);

@@ -9,6 +9,7 @@ import { formatLoc } from '../parser/ast';
 import { nullOf } from './cells';
 import { toDisplayString } from './convert';
 import { Environment, StaticScope } from './environment';
+import { makeDict } from './dict';
 import { compileError, FluxError } from './errors';
 import { callFunction } from './functions';
 import { binaryOperation, isTrue, unaryOperation } from './operators';
@@ -17,6 +18,7 @@ import { durationFromParts } from './time';
 import {
   array,
   bool,
+  dict,
   duration,
   float,
   fn,
@@ -76,6 +78,19 @@ export class Compiler {
       case 'ArrayExpression': {
         const elements = node.elements.map((e) => this.expression(e, scope));
         return (env) => array(elements.map((e) => e(env)));
+      }
+      case 'DictExpression': {
+        const items = node.elements.map((e) => ({
+          key: this.expression(e.key, scope),
+          value: this.expression(e.value, scope),
+        }));
+        return (env) => {
+          try {
+            return dict(makeDict(items.map((i) => ({ key: i.key(env), value: i.value(env) }))));
+          } catch (e) {
+            throw locate(e, node.loc);
+          }
+        };
       }
       case 'ObjectExpression':
         return this.object(node, scope);

@@ -7,7 +7,7 @@ import { parseFloat64 } from '../csv/float';
 import { parseTime } from '../csv/time';
 import { FluxError } from './errors';
 import { formatDuration, parseDuration } from './time';
-import { bool, duration, float, int, NULL, str, time, typeName, uint, Value } from './values';
+import { bool, bytes, duration, float, int, NULL, str, time, typeName, uint, Value } from './values';
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -38,7 +38,22 @@ export function toDisplayString(v: Value): string {
 export function toStringValue(v: Value): Value {
   if (v.type === 'null') return NULL;
   if (v.type === 'regexp') return str(v.source);
+  if (v.type === 'bytes') {
+    try {
+      return str(STRICT_UTF8.decode(v.value));
+    } catch {
+      throw new FluxError('bytes contained non utf8 bytes, cannot be converted into a string');
+    }
+  }
   return str(toDisplayString(v));
+}
+
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Flux's `bytes()`: the UTF-8 of a string; nothing else converts (a null neither). */
+export function toBytesValue(v: Value): Value {
+  if (v.type !== 'string') throw new FluxError(`cannot convert ${typeName(v)} to bytes`);
+  return bytes(new TextEncoder().encode(v.value));
 }
 
 export function toFloatValue(v: Value): Value {

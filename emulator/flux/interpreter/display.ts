@@ -1,7 +1,8 @@
 /**
  * The text of Flux's `display(v:)`: values/display.go of Flux v0.196. Scalars as Go prints them (strings
- * bare, times with nine fraction digits, floats as Go's %v), composites as `{a: 1}`, `[1, 2]`, `[k: v]`;
- * a composite with more than three members takes one line per member, indented four spaces a level.
+ * bare, times with nine fraction digits, floats as Go's %v, bytes as 0x and hex), composites as `{a: 1}`,
+ * `[1, 2]`, `[k: v]` (`[:]` when empty); one with more than three members takes a line per member, indented
+ * four spaces a level.
  */
 import { formatTime } from '../csv/time';
 import { FluxError } from './errors';
@@ -56,16 +57,28 @@ function display(v: Value, indent: number): string {
         indent,
       );
     }
+    case 'bytes':
+      return '0x' + Buffer.from(v.value).toString('hex');
+    case 'dict':
+      if (v.value.length === 0) return '[:]';
+      // Go writes ", " between entries even where a line break follows (a trailing space), unlike arrays and records.
+      return members(
+        '[',
+        v.value.map((e) => `${display(e.key, indent + 1)}: ${display(e.value, indent + 1)}`),
+        ']',
+        indent,
+        ', ',
+      );
     case 'function':
       // Flux prints the function's type (`(v: A) => string`); the emulator keeps no types of values.
       throw new FluxError('display of a function is not supported by the emulator');
   }
 }
 
-function members(open: string, items: string[], close: string, indent: number): string {
+function members(open: string, items: string[], close: string, indent: number, lineEnd = ','): string {
   if (items.length <= INLINE_MEMBERS) return `${open}${items.join(', ')}${close}`;
   const inner = '\n' + INDENT.repeat(indent + 1);
-  return `${open}${inner}${items.join(',' + inner)}\n${INDENT.repeat(indent)}${close}`;
+  return `${open}${inner}${items.join(lineEnd + inner)}\n${INDENT.repeat(indent)}${close}`;
 }
 
 /**

@@ -29,12 +29,20 @@ export type Value =
   | { type: 'time'; value: bigint }
   | { type: 'duration'; value: Duration }
   | { type: 'regexp'; value: FluxRegexp; source: string }
+  | { type: 'bytes'; value: Uint8Array }
   | { type: 'array'; value: Value[] }
   | { type: 'record'; value: Map<string, Value> }
+  /** Entries ordered by key, as Flux's sorted map keeps them; keys are non-null ints, uints, floats, strings or times. */
+  | { type: 'dict'; value: DictEntry[] }
   | { type: 'function'; value: FluxFunction }
   | { type: 'stream'; value: TableStream };
 
 export type ValueType = Value['type'];
+
+export interface DictEntry {
+  key: Value;
+  value: Value;
+}
 
 export interface ParamSpec {
   name: string;
@@ -87,7 +95,9 @@ export const float = (value: number): Value => ({ type: 'float', value });
 export const str = (value: string): Value => ({ type: 'string', value });
 export const time = (value: bigint): Value => ({ type: 'time', value });
 export const duration = (value: Duration): Value => ({ type: 'duration', value });
+export const bytes = (value: Uint8Array): Value => ({ type: 'bytes', value });
 export const array = (value: Value[]): Value => ({ type: 'array', value });
+export const dict = (value: DictEntry[]): Value => ({ type: 'dict', value });
 export const record = (value: Map<string, Value>): Value => ({ type: 'record', value });
 export const fn = (value: FluxFunction): Value => ({ type: 'function', value });
 export const stream = (value: TableStream): Value => ({ type: 'stream', value });

@@ -59,6 +59,8 @@ export type Expression =
   | { kind: 'RegexpLiteral'; pattern: string; loc: Loc }
   | { kind: 'PipeLiteral'; loc: Loc }
   | { kind: 'ArrayExpression'; elements: Expression[]; loc: Loc }
+  /** `["a": 1, "b": 2]`, `[:]`. */
+  | { kind: 'DictExpression'; elements: { key: Expression; value: Expression }[]; loc: Loc }
   | { kind: 'ObjectExpression'; with?: { name: string; loc: Loc }; properties: Property[]; loc: Loc }
   | FunctionExpression
   | CallExpression
@@ -69,7 +71,7 @@ export type Expression =
   | { kind: 'LogicalExpression'; operator: 'and' | 'or'; left: Expression; right: Expression; loc: Loc }
   | { kind: 'UnaryExpression'; operator: string; argument: Expression; loc: Loc }
   | { kind: 'ConditionalExpression'; test: Expression; consequent: Expression; alternate: Expression; loc: Loc }
-  /** Syntax the emulator does not evaluate (dictionaries, labels, ...): an error if it is ever reached. */
+  /** Syntax the emulator does not evaluate: an error if it is ever reached. */
   | { kind: 'Unsupported'; what: string; loc: Loc };
 
 export interface Block {

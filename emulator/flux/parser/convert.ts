@@ -105,6 +105,15 @@ export function toExpression(raw: unknown): Expression {
       return { kind: 'PipeLiteral', loc: at };
     case 'ArrayExpression':
       return { kind: 'ArrayExpression', elements: list(node.elements).map(toExpression), loc: at };
+    case 'DictExpression':
+      return {
+        kind: 'DictExpression',
+        elements: list(node.elements).map((raw) => {
+          const item = obj(raw, 'DictItem');
+          return { key: toExpression(item.key), value: toExpression(item.val) };
+        }),
+        loc: at,
+      };
     case 'ObjectExpression':
       return toObject(node);
     case 'FunctionExpression':

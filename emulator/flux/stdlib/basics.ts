@@ -4,6 +4,7 @@
  */
 import {
   toBoolValue,
+  toBytesValue,
   toDurationValue,
   toFloatValue,
   toIntValue,
@@ -36,6 +37,7 @@ export const conversions: Record<string, FluxFunction> = {
   bool: conversion('bool', toBoolValue),
   time: conversion('time', toTimeValue),
   duration: conversion('duration', toDurationValue),
+  bytes: conversion('bytes', toBytesValue),
 };
 
 export const display = builtin({

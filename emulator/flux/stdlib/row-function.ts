@@ -62,6 +62,12 @@ export function columnsReadBy(fn: FluxFunction): Set<string> | undefined {
       case 'ArrayExpression':
         e.elements.forEach(visit);
         return;
+      case 'DictExpression':
+        for (const item of e.elements) {
+          visit(item.key);
+          visit(item.value);
+        }
+        return;
       case 'CallExpression':
         visit(e.callee);
         for (const p of e.args) {

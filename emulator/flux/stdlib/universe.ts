@@ -18,6 +18,7 @@ import { count, mean, median, quantile, spread, stddev, sum } from './aggregates
 import { drop, duplicate, keep, rename, set } from './columns';
 import { csvFrom } from './csv';
 import { DEBUG } from './debug';
+import { DICT } from './dict';
 import { EXPERIMENTAL, EXPERIMENTAL_PRELUDE } from './experimental';
 import { filter, hourSelection } from './filter';
 import { JOIN_PRELUDE, joinTables, universeJoin } from './join';
@@ -152,6 +153,7 @@ const PACKAGES: Record<string, PackageDef> = {
   'experimental/array': { builtins: { from: arrayFrom, ...ARRAY_FUNCTIONS } },
   csv: { builtins: { from: csvFrom } },
   'internal/debug': { builtins: DEBUG },
+  dict: { builtins: DICT },
   experimental: { builtins: { ...EXPERIMENTAL, to: wideTo }, prelude: EXPERIMENTAL_PRELUDE },
   join: { builtins: { tables: joinTables }, prelude: JOIN_PRELUDE },
   testing: { builtins: TESTING, prelude: TESTING_PRELUDE },

@@ -166,6 +166,12 @@ class ProgramChecker {
       case 'ObjectExpression':
         expr.properties.forEach((p) => p.value && this.expression(p.value, scope));
         return 'unknown';
+      case 'DictExpression':
+        for (const item of expr.elements) {
+          this.expression(item.key, scope);
+          this.expression(item.value, scope);
+        }
+        return 'unknown';
       case 'MemberExpression':
         // A record's members are typed by Flux's row inference, which this check does not model.
         this.expression(expr.object, scope);
