@@ -53,10 +53,15 @@ export function loadStdlibCases(): StdlibCase[] {
 
 const GOT = '_stdlib_got';
 const WANT = '_stdlib_want';
+/** The testcase body as a function, and the record of its one run. */
+const CASE = '_stdlib_case';
+const RAN = '_stdlib_ran';
 
 /**
  * One Flux script for the case. The testcase body runs inside a function (a testcase is a nested block, so its
  * names may shadow the file's); its option statements apply to the whole script, so they move to the top level.
+ * The body runs once, as in Flux's own runner: a diff case's function returns got and want in one record, so a
+ * body with side effects (its own yields) has them once.
  */
 export function caseQuery(c: StdlibCase): string {
   const options = c.body.filter((s) => /^option\s/.test(s));
@@ -64,11 +69,18 @@ export function caseQuery(c: StdlibCase): string {
   const inCase = (expression: string) => `() => {\n${statements.join('\n')}\nreturn ${expression}\n}`;
   const lines = [...c.imports.map((i) => `import "${i}"`), c.preamble, ...options];
   if (c.kind === 'diff') {
-    lines.push(`${GOT} = ${inCase(c.got as string)}`, `${GOT}() |> yield(name: "${GOT}")`);
-    if (c.wantCsv === undefined)
-      lines.push(`${WANT} = ${inCase(c.want as string)}`, `${WANT}() |> yield(name: "${WANT}")`);
+    if (c.wantCsv === undefined) {
+      lines.push(
+        `${CASE} = ${inCase(`{got: ${c.got as string}, want: ${c.want as string}}`)}`,
+        `${RAN} = ${CASE}()`,
+        `${RAN}.got |> yield(name: "${GOT}")`,
+        `${RAN}.want |> yield(name: "${WANT}")`,
+      );
+    } else {
+      lines.push(`${CASE} = ${inCase(c.got as string)}`, `${CASE}() |> yield(name: "${GOT}")`);
+    }
   } else if (c.kind === 'error') {
-    lines.push(`${GOT} = ${inCase(c.fn as string)}`, `${GOT}()() |> yield(name: "${GOT}")`);
+    lines.push(`${CASE} = ${inCase(c.fn as string)}`, `${CASE}()() |> yield(name: "${GOT}")`);
   } else {
     if (!c.imports.includes('testing')) lines.unshift('import "testing"');
     lines.push(...statements, c.source ?? '');
