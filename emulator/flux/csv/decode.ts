@@ -119,7 +119,9 @@ function* blockTables(head: BlockHead, rows: CsvRecord[]): Generator<{ name: str
       if (current) yield current;
       current = { name, id, table: newTable(head, values) };
     }
-    current.table.rows.push(values);
+    // Flux holds a table's rows in its columns: a record with no column but result and table (",,0") adds no
+    // row, it only marks the table, which stays empty.
+    if (head.columns.length > 0) current.table.rows.push(values);
   }
   if (current) yield current;
 }

@@ -2,7 +2,7 @@
  * Names that exist in real Flux (v0.196) but not in the emulator, so that using one is reported as
  * "unsupported" rather than "undefined identifier": the query is valid Flux, the emulator is the limit.
  */
-export const UNSUPPORTED_UNIVERSE = new Set(['holtWinters', 'sleep']);
+export const UNSUPPORTED_UNIVERSE = new Set(['sleep']);
 
 export const KNOWN_PACKAGES = new Set([
   'array',

@@ -63,6 +63,7 @@ import { integral } from './integral';
 import { keyValues } from './key-values';
 import { chandeMomentumOscillator, kaufmansAMA, relativeStrengthIndex } from './momentum';
 import { exponentialMovingAverage, movingAverage, tripleExponentialDerivative } from './moving-averages';
+import { holtWinters } from './holt-winters/builtin';
 import { reduce } from './reduce';
 import { stateTracking } from './state-tracking';
 import { findColumn, findRecord, getColumn, getRecord, tableFind } from './table-functions';
@@ -121,6 +122,7 @@ const BUILTINS: Record<string, FluxFunction> = {
   movingAverage,
   exponentialMovingAverage,
   tripleExponentialDerivative,
+  holtWinters,
   chandeMomentumOscillator,
   kaufmansAMA,
   relativeStrengthIndex,
