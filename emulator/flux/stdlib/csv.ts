@@ -1,5 +1,9 @@
-/** `csv.from(csv:)` (import "csv"): annotated CSV text as a table stream, every result's tables. */
+/**
+ * `csv.from(csv:, mode:)` (import "csv"): annotated CSV text as a table stream, every result's tables; with
+ * `mode: "raw"`, CSV without annotations as one table of string columns.
+ */
 import { decodeAnnotatedCsv } from '../csv/decode';
+import { decodeRawCsv } from '../csv/decode-raw';
 import { FluxError } from '../interpreter/errors';
 import { builtin } from '../interpreter/functions';
 import { stream } from '../interpreter/values';
@@ -11,10 +15,10 @@ export const csvFrom = builtin({
   run(args) {
     if (args.has('file')) throw new FluxError('csv.from(file:) is not supported by the emulator; pass the text as csv');
     const text = args.string('csv');
+    // Flux reads any mode but "raw" as "annotations" (stdlib/csv/from.go).
     const mode = args.string('mode', 'annotations');
-    if (mode !== 'annotations') throw new FluxError(`csv.from mode "${mode}" is not supported by the emulator`);
     // Decoded now, so malformed CSV is an error of the call, before any result.
-    const tables = decodeAnnotatedCsv(text).flatMap((r) => r.tables);
+    const tables = mode === 'raw' ? decodeRawCsv(text) : decodeAnnotatedCsv(text).flatMap((r) => r.tables);
     return stream(new TableStream(() => ({ tables })));
   },
 });
