@@ -7,8 +7,6 @@ import { civilFromDays, daysFromCivil, floorDiv } from '../calendar';
 
 const NS_PER_SECOND = 1_000_000_000n;
 const SECONDS_PER_DAY = 86_400n;
-const MIN_INT64 = -(2n ** 63n);
-const MAX_INT64 = 2n ** 63n - 1n;
 
 /**
  * RFC3339Nano in UTC: `2018-05-22T19:53:26.1Z`, trailing fractional zeros (and a bare dot) trimmed, as annotated
@@ -33,8 +31,10 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:[.,](\d+))?(
 
 /**
  * Parses RFC 3339 with an optional fraction and a `Z` or `±hh:mm` offset into nanoseconds since the epoch.
- * Like Go, fraction digits past the ninth are truncated. Throws an `invalid` ApiError on anything else,
- * including times outside the int64 nanosecond range (1677-09-21 .. 2262-04-11).
+ * Like Go, fraction digits past the ninth are truncated. Throws an `invalid` ApiError on anything else. A time
+ * outside the int64 nanosecond range (1677-09-21 .. 2262-04-11) wraps around as Flux's does (Go's UnixNano
+ * overflows): year 2600 reads as a time in 1970's past, and compares equal to what `time(v: uint)` makes of the
+ * same count of nanoseconds.
  */
 export function parseTime(text: string): bigint {
   const m = RFC3339.exec(text);
@@ -56,9 +56,7 @@ export function parseTime(text: string): bigint {
   const seconds =
     BigInt(daysFromCivil(year, month, day)) * SECONDS_PER_DAY +
     BigInt(hour * 3600 + minute * 60 + second - offsetSeconds);
-  const ns = seconds * NS_PER_SECOND + fraction;
-  if (ns < MIN_INT64 || ns > MAX_INT64) throw badTime(text, 'outside the range of int64 nanoseconds');
-  return ns;
+  return BigInt.asIntN(64, seconds * NS_PER_SECOND + fraction);
 }
 
 function badTime(text: string, why: string) {
