@@ -9,6 +9,7 @@ import { builtin } from '../interpreter/functions';
 import { stream } from '../interpreter/values';
 import type { Cell, Column, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
+import { FLUX_TYPE } from '../tables/merge';
 
 function positive(n: bigint, what: string): number {
   if (n <= 0n) throw new FluxError(`cannot take ${what} with a period of ${n} (must be greater than 0)`);
@@ -20,7 +21,7 @@ function numericTargets(t: Table, labels: string[], what: string): number[] {
   t.columns.forEach((c, j) => {
     if (!labels.includes(c.label)) return;
     if (c.type !== 'double' && c.type !== 'long' && c.type !== 'unsignedLong')
-      throw new FluxError(`cannot take ${what} of column ${c.label} (type ${c.type})`);
+      throw new FluxError(`cannot take ${what} of column ${c.label} (type ${FLUX_TYPE[c.type]})`);
     if (t.rows.some((r) => r[j] === null))
       throw new FluxError(`${what} of a column with null values is not supported by the emulator`);
     targets.push(j);
@@ -167,7 +168,7 @@ export const relativeStrengthIndex = builtin({
         t.columns.forEach((c, j) => {
           if (!columns.includes(c.label)) return;
           if (c.type !== 'double' && c.type !== 'long' && c.type !== 'unsignedLong')
-            throw new FluxError(`cannot take relative strength index of column ${c.label} (type ${c.type})`);
+            throw new FluxError(`cannot take relative strength index of column ${c.label} (type ${FLUX_TYPE[c.type]})`);
           targets.push(j);
         });
         // Flux gives a table of at most one row a row of nulls (group key included) or NaN; not invented here.

@@ -22,7 +22,7 @@ function valueColumn(t: Table, fn: string): { j: number; values: (number | null)
   if (j < 0) throw new FluxError('cannot find _value column');
   const type = t.columns[j].type;
   if (type !== 'double' && type !== 'long' && type !== 'unsignedLong')
-    throw new FluxError(`cannot take ${fn} of column _value (type ${type})`);
+    throw new FluxError(`cannot take ${fn} of column _value (type ${FLUX_TYPE[type]})`);
   const columns = t.columns.map((c, k) => (k === j ? { label: c.label, type: 'double' as const } : c));
   return { j, values: t.rows.map((r) => (r[j] === null || r[j] === undefined ? null : Number(r[j]))), columns };
 }
