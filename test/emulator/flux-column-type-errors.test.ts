@@ -26,3 +26,35 @@ describe('flux engine: type names in the errors of moving averages and momentum 
     });
   }
 });
+
+describe('flux engine: type names in the errors of union and the diffs', () => {
+  let fixture: FluxFixture;
+  beforeEach(() => {
+    fixture = new FluxFixture();
+  });
+  afterEach(() => fixture.close());
+  const table = (value: string) => `array.from(rows: [{_time: 2020-01-01T00:00:00Z, _value: ${value}}])`;
+
+  it('union names the two types of a column by their Flux names', async () => {
+    await assert.rejects(
+      fixture.tables(`import "array"\nunion(tables: [${table('1')}, ${table('"a"')}])`),
+      /union: column "_value" is both int and string/,
+    );
+  });
+
+  it('experimental.diff says "column has different types" as Flux does', async () => {
+    await assert.rejects(
+      fixture.tables(
+        `import "array"\nimport "experimental"\nexperimental.diff(got: ${table('1.5')}, want: ${table('1')})`,
+      ),
+      /column "_value" has different types int != float/,
+    );
+  });
+
+  it('testing.diff names the types of a column that differs by their Flux names', async () => {
+    await assert.rejects(
+      fixture.tables(`import "array"\nimport "testing"\ntesting.diff(got: ${table('1.5')}, want: ${table('1')})`),
+      /column _value is float, want int/,
+    );
+  });
+});

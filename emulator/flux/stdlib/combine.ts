@@ -10,6 +10,7 @@ import { TableStream } from '../stream';
 import type { Cell, Column, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
 import { keyId } from '../tables/keys';
+import { FLUX_TYPE } from '../tables/merge';
 
 export const union = builtin({
   name: 'union',
@@ -43,7 +44,7 @@ function mergeByKey(tables: Table[]): Table[] {
         const known = columns.find((x) => x.label === c.label);
         if (!known) columns.push(c);
         else if (known.type !== c.type)
-          throw new FluxError(`union: column "${c.label}" is both ${known.type} and ${c.type}`);
+          throw new FluxError(`union: column "${c.label}" is both ${FLUX_TYPE[known.type]} and ${FLUX_TYPE[c.type]}`);
       }
     }
     const rows = g.flatMap((t) => {

@@ -15,7 +15,7 @@ import { TableStream } from '../stream';
 import type { Cell, Column, ColumnType, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
 import { keyId } from '../tables/keys';
-import { mergeTablesByKey } from '../tables/merge';
+import { FLUX_TYPE, mergeTablesByKey } from '../tables/merge';
 import { count, mean, quantile, spread, stddev, sum } from './aggregates';
 import { histogram, histogramQuantile, mode, skew } from './distribution';
 import { groupTables } from './group';
@@ -337,7 +337,9 @@ function diffTables(want: Table | undefined, got: Table | undefined): Table | un
     if (taken(c.label)) return;
     const j = got ? got.columns.findIndex((x) => x.label === c.label) : -1;
     if (j >= 0 && got && got.columns[j].type !== c.type)
-      throw new FluxError(`column "${c.label}" has different types ${c.type} != ${got.columns[j].type}`);
+      throw new FluxError(
+        `column "${c.label}" has different types ${FLUX_TYPE[c.type]} != ${FLUX_TYPE[got.columns[j].type]}`,
+      );
     cols.push(c);
     wantIdx.push(i);
     gotIdx.push(j);

@@ -18,16 +18,8 @@ import { TableStream } from '../stream';
 import type { Cell, Column, ColumnType, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
 import { compareCells, compareRows } from '../tables/compare';
+import { FLUX_TYPE } from '../tables/merge';
 import { cellId, keyId } from '../tables/keys';
-
-const FLUX_TYPE: Record<ColumnType, string> = {
-  string: 'string',
-  long: 'int',
-  unsignedLong: 'uint',
-  double: 'float',
-  boolean: 'bool',
-  'dateTime:RFC3339': 'time',
-};
 
 interface ColumnPair {
   left: string;
@@ -288,7 +280,9 @@ function buildTable(records: Map<string, Value>[], keyLabels: string[], key: Map
       if (!v || v.type === 'null') return null;
       const type = columnTypeOf(v, `join property "${c.label}"`);
       if (type !== c.type)
-        throw new FluxError(`join property "${c.label}" is ${c.type} in the first row but ${type} in row ${i}`);
+        throw new FluxError(
+          `join property "${c.label}" is ${FLUX_TYPE[c.type]} in the first row but ${type ? FLUX_TYPE[type] : 'of no column type'} in row ${i}`,
+        );
       return valueToCell(v);
     }),
   );

@@ -12,6 +12,7 @@ import { stream } from '../interpreter/values';
 import { TableStream } from '../stream';
 import type { Cell, Table } from '../table';
 import { keyId } from '../tables/keys';
+import { FLUX_TYPE } from '../tables/merge';
 
 export const TESTING_PRELUDE = `
 import "array"
@@ -36,7 +37,7 @@ function differences(got: Table[], want: Table[], epsilon: number, nansEqual: bo
       const gi = t.columns.findIndex((c) => c.label === label);
       const wi = other.columns.findIndex((c) => c.label === label);
       if (gi >= 0 && wi >= 0 && t.columns[gi].type !== other.columns[wi].type)
-        return `table ${describeKey(t)}: column ${label} is ${t.columns[gi].type}, want ${other.columns[wi].type}`;
+        return `table ${describeKey(t)}: column ${label} is ${FLUX_TYPE[t.columns[gi].type]}, want ${FLUX_TYPE[other.columns[wi].type]}`;
       for (let i = 0; i < t.rows.length; i++) {
         const a = gi < 0 ? null : (t.rows[i][gi] ?? null);
         const b = wi < 0 ? null : (other.rows[i][wi] ?? null);
