@@ -113,6 +113,21 @@ describe('Flux chain pre-scan', () => {
       assert.equal(longestChain(`x = "\${"\${a + b + c}" + d}" + e`), 2);
     });
 
+    it("reads an unclosed string or regular expression as Flux's scanner does: the rest is code", () => {
+      const pipes = ' |> f()'.repeat(1000);
+      for (const source of [
+        `"\nx = y${pipes}`,
+        `x = "\\\ny${pipes}\n"`, // an escape Flux does not know ends the string, even one closed later
+        `x = "a \${b${pipes}`,
+        `x = /${pipes}`,
+      ]) {
+        assert.ok(longestChain(source) >= 999, source.slice(0, 20));
+      }
+      // Escapes Flux knows, and a regular expression across lines, are literals.
+      assert.equal(longestChain(`x = "\\n \\" \\\\ \\x41 \\\${ $ |> a |> b"`), 0);
+      assert.equal(longestChain('x = /a\n |> b |> c/'), 0);
+    });
+
     it('stops counting once a chain is longer than it needs to know', () => {
       assert.equal(longestChain(CHAINS.pipes(5000), MAX_NODE_DEPTH), MAX_NODE_DEPTH + 1);
     });
@@ -178,7 +193,7 @@ const binaryOperator = fc.constantFrom('or', 'and', '==', '!=', '<', '<=', '>', 
 const atom = fc.oneof(
   name,
   fc.constantFrom('1', '2.5', '1h30m', '5µs', '2024-01-01T00:00:00Z', '2024-01-01', 'true', '"s"', '"q \\" |> x"'),
-  fc.constantFrom('/a+\\/b/', '"a ${r.b}"'),
+  fc.constantFrom('/a+\\/b/', '"a ${r.b}"', '"esc \\\\ \\" \\n \\x41 $ \\${"', '/x\ny/'),
 );
 /** A function body that starts with a brace is a block: a record needs parentheses there. */
 const functionBody = (e: string) => (e.startsWith('{') ? `(${e})` : e);

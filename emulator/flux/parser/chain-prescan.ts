@@ -55,6 +55,9 @@ const PREFIX_WORDS = new Set(['not', 'exists']);
 /** Tokens that end an expression without being one. */
 const SEPARATORS = new Set([',', ':', '=', '=>', '?', '@', '<-']);
 
+/** What may follow a backslash in a Flux string (scanner.rl escaped_char and byte_value). */
+const ESCAPED = /^(?:[nrt\\"]|\$\{|x[0-9A-Fa-f]{2})/;
+
 const PUNCTUATION = ['|>', '==', '!=', '<=', '>=', '=~', '!~', '=>', '<-', ...'+-*/%^<>=.,:?@'];
 
 interface Level {
@@ -107,17 +110,41 @@ export function longestChain(source: string, stopAbove = Infinity): number {
   const levels: Level[] = [newLevel('', false, false)];
   let longest = 0;
   let inString = false;
+  // The outermost string still open (its quote, and the levels outside it), and whether strings and regular
+  // expressions are literals at all: see endOfText.
+  let openString: { quote: number; levels: number } | undefined;
+  let stringsClose = true;
+  let regexesClose = true;
   const count = (n: number) => {
     if (n > longest) longest = n;
   };
   let i = 0;
-  while (i < source.length && longest <= stopAbove) {
+  for (;;) {
+    if (i >= source.length) {
+      // Text that ends inside a string is no string to Flux's scanner: the quote is an illegal token and what
+      // follows is read as code, so that is how it is counted (once: no later string closes either).
+      if (!openString) break;
+      levels.length = openString.levels;
+      i = openString.quote + 1;
+      openString = undefined;
+      inString = false;
+      stringsClose = false;
+      continue;
+    }
+    if (longest > stopAbove) break;
     const level = levels[levels.length - 1];
     const c = source[i];
     if (inString) {
-      if (c === '\\') i += 2;
-      else if (c === '"') {
+      if (c === '\\') {
+        if (!ESCAPED.test(source.slice(i + 1, i + 4))) {
+          // An escape Flux does not know ends the string for its scanner; the rest is read as code.
+          inString = false;
+          if (openString?.levels === levels.length) openString = undefined;
+          i++;
+        } else i += source[i + 1] === 'x' ? 4 : 2;
+      } else if (c === '"') {
         inString = false;
+        if (openString?.levels === levels.length) openString = undefined;
         i++;
       } else if (c === '$' && source[i + 1] === '{') {
         inString = false;
@@ -133,15 +160,24 @@ export function longestChain(source: string, stopAbove = Infinity): number {
       const end = source.indexOf('\n', i);
       i = end < 0 ? source.length : end + 1;
     } else if (c === '"') {
-      operand(level);
-      inString = true;
       i++;
-    } else if (c === '/' && level.expectOperand) {
-      // A regular expression literal, where an operand is due.
-      operand(level);
-      i++;
-      while (i < source.length && source[i] !== '/' && source[i] !== '\n') i += source[i] === '\\' ? 2 : 1;
-      i++;
+      if (stringsClose) {
+        operand(level);
+        openString ??= { quote: i - 1, levels: levels.length };
+        inString = true;
+      }
+    } else if (c === '/' && level.expectOperand && regexesClose) {
+      // A regular expression literal, where an operand is due: to the next '/' not escaped, across lines.
+      let end = i + 1;
+      while (end < source.length && source[end] !== '/') end += source[end] === '\\' ? 2 : 1;
+      if (end < source.length) {
+        operand(level);
+        i = end + 1;
+      } else {
+        // Never closed: to Flux's scanner a division sign, and no later '/' opens a literal either.
+        regexesClose = false;
+        i++;
+      }
     } else if (c === '(' || c === '[' || c === '{') {
       const postfix = !level.expectOperand && c !== '{';
       if (!postfix) operand(level);
