@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { goFrexp, goLdexp, goPowInt } from '../../emulator/flux/stdlib/holt-winters/go-pow';
+import { FIT_BUDGET, FitBudgetExceeded, holtWinters } from '../../emulator/flux/stdlib/holt-winters/forecast';
 import { minimizeNelderMead, OptimizerError } from '../../emulator/flux/stdlib/holt-winters/nelder-mead';
 import { column, FluxFixture, keyOf, labels, t as time } from './flux-harness';
 
@@ -67,6 +68,17 @@ describe('holtWinters', () => {
     it('refuses a start whose value is NaN or +Inf, as gonum does', () => {
       assert.throws(() => minimizeNelderMead(() => NaN, [0], { absolute: 1e-4, iterations: 10 }), OptimizerError);
       assert.throws(() => minimizeNelderMead(() => Infinity, [0], { absolute: 1e-4, iterations: 10 }), OptimizerError);
+    });
+  });
+
+  describe('the fit', () => {
+    it('stops once it has walked its budget of values, as a series that would take minutes would', () => {
+      // Three values ~100,000 minutes apart on a one-minute grid: every step of the fit walks 100,000 intervals.
+      const grid: Array<number | null> = [1, ...new Array<number | null>(99_998).fill(null), 3];
+      assert.throws(() => holtWinters(grid, 1, 0, false, 5_000_000), FitBudgetExceeded);
+      assert.ok(FIT_BUDGET >= 10_000_000, 'the budget lets ordinary series through');
+      const small = holtWinters([1, 2, 3, 4, 5, 6], 2, 0, false, 5_000_000);
+      assert.equal(small.values.length, 2);
     });
   });
 
@@ -183,6 +195,10 @@ describe('holtWinters', () => {
       await assert.rejects(
         fixture.tables(`${series(ramp, 60 * 24 * 400)} |> holtWinters(n: 1, interval: 1s)`),
         /more than 1000000 intervals/,
+      );
+      await assert.rejects(
+        fixture.tables(`${series(ramp)} |> holtWinters(n: 100001, interval: 1m)`),
+        /n is over 100000 \(an emulator limit\)/,
       );
     });
   });

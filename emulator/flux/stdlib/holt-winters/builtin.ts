@@ -10,11 +10,12 @@ import { stream } from '../../interpreter/values';
 import type { Cell, Column, Table } from '../../table';
 import { makeTable } from '../../tables/build';
 import { FLUX_TYPE } from '../../tables/merge';
-import { holtWinters as forecastSeries } from './forecast';
+import { FIT_BUDGET, FitBudgetExceeded, holtWinters as forecastSeries } from './forecast';
 import { OptimizerError } from './nelder-mead';
 
-/** The emulator's bound on the grid (Flux has none): each step of the fit walks the whole grid. */
+/** The emulator's bounds on the grid and on the forecast (Flux has none): each holds a value per interval. */
 const MAX_INTERVALS = 1_000_000;
+const MAX_FORECAST = 100_000;
 
 export const holtWinters = builtin({
   name: 'holtWinters',
@@ -23,6 +24,9 @@ export const holtWinters = builtin({
   pipe: 'tables',
   run(args, site) {
     const n = Number(args.int('n'));
+    if (n > MAX_FORECAST) {
+      throw new FluxError(`holtWinters: n is over ${MAX_FORECAST} (an emulator limit): forecast fewer intervals`);
+    }
     const interval = args.duration('interval');
     if (interval.months !== 0n || interval.infinite || interval.nanoseconds <= 0n) {
       throw new FluxError('holtWinters: interval must be a positive duration of fixed length (no months)');
@@ -66,6 +70,11 @@ function forecastTable(t: Table, o: Options): Table {
   } catch (e) {
     // Flux panics here; the emulator answers the query with the optimizer's error instead.
     if (e instanceof OptimizerError) throw new FluxError(`holtWinters: ${e.message}`);
+    if (e instanceof FitBudgetExceeded) {
+      throw new FluxError(
+        `holtWinters: the fit walked more than ${FIT_BUDGET} values (an emulator limit): use fewer values, a longer interval or fewer seasons`,
+      );
+    }
     throw e;
   }
   const columns: Column[] = [

@@ -5,7 +5,7 @@
  * `n` steps past the data. Expressions keep Go's order so that the floating-point results match.
  */
 import { minimizeNelderMead } from './nelder-mead';
-import { goPowInt } from './go-pow';
+import { goPowOf } from './go-pow';
 
 /** One value per interval; null where the interval had none. */
 export type Series = ReadonlyArray<number | null>;
@@ -26,7 +26,23 @@ const SEASONALS_START = 6;
 const valueAt = (vs: Series, i: number): number => vs[i] ?? 0;
 const isValid = (vs: Series, i: number): boolean => vs[i] !== null && vs[i] !== undefined;
 
-export function holtWinters(vs: Series, n: number, seasonality: number, withFit: boolean): Forecast {
+/**
+ * The emulator's bound on the fit (Flux has none): each evaluation of the error walks the whole series, and
+ * Nelder-Mead in 6 + seasonality dimensions from 16 starts may take millions of them (300 values with 24 seasons:
+ * ~100 million values walked, ~10 s). Counted in values walked: about 8 s of work on this machine at most.
+ */
+export const FIT_BUDGET = 100_000_000;
+
+/** The fit needed more work than FIT_BUDGET allows. */
+export class FitBudgetExceeded extends Error {}
+
+export function holtWinters(
+  vs: Series,
+  n: number,
+  seasonality: number,
+  withFit: boolean,
+  budget = FIT_BUDGET,
+): Forecast {
   const seasonal = seasonality >= 2;
   const l = vs.length;
   if (l < 2 || (seasonal && l < seasonality) || n <= 0) return { values: [], minSSE: 0 };
@@ -53,7 +69,12 @@ export function holtWinters(vs: Series, n: number, seasonality: number, withFit:
   }
 
   const model = { vs, n, seasonal, withFit };
-  const sse = (params: number[]): number => sumOfSquaredErrors(model, params);
+  let work = 0;
+  const sse = (params: number[]): number => {
+    work += l;
+    if (work > budget) throw new FitBudgetExceeded(`the fit walked more than ${budget} values`);
+    return sumOfSquaredErrors(model, params);
+  };
   let minSSE = Infinity;
   let bestParams: number[] | undefined;
   for (let alpha = GUESS_LOWER; alpha < GUESS_UPPER; alpha += GUESS_STEP) {
@@ -90,6 +111,7 @@ function forecast(model: Model, params: number[], onlyFit: boolean): number[] {
   constrain(params);
   let yT = valueAt(vs, 0);
   const phi = params[3];
+  const phiTo = goPowOf(phi);
   let phiH = phi;
   let lT = params[4];
   let bT = params[5];
@@ -121,7 +143,7 @@ function forecast(model: Model, params: number[], onlyFit: boolean): number[] {
     bT = beta * (lT - lTp) + (1 - beta) * phi * bTp;
     const sT = gamma * (yT / (lTp + phi * bTp)) + (1 - gamma) * stm;
     yT = (lT + phiH * bT) * stmh;
-    phiH += goPowInt(phi, t);
+    phiH += phiTo(t);
     if (seasonal) {
       params[SEASONALS_START + ((t + so) % m)] = sT;
       so++;

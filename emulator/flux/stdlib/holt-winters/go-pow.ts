@@ -34,6 +34,11 @@ export function goFrexp(f: number): [number, number] {
 /** Go's math.Ldexp: frac × 2^exp, rounding into the subnormals as Go does. */
 export function goLdexp(frac: number, exp: number): number {
   if (frac === 0 || !Number.isFinite(frac)) return frac;
+  // A normal result is exact either way: multiplying by a power of two only moves the exponent. Below 2^-1075
+  // it is zero either way (the damping sum asks for ever smaller powers).
+  const magnitude = Math.abs(frac);
+  if (magnitude < 1 && exp < -1075) return frac < 0 ? -0 : 0;
+  if (exp > -1000 && exp < 1000 && magnitude >= 0.5 && magnitude < 1) return frac * 2 ** exp;
   const [normal, e] = normalize(frac);
   let total = exp + e + exponentBits(normal) - BIAS;
   if (total < -1075) return frac < 0 ? -0 : 0;
@@ -48,33 +53,44 @@ export function goLdexp(frac: number, exp: number): number {
 
 /** Go's math.Pow(x, y) for a whole y ≥ 1. */
 export function goPowInt(x: number, y: number): number {
-  if (x === 1) return 1;
-  if (y === 1) return x;
-  if (Number.isNaN(x)) return NaN;
-  if (x === 0) return y % 2 === 1 ? x : 0;
-  if (!Number.isFinite(x)) {
-    // Go: Inf^y is Inf (or -Inf for an odd y and -Inf).
-    return x < 0 && y % 2 === 1 ? -Infinity : Infinity;
-  }
-  let a1 = 1;
-  let ae = 0;
-  let [x1, xe] = goFrexp(x);
-  for (let i = y; i !== 0; i = Math.floor(i / 2)) {
-    if (xe < -(1 << 12) || 1 << 12 < xe) {
-      // Catastrophic overflow or underflow: Ldexp makes it 0 or Inf.
-      ae += xe;
-      break;
+  return goPowOf(x)(y);
+}
+
+/**
+ * Go's math.Pow(x, y) for one x and any whole y ≥ 1: x's Frexp is taken once, as holtWinters raises one phi to
+ * every power up to the length of the series.
+ */
+export function goPowOf(x: number): (y: number) => number {
+  if (x === 1) return () => 1;
+  if (Number.isNaN(x)) return (y) => (y === 1 ? x : NaN);
+  if (x === 0) return (y) => (y % 2 === 1 ? x : 0);
+  // Go: Inf^y is Inf (or -Inf for an odd y and -Inf).
+  if (!Number.isFinite(x)) return (y) => (x < 0 && y % 2 === 1 ? -Infinity : Infinity);
+  const [frac, exp] = goFrexp(x);
+  return (y) => {
+    if (y === 1) return x;
+    let a1 = 1;
+    let ae = 0;
+    let x1 = frac;
+    let xe = exp;
+    // y stays far below 2^31 (a series of at most a million intervals), so integer shifts are exact.
+    for (let i = y; i !== 0; i >>= 1) {
+      if (xe < -(1 << 12) || 1 << 12 < xe) {
+        // Catastrophic overflow or underflow: Ldexp makes it 0 or Inf.
+        ae += xe;
+        break;
+      }
+      if ((i & 1) === 1) {
+        a1 *= x1;
+        ae += xe;
+      }
+      x1 *= x1;
+      xe <<= 1;
+      if (x1 < 0.5) {
+        x1 += x1;
+        xe--;
+      }
     }
-    if (i % 2 === 1) {
-      a1 *= x1;
-      ae += xe;
-    }
-    x1 *= x1;
-    xe *= 2;
-    if (x1 < 0.5) {
-      x1 += x1;
-      xe--;
-    }
-  }
-  return goLdexp(a1, ae);
+    return goLdexp(a1, ae);
+  };
 }
