@@ -3,6 +3,7 @@
  * Keys are ints, uints, floats, strings or times, all of one type (Flux's type check sees to that; here a
  * mix is refused when the dictionary is built); a later entry of an equal key replaces the earlier one.
  */
+import { compareStrings } from '../tables/compare';
 import { FluxError } from './errors';
 import type { DictEntry, Value } from './values';
 import { typeName } from './values';
@@ -20,10 +21,11 @@ function checkedKey(key: Value, keyType: string | undefined): KeyValue {
   return key as KeyValue;
 }
 
-/** Go's comparers of the key's type: plain `<` and `>` (a float NaN therefore equals every key). */
+/** Go's comparers of the key's type: plain `<` and `>` (a float NaN therefore equals every key), strings by bytes. */
 function compareKeys(a: KeyValue, b: KeyValue): number {
   const x = a.value;
   const y = b.value;
+  if (typeof x === 'string' && typeof y === 'string') return compareStrings(x, y);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -4,6 +4,7 @@
  * `[1, 2]`, `[k: v]` (`[:]` when empty); one with more than three members takes a line per member, indented
  * four spaces a level.
  */
+import { compareStrings } from '../tables/compare';
 import { formatTime } from '../csv/time';
 import { FluxError } from './errors';
 import { formatDuration } from './time';
@@ -47,9 +48,8 @@ function display(v: Value, indent: number): string {
         indent,
       );
     case 'record': {
-      // Go sorts the labels by their bytes; JS's default sort compares UTF-16 units, which agrees for
-      // the identifier-like labels records have and differs only past U+FFFF.
-      const labels = [...v.value.keys()].sort();
+      // Go sorts the labels by their bytes.
+      const labels = [...v.value.keys()].sort(compareStrings);
       return members(
         '{',
         labels.map((k) => `${k}: ${display(v.value.get(k) as Value, indent + 1)}`),

@@ -17,7 +17,7 @@ import type { Expression } from '../parser/ast';
 import { TableStream } from '../stream';
 import type { Cell, Column, ColumnType, Table } from '../table';
 import { keyMap, makeTable } from '../tables/build';
-import { compareCells, compareRows } from '../tables/compare';
+import { compareCells, compareRows, compareStrings } from '../tables/compare';
 import { FLUX_TYPE } from '../tables/merge';
 import { cellId, keyId } from '../tables/keys';
 
@@ -267,7 +267,7 @@ function valueType(v: Value | undefined, label: string): ColumnType | undefined 
 }
 
 function buildTable(records: Map<string, Value>[], keyLabels: string[], key: Map<string, Cell>): Table {
-  const labels = [...records[0].keys()].sort();
+  const labels = [...records[0].keys()].sort(compareStrings);
   const columns: Column[] = [];
   for (const label of labels) {
     let type = valueType(records[0].get(label), label);
@@ -404,7 +404,7 @@ function postJoinKey(
       if (!values.has(out)) values.set(out, t.keyValues[k] ?? null);
     }),
   );
-  const labels = [...values.keys()].sort();
+  const labels = [...values.keys()].sort(compareStrings);
   return {
     labels,
     values,

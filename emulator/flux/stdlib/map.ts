@@ -11,7 +11,7 @@ import { builtin } from '../interpreter/functions';
 import type { CallSite, FluxFunction, Value } from '../interpreter/values';
 import { stream, typeName } from '../interpreter/values';
 import type { Cell, Column, ColumnType, Table } from '../table';
-import { compareRows } from '../tables/compare';
+import { compareRows, compareStrings } from '../tables/compare';
 import { makeTable } from '../tables/build';
 import { cellId } from '../tables/keys';
 import type { KeyChangingStep } from '../stream';
@@ -138,7 +138,7 @@ function located(work: () => Table[], site: CallSite): Table[] {
  * still type it).
  */
 function outputColumns(table: Table, records: Map<string, Value>[], typedOnly?: 'typedOnly'): Column[] | undefined {
-  const labels = [...records[0].keys()].sort();
+  const labels = [...records[0].keys()].sort(compareStrings);
   const columns: Column[] = [];
   for (const label of labels) {
     // Flux types the property statically; the first non-null value stands for that type (`int(v: r._value)`

@@ -3,6 +3,7 @@
  * one record, starting from `identity`. The output row has the group key (a key column the record sets takes its
  * value) and the record's other properties sorted by label; a null property is Flux's error.
  */
+import { compareStrings } from '../tables/compare';
 import { columnTypeOf, rowRecord, valueToCell } from '../interpreter/cells';
 import { FluxError } from '../interpreter/errors';
 import { builtin, callFunction } from '../interpreter/functions';
@@ -58,7 +59,7 @@ export const reduce = builtin({
           key.set(c.label, valueToCell(v));
           keyColumns.push(c);
         }
-        const labels = [...fields.keys()].filter((l) => !t.keyColumns.includes(l)).sort();
+        const labels = [...fields.keys()].filter((l) => !t.keyColumns.includes(l)).sort(compareStrings);
         const columns: Column[] = [...keyColumns];
         const row: Cell[] = keyColumns.map((c) => key.get(c.label) ?? null);
         for (const label of labels) {
