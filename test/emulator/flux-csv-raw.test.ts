@@ -37,6 +37,11 @@ describe('flux engine: csv.from(mode: "raw")', () => {
     await assert.rejects(fixture.tables(raw('a,b\n1,2\n3\n')), /CSV line 3: wrong number of fields: 1, expected 2/);
   });
 
+  it('answers the error of a header whose second column is "error", as Flux\'s decoder does', async () => {
+    await assert.rejects(fixture.tables(raw('a,error\nx,boom\n')), /boom/);
+    await assert.rejects(fixture.tables(raw('a,error\n')), /unexpected EOF/);
+  });
+
   it('reads any other mode as annotated CSV, as Flux does', async () => {
     const annotated =
       '#datatype,string,long,double\n#group,false,false,false\n#default,_result,,\n,result,table,v\n,,0,1.5\n';
