@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { goFrexp, goLdexp, goPowInt } from '../../emulator/flux/stdlib/holt-winters/go-pow';
+import { goFrexp, goLdexp, goPowInt } from '../../emulator/flux/stdlib/go-math';
 import { FIT_BUDGET, FitBudgetExceeded, holtWinters } from '../../emulator/flux/stdlib/holt-winters/forecast';
 import { minimizeNelderMead, OptimizerError } from '../../emulator/flux/stdlib/holt-winters/nelder-mead';
 import { column, FluxFixture, keyOf, labels, t as time } from './flux-harness';

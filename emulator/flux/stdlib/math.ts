@@ -9,35 +9,12 @@ import { FluxError } from '../interpreter/errors';
 import { Args, builtin } from '../interpreter/functions';
 import type { FluxFunction, Value } from '../interpreter/values';
 import { bool, float, int, record, uint } from '../interpreter/values';
+import { goFrexp, goLdexp } from './go-math';
 
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
-
-function frexp(x: number): [number, number] {
-  if (x === 0 || !Number.isFinite(x) || Number.isNaN(x)) return [x, 0];
-  let e = 0;
-  let f = Math.abs(x);
-  if (f < 2.2250738585072014e-308) {
-    f *= 2 ** 52;
-    e = -52;
-  }
-  f64[0] = f;
-  const bits = u64[0];
-  e += Number((bits >> 52n) & 0x7ffn) - 1022;
-  u64[0] = (bits & ~(0x7ffn << 52n)) | (1022n << 52n);
-  return [x < 0 ? -f64[0] : f64[0], e];
-}
-
-/** Go's Ldexp: one rounding, also into the subnormals. */
-function ldexp(frac: number, exp: number): number {
-  if (frac === 0 || !Number.isFinite(frac) || Number.isNaN(frac)) return frac;
-  const [f, e] = frexp(frac);
-  const total = exp + e;
-  if (total - 1 < -1075) return f < 0 ? -0 : 0;
-  if (total - 1 > 1023) return f < 0 ? -Infinity : Infinity;
-  if (total - 1 < -1022) return f * 2 ** (total + 53) * 2 ** -53;
-  return f * 2 ** total;
-}
+const frexp = goFrexp;
+const ldexp = goLdexp;
 
 const isOddInt = (x: number) => Math.abs(x) < 2 ** 53 && Number.isInteger(x) && Math.abs(x % 2) === 1;
 

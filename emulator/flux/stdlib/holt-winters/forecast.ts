@@ -5,7 +5,7 @@
  * `n` steps past the data. Expressions keep Go's order so that the floating-point results match.
  */
 import { minimizeNelderMead } from './nelder-mead';
-import { goPowOf } from './go-pow';
+import { goPowOf } from '../go-math';
 
 /** One value per interval; null where the interval had none. */
 export type Series = ReadonlyArray<number | null>;

@@ -1,7 +1,8 @@
 /**
- * Go's math.Pow for a whole exponent (math/pow.go: repeated squaring of Frexp's mantissa, then Ldexp), which
- * holtWinters uses for the damping sum phi^1 + phi^2 + ... . JavaScript's Math.pow may differ from it in the last
- * bit, and the optimizer compares sums of squares built on it.
+ * Go's math.Frexp and math.Ldexp bit for bit (the math package's frexp, ldexp and pow use them), and Go's math.Pow
+ * for a whole exponent (math/pow.go: repeated squaring of Frexp's mantissa, then Ldexp), which holtWinters uses for
+ * the damping sum phi^1 + phi^2 + ... . JavaScript's Math.pow may differ from it in the last bit, and the optimizer
+ * compares sums of squares built on it.
  */
 const view = new DataView(new ArrayBuffer(8));
 const BIAS = 1023;
