@@ -103,15 +103,15 @@ function matchAt(pattern: RegExp, source: string, at: number): number {
 }
 
 /**
- * The longest chain (or the deepest brackets) in the source, or `stopAbove + 1` as soon as one is longer than `stopAbove`. Never more than
- * the depth Flux's parser would give the chain; on text that does not lex (an unclosed string) it may count less.
+ * The longest chain (or the deepest brackets) in the source, or `stopAbove + 1` as soon as one is longer than
+ * `stopAbove`. Never more than the depth Flux's parser would give the chain.
  */
 export function longestChain(source: string, stopAbove = Infinity): number {
   const levels: Level[] = [newLevel('', false, false)];
   let longest = 0;
   let inString = false;
   // The outermost string still open (its quote, and the levels outside it), and whether strings and regular
-  // expressions are literals at all: see endOfText.
+  // expressions can still be literals (not after the first one that never closes: see the end of the text below).
   let openString: { quote: number; levels: number } | undefined;
   let stringsClose = true;
   let regexesClose = true;
