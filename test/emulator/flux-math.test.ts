@@ -35,5 +35,10 @@ describe('flux engine: math.frexp, math.ldexp and math.pow as Go computes them',
     assert.equal(await value('math.pow(x: 2.0, y: 10.0)'), 1024);
     assert.equal(await value('math.pow(x: 0.5, y: 0.5)'), Math.sqrt(0.5));
     assert.equal(await value('math.pow(x: 2.0, y: -2.0)'), 0.25);
+    assert.equal(await value('math.pow(x: 2.0, y: 1000.0)'), 2 ** 1000);
+    // Exponents past 2^31, whose parity the squaring reads: -1 to an odd and an even power.
+    assert.equal(await value('math.pow(x: -1.0, y: 3000000001.0)'), -1);
+    assert.equal(await value('math.pow(x: -1.0, y: 3000000000.0)'), 1);
+    assert.equal(await value('math.pow(x: 0.5, y: 3000000000.0)'), 0);
   });
 });

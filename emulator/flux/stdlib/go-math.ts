@@ -67,31 +67,35 @@ export function goPowOf(x: number): (y: number) => number {
   if (x === 0) return (y) => (y % 2 === 1 ? x : 0);
   // Go: Inf^y is Inf (or -Inf for an odd y and -Inf).
   if (!Number.isFinite(x)) return (y) => (x < 0 && y % 2 === 1 ? -Infinity : Infinity);
-  const [frac, exp] = goFrexp(x);
-  return (y) => {
-    if (y === 1) return x;
-    let a1 = 1;
-    let ae = 0;
-    let x1 = frac;
-    let xe = exp;
-    // y stays far below 2^31 (a series of at most a million intervals), so integer shifts are exact.
-    for (let i = y; i !== 0; i >>= 1) {
-      if (xe < -(1 << 12) || 1 << 12 < xe) {
-        // Catastrophic overflow or underflow: Ldexp makes it 0 or Inf.
-        ae += xe;
-        break;
-      }
-      if ((i & 1) === 1) {
-        a1 *= x1;
-        ae += xe;
-      }
-      x1 *= x1;
-      xe <<= 1;
-      if (x1 < 0.5) {
-        x1 += x1;
-        xe--;
-      }
+  const split = goFrexp(x);
+  return (y) => (y === 1 ? x : goLdexp(...powBySquaring(1, split, y)));
+}
+
+/**
+ * The core of Go's math.Pow: `a1` times x^y for a whole y ≥ 0, with x given by its Frexp, as a fraction and a power of
+ * two (before Ldexp, which the caller applies, after inverting for a negative exponent). Integer halving by floor
+ * and remainder is exact for any y below 2^63 held in a double.
+ */
+export function powBySquaring(a1: number, [frac, exp]: [number, number], y: number): [number, number] {
+  let ae = 0;
+  let x1 = frac;
+  let xe = exp;
+  for (let i = y; i !== 0; i = Math.floor(i / 2)) {
+    if (xe < -(1 << 12) || 1 << 12 < xe) {
+      // Catastrophic overflow or underflow: Ldexp makes it 0 or Inf.
+      ae += xe;
+      break;
     }
-    return goLdexp(a1, ae);
-  };
+    if (i % 2 === 1) {
+      a1 *= x1;
+      ae += xe;
+    }
+    x1 *= x1;
+    xe *= 2;
+    if (x1 < 0.5) {
+      x1 += x1;
+      xe--;
+    }
+  }
+  return [a1, ae];
 }

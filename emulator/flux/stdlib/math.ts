@@ -9,7 +9,7 @@ import { FluxError } from '../interpreter/errors';
 import { Args, builtin } from '../interpreter/functions';
 import type { FluxFunction, Value } from '../interpreter/values';
 import { bool, float, int, record, uint } from '../interpreter/values';
-import { goFrexp, goLdexp } from './go-math';
+import { goFrexp, goLdexp, powBySquaring } from './go-math';
 
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
@@ -38,7 +38,7 @@ function pow(x: number, y: number): number {
   }
   if (y === 0.5) return Math.sqrt(x);
   if (y === -0.5) return 1 / Math.sqrt(x);
-  let yi = Math.trunc(Math.abs(y));
+  const yi = Math.trunc(Math.abs(y));
   const yf = Math.abs(y) - yi;
   if (yf !== 0 && x < 0) return NaN;
   if (yi >= 2 ** 63) {
@@ -46,7 +46,6 @@ function pow(x: number, y: number): number {
     return Math.abs(x) < 1 === y > 0 ? 0 : Infinity;
   }
   let a1 = 1.0;
-  let ae = 0;
   if (yf !== 0) {
     if (yf !== 0.5)
       throw new FluxError(
@@ -54,29 +53,8 @@ function pow(x: number, y: number): number {
       );
     a1 = Math.sqrt(x);
   }
-  let [x1, xe] = frexp(x);
-  for (let i = BigInt(yi); i !== 0n; i >>= 1n) {
-    if (xe < -(1 << 12) || 1 << 12 < xe) {
-      ae += xe;
-      break;
-    }
-    if ((i & 1n) === 1n) {
-      a1 *= x1;
-      ae += xe;
-    }
-    x1 *= x1;
-    xe <<= 1;
-    if (x1 < 0.5) {
-      x1 += x1;
-      xe--;
-    }
-  }
-  yi = 0;
-  if (y < 0) {
-    a1 = 1 / a1;
-    ae = -ae;
-  }
-  return ldexp(a1, ae);
+  const [fraction, exponent] = powBySquaring(a1, frexp(x), yi);
+  return y < 0 ? ldexp(1 / fraction, -exponent) : ldexp(fraction, exponent);
 }
 
 const unary = (name: string, f: (x: number) => number): FluxFunction =>
