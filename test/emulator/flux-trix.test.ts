@@ -91,3 +91,24 @@ describe('flux engine: tripleExponentialDerivative(n:), as triple_exponential_de
     );
   });
 });
+
+describe('flux engine: exponentialMovingAverage(n:), on the EMA TRIX is made of', () => {
+  let fixture: FluxFixture;
+  beforeEach(() => {
+    fixture = new FluxFixture();
+  });
+  afterEach(() => fixture.close());
+
+  it('starts at the nth row with the mean of the first n, then smooths with 2/(n+1)', async () => {
+    const [t] = await fixture.tables(`${rows(['1.0', '2.0', '3.0'])} |> exponentialMovingAverage(n: 2)`);
+    assert.deepEqual(column(t, '_time'), [time('2020-01-01T00:00:01Z'), time('2020-01-01T00:00:02Z')]);
+    const values = column(t, '_value');
+    near(values[0], 1.5);
+    near(values[1], 3 * (2 / 3) + 1.5 * (1 / 3));
+  });
+
+  it('gives a table shorter than n its last row with the mean of its values', async () => {
+    const [t] = await fixture.tables(`${rows(['1', '2', '6'])} |> exponentialMovingAverage(n: 5)`);
+    assert.deepEqual([column(t, '_time'), column(t, '_value')], [[time('2020-01-01T00:00:02Z')], [3]]);
+  });
+});

@@ -1,7 +1,8 @@
 /**
- * `movingAverage`, `exponentialMovingAverage` and `tripleExponentialDerivative` (FLUX stdlib/universe/moving_average.go,
- * triple_exponential_derivative.go and internal/moving_average); for the first two: the `_value` column becomes a float average over the last n rows; the first n-1 rows
- * are dropped, and a table shorter than n gives one row (its last row, with the average of what it has).
+ * `movingAverage`, `exponentialMovingAverage` and `tripleExponentialDerivative` (FLUX stdlib/universe
+ * moving_average.go, triple_exponential_derivative.go and internal/moving_average). For the first two the `_value`
+ * column becomes a float average over the last n rows; the first n-1 rows are dropped, and a table shorter than n
+ * gives one row (its last row, with the average of what it has).
  * `timedMovingAverage`, `doubleEMA` and `tripleEMA` are composed in Flux (prelude.ts).
  */
 import { FluxError } from '../interpreter/errors';
@@ -80,47 +81,26 @@ export const exponentialMovingAverage = builtin({
   pipe: 'tables',
   run(args, site) {
     const n = positiveN(args.int('n'));
-    const multiplier = 2 / (n + 1);
     return stream(
       args.stream('tables').mapTables('exponentialMovingAverage', site.loc, (t) => {
         const { j, values, columns } = valueColumn(t, 'exponential moving average');
         // Flux gives an empty table one row of nulls, key columns included; the emulator does not invent that row.
         if (t.rows.length === 0)
           throw new FluxError('exponential moving average of an empty table is not supported by the emulator');
-        let value = 0;
-        let count = 0;
         const rows: Cell[][] = [];
-        values.forEach((v, i) => {
-          if (i < n) {
-            if (v !== null) {
-              value += v;
-              count++;
-            }
-            if (i === n - 1) {
-              if (count !== 0) value /= count;
-              const out = t.rows[i].slice();
-              out[j] = count === 0 ? null : value;
-              rows.push(out);
-            }
-            return;
-          }
-          const out = t.rows[i].slice();
-          if (v === null) out[j] = count === 0 ? null : value;
-          else {
-            let ema: number;
-            if (count === 0) {
-              ema = v;
-              count++;
-            } else ema = v * multiplier + value * (1.0 - multiplier);
-            value = ema;
-            out[j] = ema;
-          }
-          rows.push(out);
-        });
         if (t.rows.length < n) {
+          // One row, the last, with the mean of what there is.
+          const present = values.filter((v): v is number => v !== null);
           const out = t.rows[t.rows.length - 1].slice();
-          out[j] = count === 0 ? null : value / count;
+          out[j] = present.length === 0 ? null : present.reduce((sum, v) => sum + v, 0) / present.length;
           rows.push(out);
+        } else {
+          // The averages start at the nth row.
+          emaSeries(values, n).forEach((ema, k) => {
+            const out = t.rows[n - 1 + k].slice();
+            out[j] = ema;
+            rows.push(out);
+          });
         }
         return makeTable(columns, t.keyColumns, rows, keyMap(t));
       }),
@@ -184,12 +164,7 @@ export const tripleExponentialDerivative = builtin({
     const skipped = 3 * n - 2;
     return stream(
       args.stream('tables').mapTables('tripleExponentialDerivative', site.loc, (t) => {
-        const j = t.columns.findIndex((c) => c.label === '_value');
-        if (j < 0) throw new FluxError('cannot find _value column');
-        const type = t.columns[j].type;
-        if (type !== 'double' && type !== 'long' && type !== 'unsignedLong')
-          throw new FluxError(`cannot take exponential moving average of column _value (type ${FLUX_TYPE[type]})`);
-        const columns = t.columns.map((c, k) => (k === j ? { label: c.label, type: 'double' as const } : c));
+        const { j, values, columns } = valueColumn(t, 'exponential moving average');
         const rows = t.rows;
         // The shapes below are where Flux's table builder ends up with columns of different lengths.
         if (rows.length === 0)
@@ -210,7 +185,6 @@ export const tripleExponentialDerivative = builtin({
           throw new FluxError(
             `triple exponential derivative of a table with a numeric column besides _value (${numeric.label}) is not supported by the emulator`,
           );
-        const values = rows.map((r) => (r[j] === null || r[j] === undefined ? null : Number(r[j])));
         const third = emaSeries(emaSeries(emaSeries(values, n), n), n);
         const out: Cell[][] = [];
         for (let i = 1; i < third.length; i++) {
