@@ -56,6 +56,15 @@ describe('flux engine: dictionaries and bytes, the values display(v:) shows', ()
       /a dictionary key must be an int, uint, float, string or time/,
     );
     await assert.rejects(value('dict.get(dict: {a: 1}, key: "a", default: 0)'), /argument dict must be a dictionary/);
+    // A pair without a value passes the type check and is refused when it runs; literals of another type are
+    // refused by the type check, with Flux's message.
+    for (const [pairs, message] of [
+      ['[{key: "a"}]', /argument pairs must be an array of \{key, value\} records/],
+      ['[1]', /expected \{key: A, value: B\} \(record\) but found int \(argument pairs\)/],
+      ['"a"', /expected \[\{key: A, value: B\}\] \(array\) but found string \(argument pairs\)/],
+    ] as const) {
+      await assert.rejects(value(`display(v: dict.fromList(pairs: ${pairs}))`), message, pairs);
+    }
   });
 
   it('makes bytes of a string with bytes(), and a string of UTF-8 bytes with string()', async () => {
